@@ -1,0 +1,1 @@
+"""The engine: polling hosts, running actions, following migrations; emits typed events."""

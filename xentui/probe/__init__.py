@@ -1,0 +1,1 @@
+"""The stream probe: reads the guest's stream like a player and measures bitrate, gaps, stalls."""

@@ -1,0 +1,1 @@
+"""The seed's setup steps as data: why, what to run, an automatic check and a safe fix."""

@@ -1,0 +1,1 @@
+"""The Textual face of xentui: a thin view over control/ and probe/."""
