@@ -62,12 +62,22 @@ class MigrationFailed(ToolError):
     pass
 
 
+class DomainNotRunning(MigrationFailed):
+    """xend 3.3+ refuses to migrate a paused domain (``Error: Domain is not running``)."""
+
+
+class Unsupported(ToolstackError):
+    """The toolstack has no such operation (e.g. a non-live ``xl migrate``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ListResult:
     """Parsed list output: the domains read, and every line that could not be read."""
 
     domains: tuple[Domain, ...]
     problems: tuple[ParseProblem, ...] = ()
+    layout: str = ""
+    """Which of the tool's known list formats the header matched (e.g. ``xm 3.0.4-3.1``)."""
 
 
 class Toolstack(ABC):
