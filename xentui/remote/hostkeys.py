@@ -1,0 +1,100 @@
+"""Host keys as an SSH user expects: unknown or changed keys refused, new ones trusted on request.
+
+asyncssh checks the known_hosts files itself and asks the client object only about a key it does
+not trust; we answer there, remembering the key so the refusal can name its SHA256 fingerprint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncssh
+
+from xentui.remote.errors import HostKeyRejected
+
+
+@dataclass
+class KeySeen:
+    """The untrusted key the server presented, and whether we accepted it."""
+
+    host: str
+    port: int
+    fingerprint: str
+    changed: bool
+    trusted_now: bool = False
+
+
+def known_hosts_entry(host: str, port: int, key: asyncssh.SSHKey) -> str:
+    """One known_hosts line in OpenSSH's own form (``[host]:port`` off port 22)."""
+    name = host if port == 22 else f"[{host}]:{port}"
+    return f"{name} {key.export_public_key('openssh').decode().strip()}\n"
+
+
+def _has_entry(files: Sequence[Path], host: str, addr: str, port: int) -> bool:
+    for path in files:
+        if not path.is_file():
+            continue
+        try:
+            trusted = asyncssh.read_known_hosts(str(path)).match(
+                host, addr, port if port != 22 else None
+            )
+        except (OSError, ValueError):
+            continue
+        if trusted[0] or trusted[1]:
+            return True
+    return False
+
+
+class CheckingClient(asyncssh.SSHClient):
+    """Decides about host keys that the known_hosts files do not already trust."""
+
+    def __init__(self, known_hosts: Sequence[Path], *, trust_new: bool) -> None:
+        self._files = list(known_hosts)
+        self._trust_new = trust_new
+        self.seen: KeySeen | None = None
+
+    def validate_host_public_key(
+        self, host: str, addr: str, port: int, key: asyncssh.SSHKey
+    ) -> bool:
+        changed = _has_entry(self._files, host, addr, port)
+        self.seen = KeySeen(host, port, key.get_fingerprint("sha256"), changed)
+        if changed or not self._trust_new or not self._files:
+            return False
+        path = self._files[0]
+        # trusting is an explicit choice: the key goes where the next connection will look
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with path.open("a", encoding="ascii") as fh:
+            fh.write(known_hosts_entry(host, port, key))
+        self.seen.trusted_now = True
+        return True
+
+
+def rejection(name: str, seen: KeySeen, files: Sequence[Path]) -> HostKeyRejected:
+    """The refusal in words: which host, which key, and what the presenter can do about it."""
+    where = str(files[0]) if files else "known_hosts"
+    target = seen.host if seen.port == 22 else f"[{seen.host}]:{seen.port}"
+    if seen.changed:
+        reason = (
+            f"host key for {target} CHANGED: server offers {seen.fingerprint}, which does not "
+            f"match {where}; if the host was reinstalled, remove the old line "
+            f"(ssh-keygen -R '{target}' -f {where}), else someone may be in the middle"
+        )
+    else:
+        reason = (
+            f"host key for {target} is unknown: server offers {seen.fingerprint}; "
+            f"check it, then trust it (--trust-new-host-keys appends it to {where})"
+        )
+    return HostKeyRejected(name, reason, fingerprint=seen.fingerprint, changed=seen.changed)
+
+
+def known_hosts_files(option: object) -> list[Path]:
+    """The files asyncssh will read, from its ``known_hosts`` option (``()`` = the default)."""
+    if option == () or option is None:
+        return [Path("~/.ssh/known_hosts").expanduser()] if option == () else []
+    if isinstance(option, (str, Path)):
+        return [Path(option).expanduser()]
+    if isinstance(option, (list, tuple)) and all(isinstance(p, (str, Path)) for p in option):
+        return [Path(p).expanduser() for p in option]
+    return []

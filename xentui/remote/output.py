@@ -1,0 +1,113 @@
+"""A command's output collected with a cap and turned into a CommandResult (SSH and local alike)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+
+import asyncssh
+
+from xentui.model import CommandResult
+
+OUTPUT_CAP = 1 << 20
+"""Bytes kept per stream: a runaway command must not eat the presenter's memory."""
+
+_SUDO_PASSWORD = re.compile(
+    r"sudo: (a password is required|a terminal is required|no tty present"
+    r"|sorry, you must have a tty)"
+)
+
+
+def sudo_argv(argv: Sequence[str]) -> tuple[str, ...]:
+    """sudo that never prompts: a prompt would hang a channel nobody types into."""
+    return ("sudo", "-n", "--", *argv)
+
+
+class Buffer:
+    """Bytes up to a cap; anything past it is counted, then dropped."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap, self.data, self.dropped = cap, bytearray(), 0
+
+    def add(self, chunk: bytes) -> None:
+        room = self.cap - len(self.data)
+        if room > 0:
+            self.data += chunk[:room]
+        self.dropped += max(0, len(chunk) - max(room, 0))
+
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+
+class Collected:
+    """What a finished command left behind, whichever transport ran it."""
+
+    def __init__(self, cap: int) -> None:
+        self.out, self.err = Buffer(cap), Buffer(cap)
+        self.exit_status: int | None = None
+        self.signal: str | None = None
+
+
+class Collector(Collected, asyncssh.SSHClientSession[bytes]):
+    """An SSH session that keeps capped stdout/stderr and the exit status."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__(cap)
+        self.done: asyncio.Future[BaseException | None] = asyncio.get_running_loop().create_future()
+
+    def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:
+        (self.err if datatype == asyncssh.EXTENDED_DATA_STDERR else self.out).add(data)
+
+    def exit_status_received(self, status: int) -> None:
+        self.exit_status = status
+
+    def exit_signal_received(self, signal: str, core_dumped: bool, msg: str, lang: str) -> None:
+        self.signal = signal
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.done.done():
+            self.done.set_result(exc)
+
+
+def finish(
+    argv: Sequence[str],
+    coll: Collected,
+    started: float,
+    finished: float,
+    timed_out_after: float | None,
+    sudo: bool,
+) -> CommandResult:
+    """The CommandResult, with a plain-words line appended where the bare output would mislead."""
+    stderr = coll.err.text()
+    notes: list[str] = []
+    if timed_out_after is not None:
+        notes.append(
+            f"xentui: {argv[0] if argv else 'command'} timed out after {timed_out_after:g} s"
+        )
+    elif coll.exit_status is None and coll.signal is not None:
+        notes.append(f"xentui: {argv[0] if argv else 'command'} killed by signal {coll.signal}")
+    elif coll.exit_status is None:
+        notes.append("xentui: the channel closed without an exit status")
+    if sudo and coll.exit_status not in (None, 0) and _SUDO_PASSWORD.search(stderr):
+        notes.append(
+            "xentui: sudo wants a password here; allow this user NOPASSWD for the toolstack in "
+            "sudoers, or connect as root"
+        )
+    truncated = bool(coll.out.dropped or coll.err.dropped)
+    if truncated:
+        notes.append(
+            f"xentui: output cut at {coll.out.cap} bytes per stream "
+            f"({coll.out.dropped + coll.err.dropped} bytes dropped)"
+        )
+    if notes:
+        stderr = (stderr.rstrip("\n") + "\n" if stderr.strip() else "") + "\n".join(notes)
+    return CommandResult(
+        argv=tuple(argv),
+        exit_status=coll.exit_status,
+        stdout=coll.out.text(),
+        stderr=stderr,
+        started=started,
+        finished=finished,
+        truncated=truncated,
+    )

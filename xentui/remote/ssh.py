@@ -1,0 +1,190 @@
+"""One long-lived asyncssh connection per host; each command a channel on it, capped and timed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shlex
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import asyncssh
+
+from xentui.config import HostConfig
+from xentui.model import CommandResult
+from xentui.remote.base import HostUnreachable
+from xentui.remote.errors import explain
+from xentui.remote.hostkeys import CheckingClient, known_hosts_files, rejection
+from xentui.remote.output import OUTPUT_CAP, Collector, finish, sudo_argv
+
+MAX_SESSIONS = 8
+"""Below OpenSSH's default MaxSessions (10): sshd frees a slot a little after the channel closes."""
+CONNECT_TIMEOUT_S = 10.0
+KEEPALIVE_S = 2.0
+KEEPALIVE_COUNT = 3
+OPEN_RETRIES = 3
+
+
+class SshRunner:
+    """Runs argv on one host over a connection opened on first use and reopened after a loss."""
+
+    def __init__(
+        self,
+        host: HostConfig,
+        *,
+        trust_new_host_keys: bool = False,
+        max_sessions: int = MAX_SESSIONS,
+        output_cap: int = OUTPUT_CAP,
+        connect_timeout_s: float = CONNECT_TIMEOUT_S,
+        keepalive_s: float = KEEPALIVE_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.host = host.name
+        self.config = host
+        self._trust_new = trust_new_host_keys
+        self._sessions = asyncio.Semaphore(max_sessions)
+        self._cap = output_cap
+        self._connect_timeout = connect_timeout_s
+        self._keepalive = keepalive_s
+        self._clock = clock
+        self._conn: asyncssh.SSHClientConnection | None = None
+        self._connecting = asyncio.Lock()
+        self._closed = False
+
+    @property
+    def connected(self) -> bool:
+        conn = self._conn
+        return conn is not None and not conn.is_closed()
+
+    def _options(self) -> tuple[str, dict[str, Any]]:
+        ssh = self.config.ssh
+        kw: dict[str, Any] = {
+            "connect_timeout": self._connect_timeout,
+            "login_timeout": self._connect_timeout,
+            "keepalive_interval": self._keepalive,
+            "keepalive_count_max": KEEPALIVE_COUNT,
+        }
+        # only what the lab file names; everything else comes from ~/.ssh/config and defaults
+        if ssh.port is not None:
+            kw["port"] = ssh.port
+        if ssh.user is not None:
+            kw["username"] = ssh.user
+        if ssh.identity_file is not None:
+            kw["client_keys"] = [str(ssh.identity_file)]
+        if ssh.known_hosts is not None:
+            kw["known_hosts"] = str(ssh.known_hosts)
+        if ssh.kex_algorithms:
+            kw["kex_algs"] = list(ssh.kex_algorithms)
+        if ssh.host_key_algorithms:
+            kw["server_host_key_algs"] = list(ssh.host_key_algorithms)
+        return ssh.destination, kw
+
+    async def connect(self) -> None:
+        """Open the connection if it is not open; raises HostUnreachable with the reason."""
+        if self._closed:
+            raise HostUnreachable(self.host, "closed")
+        async with self._connecting:
+            if self.connected:
+                return
+            dest, kw = self._options()
+            try:
+                # reading ~/.ssh/config and key files is blocking file I/O: not on the loop
+                opts = await asyncio.to_thread(asyncssh.SSHClientConnectionOptions, host=dest, **kw)
+            except (OSError, ValueError, asyncssh.Error) as exc:
+                raise HostUnreachable(self.host, f"ssh settings: {exc}") from None
+            files = known_hosts_files(opts.known_hosts)
+            client = CheckingClient(files, trust_new=self._trust_new)
+            try:
+                conn = await asyncio.wait_for(
+                    asyncssh.connect(dest, options=opts, client_factory=lambda: client),
+                    self._connect_timeout + 1,
+                )
+            except Exception as exc:
+                if isinstance(exc, asyncssh.HostKeyNotVerifiable) and client.seen is not None:
+                    raise rejection(self.host, client.seen, files) from None
+                raise explain(self.host, exc, where=f"ssh to {dest}") from None
+            self._conn = conn
+
+    async def run(
+        self,
+        argv: Sequence[str],
+        *,
+        timeout: float,
+        input: str | None = None,
+        on_start: Callable[[float], None] | None = None,
+    ) -> CommandResult:
+        """Run argv on one channel; non-zero exit and timeout are results, a lost host raises."""
+        argv = tuple(argv)
+        full = sudo_argv(argv) if self.config.sudo else argv
+        command = " ".join(shlex.quote(a) for a in full)
+        started = self._clock()
+        await self.connect()
+        conn = self._conn
+        assert conn is not None
+        async with self._sessions:
+            started = self._clock()
+            chan, coll = await self._open(conn, command, timeout)
+            if on_start is not None:
+                on_start(started)
+            if input is not None:
+                chan.write(input.encode())
+            chan.write_eof()
+            timed_out = False
+            try:
+                await asyncio.wait_for(asyncio.shield(coll.done), timeout)
+            except TimeoutError:
+                timed_out = True
+                chan.close()
+            except asyncio.CancelledError:
+                chan.close()
+                raise
+        lost = coll.done.result() if coll.done.done() else None
+        if lost is not None and coll.exit_status is None and not timed_out:
+            self._drop(conn)
+            raise explain(self.host, lost, where=f"while running {argv[0] if argv else ''}")
+        return finish(
+            argv, coll, started, self._clock(), timeout if timed_out else None, self.config.sudo
+        )
+
+    async def _open(
+        self, conn: asyncssh.SSHClientConnection, command: str, timeout: float
+    ) -> tuple[asyncssh.SSHClientChannel[bytes], Collector]:
+        for attempt in range(OPEN_RETRIES + 1):
+            try:
+                return await asyncio.wait_for(
+                    conn.create_session(lambda: Collector(self._cap), command, encoding=None),
+                    timeout,
+                )
+            except TimeoutError:
+                self._drop(conn)
+                raise HostUnreachable(
+                    self.host, f"no answer to opening a channel within {timeout:g} s"
+                ) from None
+            except asyncssh.ChannelOpenError as exc:
+                if conn.is_closed():
+                    self._drop(conn)
+                    raise HostUnreachable(self.host, f"connection lost: {exc.reason}") from None
+                if attempt == OPEN_RETRIES:
+                    raise HostUnreachable(
+                        self.host, f"cannot open a channel: {exc.reason} (sshd MaxSessions?)"
+                    ) from None
+                # sshd frees a session slot a moment after the close: wait for it, briefly
+                await asyncio.sleep(0.05 * (attempt + 1))
+            except (OSError, asyncssh.Error) as exc:
+                self._drop(conn)
+                raise explain(self.host, exc) from None
+        raise AssertionError("unreachable")
+
+    def _drop(self, conn: asyncssh.SSHClientConnection) -> None:
+        if self._conn is conn:
+            self._conn = None
+        conn.abort()
+
+    async def close(self) -> None:
+        self._closed = True
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+            with contextlib.suppress(TimeoutError, OSError, asyncssh.Error):
+                await asyncio.wait_for(conn.wait_closed(), 2.0)
