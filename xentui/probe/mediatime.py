@@ -1,0 +1,70 @@
+"""Media time of the bytes received: the Ogg clock where there is one, else a bitrate estimate.
+
+Between pages that carry a granule position, the time is interpolated with the stream's own bytes
+per media second, so the virtual player's buffer moves smoothly instead of in page-sized jumps.
+"""
+
+from __future__ import annotations
+
+from xentui.probe.ogg import OggClock
+
+DEFAULT_KBPS = 128.0
+"""Assumed when nothing better is known: the commonest MP3 rate."""
+NOT_OGG_AFTER = 128 * 1024
+"""Bytes without a single valid Ogg page before the stream is taken as not Ogg."""
+
+
+class MediaTimeline:
+    """Bytes in, media seconds out; ``estimated`` is True when no Ogg clock backs the figure."""
+
+    def __init__(self, fallback_kbps: float | None = None) -> None:
+        self.ogg = OggClock()
+        self.nbytes = 0
+        self._configured = fallback_kbps
+        self.header_kbps: float | None = None
+        """A bitrate the server announced (``icy-br``), if any."""
+        self._media_s = 0.0
+
+    @property
+    def fallback_kbps(self) -> float:
+        return self._configured or self.header_kbps or DEFAULT_KBPS
+
+    @property
+    def estimated(self) -> bool:
+        return self.ogg.media_s <= 0.0
+
+    @property
+    def not_ogg(self) -> bool:
+        return not self.ogg.is_ogg and self.nbytes >= NOT_OGG_AFTER
+
+    def bytes_per_media_s(self) -> float:
+        ogg = self.ogg
+        if ogg.media_s > 0.5 and ogg.bytes_at_media > 0:
+            return ogg.bytes_at_media / ogg.media_s
+        if ogg.is_ogg and ogg.nominal_bps > 0:
+            return ogg.nominal_bps / 8
+        return self.fallback_kbps * 125
+
+    def feed(self, data: bytes) -> float:
+        """Account for ``data``; returns media seconds received so far (never decreasing)."""
+        self.nbytes += len(data)
+        if not self.not_ogg:
+            self.ogg.feed(data)
+        if self.estimated:
+            # Ogg headers so far carry no media; anything else is timed by the bitrate
+            media = 0.0 if self.ogg.is_ogg else self.nbytes / self.bytes_per_media_s()
+        else:
+            extra = self.nbytes - self.ogg.bytes_at_media
+            media = self.ogg.media_s + extra / self.bytes_per_media_s()
+        self._media_s = max(self._media_s, media)
+        return self._media_s
+
+    def seconds_of(self, nbytes: int) -> float:
+        """Media seconds in ``nbytes`` at the stream's current rate."""
+        return nbytes / self.bytes_per_media_s()
+
+    def describe(self) -> str:
+        if self.ogg.is_ogg:
+            codecs = "+".join(self.ogg.codecs) or "unknown codec"
+            return f"Ogg ({codecs}), media time from granule positions"
+        return f"not Ogg: media time estimated at {self.fallback_kbps:g} kbit/s"
