@@ -1,1 +1,1 @@
-"""The Textual face of xentui: a thin view over control/ and probe/."""
+"""The Textual front end: app, screens, widgets, one stylesheet; the only layer with Textual."""

@@ -1,0 +1,228 @@
+"""The Textual app: pushes the main screen, feeds it the engine's and probe's events, runs keys."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from xentui.config import LabConfig
+from xentui.model import ActionKind, Event, MigrationEvent, SnapshotEvent
+from xentui.tui.format import plain
+from xentui.tui.messages import Incoming
+from xentui.tui.screens.confirm import Confirm
+from xentui.tui.screens.help import HelpScreen
+from xentui.tui.screens.main import MainScreen
+from xentui.tui.screens.migrate import MigrateChoice, MigrateDialog
+from xentui.tui.sources import EngineLike, ProbeLike
+
+KINDS = {"pause": ActionKind.PAUSE, "unpause": ActionKind.UNPAUSE, "migrate": ActionKind.MIGRATE}
+NO_ENGINE = "no hosts are connected: this view only shows recorded events"
+
+
+class XentuiApp(App[None]):
+    """Thin: the engine and probe are started and stopped by the caller (see `tui.session`)."""
+
+    CSS_PATH = Path(__file__).with_name("xentui.tcss")
+    TITLE = "xentui"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [  # noqa: RUF012 - Textual's own API
+        Binding("p", "pause", "Pause", id="pause", tooltip="pause the guest where it runs"),
+        Binding("p", "refuse('pause')", show=False),
+        Binding("u", "unpause", "Unpause", id="unpause", tooltip="unpause the guest"),
+        Binding("u", "refuse('unpause')", show=False),
+        Binding("m", "migrate", "Migrate", id="migrate", tooltip="move the guest to another host"),
+        Binding("m", "refuse('migrate')", show=False),
+        Binding("w", "setup", "Setup", id="setup", tooltip="the setup checklist"),
+        Binding("r", "refresh", "Refresh", id="refresh", tooltip="poll every host now"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("q", "quit", "Quit", id="quit", tooltip="quit (asks first mid-migration)"),
+    ]
+
+    def __init__(
+        self,
+        config: LabConfig,
+        *,
+        engine: EngineLike | None = None,
+        probe: ProbeLike | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+        tick_s: float = 1.0,
+    ) -> None:
+        super().__init__()
+        self.config, self.engine, self.probe = config, engine, probe
+        self.clock, self.wall, self.tick_s = clock, wall, tick_s
+        self.main = MainScreen(config, probe=probe, clock=clock, wall=wall)
+
+    async def on_mount(self) -> None:
+        await self.push_screen(self.main)
+        if self.engine is not None:
+            self.engine.add_listener(self._deliver)
+            self._replay(self.engine)
+        if self.probe is not None:
+            self.probe.add_listener(self._deliver)
+        self.set_interval(self.tick_s, self._tick)
+
+    def _replay(self, engine: EngineLike) -> None:
+        """Show what the engine knew before the app subscribed."""
+        for conn in engine.connections.values():
+            self._deliver(conn)
+        for snap in engine.snapshots.values():
+            self._deliver(SnapshotEvent(t=snap.t, wall=snap.wall, snapshot=snap))
+        if (record := engine.migration) is not None and record.milestones:
+            phase, t = record.milestones[-1]
+            self._deliver(MigrationEvent(t=t, wall=self.wall(), phase=phase, record=record))
+
+    def _deliver(self, event: Event) -> None:
+        # listeners run on this loop; a message keeps the work in the screen's own queue
+        self.main.post_message(Incoming(event))
+
+    def feed(self, *events: Event) -> None:
+        """Route events straight to the main screen (recorded events, tests, screenshots)."""
+        for event in events:
+            self.main.apply(event)
+
+    def _tick(self) -> None:
+        if self.screen_stack and self.main.is_attached:
+            self.main.tick()
+        self.refresh_bindings()
+
+    # --- what can run now ---------------------------------------------------------------
+
+    def why_not(self, kind: ActionKind, target: str | None = None) -> str | None:
+        if self.engine is None:
+            return NO_ENGINE
+        if any(w.group == "action" and w.is_running for w in self.workers):
+            return "an action is already running: wait for its result"
+        return self.engine.why_not(kind, target)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in KINDS:
+            return None if self.why_not(KINDS[action]) else True
+        if action == "refresh" and self.engine is None:
+            return None
+        return True
+
+    def action_refuse(self, action: str) -> None:
+        """Reached only when the action's own binding is disabled: say why instead of nothing."""
+        reason = self.why_not(KINDS[action]) or "it cannot run right now"
+        self.notify(f"Cannot {action}: {reason}", severity="warning", markup=False)
+
+    def _attempt(self, action: str) -> None:
+        """Run an action by name the way a key would, refusing in words (command palette)."""
+        if action in KINDS and self.why_not(KINDS[action]):
+            self.action_refuse(action)
+        else:
+            self.call_later(self.run_action, action)
+
+    # --- actions ------------------------------------------------------------------------
+
+    def action_pause(self) -> None:
+        self._run_action(ActionKind.PAUSE)
+
+    def action_unpause(self) -> None:
+        self._run_action(ActionKind.UNPAUSE)
+
+    def action_migrate(self) -> None:
+        assert self.engine is not None  # check_action refuses without an engine
+        source = self.engine.guest_host() or "?"
+        targets = [
+            (h.name, self.engine.why_not(ActionKind.MIGRATE, h.name))
+            for h in self.config.hosts
+            if h.name != source
+        ]
+        dialog = MigrateDialog(self.config.guest.name, source, targets)
+        self.push_screen(dialog, self._migrate_chosen)
+
+    def _migrate_chosen(self, choice: MigrateChoice | None) -> None:
+        if choice is None:
+            return
+        if reason := self.why_not(ActionKind.MIGRATE, choice.target):
+            self.notify(f"Cannot migrate: {reason}", severity="warning", markup=False)
+            return
+        self._run_action(ActionKind.MIGRATE, choice.target, choice.live)
+
+    @work(group="action", exit_on_error=False)
+    async def _run_action(
+        self, kind: ActionKind, target: str | None = None, live: bool = True
+    ) -> None:
+        assert self.engine is not None
+        self.refresh_bindings()
+        try:
+            if kind is ActionKind.PAUSE:
+                result = await self.engine.pause()
+            elif kind is ActionKind.UNPAUSE:
+                result = await self.engine.unpause()
+            else:
+                assert target is not None
+                result = await self.engine.migrate(target, live=live)
+        except Exception as exc:  # the app must survive any engine failure, and say it
+            self.notify(f"{kind.value} failed: {exc}", severity="error", markup=False)
+            return
+        finally:
+            self.call_later(self.refresh_bindings)
+        if result.ok is False:
+            self.notify(
+                f"{kind.value} failed: {result.message or 'no message'}",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
+
+    def action_refresh(self) -> None:
+        self._refresh()
+
+    @work(group="refresh", exclusive=True, exit_on_error=False)
+    async def _refresh(self) -> None:
+        if self.engine is None:
+            self.notify(NO_ENGINE, markup=False)
+            return
+        try:
+            await self.engine.refresh()
+        except Exception as exc:
+            self.notify(f"refresh failed: {exc}", severity="error", markup=False)
+
+    def action_setup(self) -> None:
+        try:
+            from xentui.tui.setup_screen import SetupScreen  # built by the setup engineer
+        except ImportError:
+            self.notify("The setup checklist is not available in this version.", markup=False)
+            return
+        self.push_screen(SetupScreen(self.config))
+
+    def action_help(self) -> None:
+        keys = [
+            (b.key_display or b.key, b.tooltip or b.description)
+            for b in self.BINDINGS
+            if isinstance(b, Binding) and b.show
+        ]
+        keys.append(("ctrl+q", "quit"))
+        self.push_screen(HelpScreen(keys))
+
+    async def action_quit(self) -> None:
+        if not self.main.migration_running:
+            self.exit()
+            return
+        question = Text.assemble(
+            "A migration of ", plain(self.config.guest.name, "bold"), " is running. Quit anyway?"
+        )
+        self.push_screen(Confirm(question), self._quit_answered)
+
+    def _quit_answered(self, yes: bool | None) -> None:
+        if yes:
+            self.exit()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.show and binding.action != "quit":
+                action = binding.action
+                yield SystemCommand(
+                    binding.description, binding.tooltip, lambda a=action: self._attempt(a)
+                )

@@ -1,0 +1,213 @@
+"""Records -> `rich.text.Text`: every word the screen shows, built in one place and never as markup.
+
+Remote text (domain names, tool messages) is data: control characters are made visible so an
+escape sequence in a domain name cannot drive the terminal, and nothing here parses markup.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+
+from rich.text import Text
+
+from xentui.model import (
+    ActionEvent,
+    ConnectionEvent,
+    ConnectionState,
+    Domain,
+    DomainState,
+    Event,
+    GapEvent,
+    MigrationEvent,
+    MigrationPhase,
+    MigrationRole,
+    NoticeEvent,
+    PlayerState,
+    StallEvent,
+    StreamStatusEvent,
+)
+
+STATE_STYLE: dict[DomainState, str] = {
+    DomainState.RUNNING: "bold green",
+    DomainState.BLOCKED: "green",
+    DomainState.PAUSED: "bold yellow",
+    DomainState.SHUTDOWN: "red",
+    DomainState.CRASHED: "bold red",
+    DomainState.DYING: "red",
+}
+PLAYER_STYLE: dict[PlayerState, str] = {
+    PlayerState.PLAYING: "bold green",
+    PlayerState.PREBUFFERING: "bold yellow",
+    PlayerState.STALLED: "bold red",
+    PlayerState.STOPPED: "bold red",
+}
+CONNECTION_STYLE: dict[ConnectionState, str] = {
+    ConnectionState.CONNECTED: "green",
+    ConnectionState.CONNECTING: "yellow",
+    ConnectionState.UNREACHABLE: "bold red",
+    ConnectionState.CLOSED: "red",
+}
+GUEST_STYLE = "bold reverse"
+
+
+def printable(text: str) -> str:
+    """The text with every control or format character shown as an escape, so it prints inert."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch == " " or not unicodedata.category(ch).startswith("C"):
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return "".join(out)
+
+
+def plain(text: str, style: str = "") -> Text:
+    """Remote text as an inert Text."""
+    return Text(printable(text), style=style)
+
+
+def clock(wall: float, *, ms: bool = False) -> str:
+    """Local wall-clock time for display: ``12:04:31`` or ``12:04:31.412``."""
+    base = time.strftime("%H:%M:%S", time.localtime(wall))
+    return f"{base}.{int(wall * 1000) % 1000:03d}" if ms else base
+
+
+def seconds(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f} s"
+
+
+def host_title(
+    name: str, toolstack: str, conn: ConnectionEvent | None, latency_s: float | None
+) -> Text:
+    """The pane title: name, toolstack, connection state in words, last poll's latency."""
+    state = conn.state if conn is not None else ConnectionState.CONNECTING
+    title = Text.assemble(
+        plain(name, "bold"), " · ", toolstack, " · ", (state.value, CONNECTION_STYLE[state])
+    )
+    if state is ConnectionState.CONNECTED and latency_s is not None:
+        title.append(f" · {latency_s * 1000:.0f} ms")
+    return title
+
+
+def unreachable_text(conn: ConnectionEvent, now: float) -> Text:
+    """Why a host is not answering, and when the next try is."""
+    text = Text.assemble((conn.state.value.upper(), "bold red"), ": ")
+    text.append_text(plain(conn.reason or "no answer"))
+    if conn.retry_in_s is not None:
+        left = max(0.0, conn.t + conn.retry_in_s - now)
+        text.append(f" · next retry in {left:.0f} s")
+    return text
+
+
+def state_text(domain: Domain) -> Text:
+    """State in words and flags; an in-migration role is spelt out beside it."""
+    text = Text(domain.state.value, style=STATE_STYLE[domain.state])
+    if domain.migration is MigrationRole.OUTGOING:
+        text = Text("migrating →", style="bold magenta")
+    elif domain.migration is MigrationRole.INCOMING:
+        text = Text("incoming ←", style="bold magenta")
+    if not domain.active:
+        text = Text("inactive", style="dim")
+    text.append(" ")
+    text.append_text(plain(domain.flags, "dim"))
+    return text
+
+
+def _num(value: float | int | None, fmt: str = "{}") -> Text:
+    return Text("" if value is None else fmt.format(value), justify="right")
+
+
+def domain_cells(domain: Domain, guest: str) -> tuple[Text, ...]:
+    """One table row: Name, ID, Mem, VCPUs, State, Time(s); the guest stands out."""
+    is_guest = domain.base_name == guest
+    name = Text("▶ " if is_guest else "  ").append_text(plain(domain.name))
+    cells = (
+        name,
+        _num(domain.id),
+        _num(domain.mem_mib),
+        _num(domain.vcpus),
+        state_text(domain),
+        _num(domain.cpu_s, "{:.1f}"),
+    )
+    if is_guest:
+        for cell in cells:
+            cell.stylize(GUEST_STYLE)
+    return cells
+
+
+def event_line(event: Event) -> Text | None:
+    """One event-log line with its timestamp, or None for events that are not news (polls)."""
+    body = _event_body(event)
+    if body is None:
+        return None
+    return Text.assemble((clock(event.wall, ms=True), "dim"), "  ", body)
+
+
+def _event_body(event: Event) -> Text | None:
+    if isinstance(event, ActionEvent):
+        what = f"{event.kind.value} "
+        text = Text(what, style="bold").append_text(plain(event.guest))
+        text.append(" on ").append_text(plain(event.host))
+        if event.target:
+            text.append(" → ").append_text(plain(event.target))
+        if event.ok is None:
+            return text.append(": requested")
+        if event.ok:
+            took = event.result.duration_s * 1000 if event.result else None
+            text.append(": ").append("ok", style="bold green")
+            return text.append(f" ({took:.0f} ms)") if took is not None else text
+        text.append(": ").append("FAILED", style="bold red")
+        return text.append(" ").append_text(plain(event.message or "no message"))
+    if isinstance(event, MigrationEvent):
+        return migration_milestone(event)
+    if isinstance(event, GapEvent):
+        gap = event.gap
+        return Text(f"stream gap {gap.length_s:.2f} s", style="yellow")
+    if isinstance(event, StallEvent):
+        if event.stall.end is None:
+            return Text("player STALLED: buffer empty", style="bold red")
+        return Text(f"playback resumed after a {event.stall.length_s(event.t):.2f} s stall")
+    if isinstance(event, ConnectionEvent):
+        style = CONNECTION_STYLE[event.state]
+        text = plain(event.host).append(" ").append(event.state.value, style=style)
+        if event.reason:
+            text.append(": ").append_text(plain(event.reason))
+        if event.retry_in_s is not None:
+            text.append(f"; retry in {event.retry_in_s:.0f} s")
+        return text
+    if isinstance(event, StreamStatusEvent):
+        state = ("connected", "green") if event.connected else ("not connected", "red")
+        text = Text.assemble("stream ", state)
+        if event.message:
+            text.append(": ").append_text(plain(event.message))
+        return text
+    if isinstance(event, NoticeEvent):
+        style = {"error": "bold red", "warning": "yellow"}.get(event.level, "")
+        return plain(event.text, style)
+    return None
+
+
+def migration_milestone(event: MigrationEvent) -> Text:
+    record, phase = event.record, event.phase
+    guest, source, target = plain(record.guest), plain(record.source), plain(record.target)
+    if phase is MigrationPhase.REQUESTED:
+        kind = "live migrate " if record.live else "migrate "
+        return Text.assemble(kind, guest, " ", source, " → ", target, " requested")
+    if phase is MigrationPhase.STARTED:
+        return Text.assemble("migration of ", guest, " started")
+    if phase is MigrationPhase.RENAMED_ON_SOURCE:
+        return Text.assemble(source, " shows ", guest, " as migrating")
+    if phase is MigrationPhase.SEEN_ON_TARGET:
+        return Text.assemble(target, " shows ", guest)
+    if phase is MigrationPhase.COMPLETED:
+        took = seconds(record.duration_s)
+        where = plain(record.guest_now_on or record.target)
+        return Text.assemble(guest, " running on ", where, f" ({took})", style="bold green")
+    text = Text.assemble(("migration FAILED", "bold red"), ": ", plain(record.message))
+    if record.guest_now_on:
+        text.append_text(Text.assemble("; ", guest, " is on ", plain(record.guest_now_on)))
+    return text

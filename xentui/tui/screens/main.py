@@ -1,0 +1,156 @@
+"""The main screen: routes events to the host panes, stream panel, migration panel and event log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from xentui.config import LabConfig
+from xentui.model import (
+    ActionEvent,
+    ActionKind,
+    ConnectionEvent,
+    Event,
+    HostSnapshot,
+    MigrationEvent,
+    MigrationPhase,
+    MigrationRecord,
+    SnapshotEvent,
+)
+from xentui.tui.messages import Incoming
+from xentui.tui.sources import ProbeLike, ProbeSummaryLike
+from xentui.tui.verdict import Figures, figures_from, progress_lines, settled, verdict_lines
+from xentui.tui.widgets.event_log import EventLog
+from xentui.tui.widgets.host_pane import HostPane
+from xentui.tui.widgets.migration_panel import MigrationPanel
+from xentui.tui.widgets.stream_panel import StreamPanel
+from xentui.tui.widgets.title_bar import TitleBar
+
+
+def pane_id(host: str) -> str:
+    return f"host-{abs(hash(host)):x}"
+
+
+class MainScreen(Screen[None]):
+    """Everything the presenter sees; the widgets are views, this screen decides what goes where."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 - Textual's own API
+
+    def __init__(
+        self,
+        config: LabConfig,
+        *,
+        probe: ProbeLike | None,
+        clock: Callable[[], float],
+        wall: Callable[[], float],
+    ) -> None:
+        super().__init__(id="main")
+        self.config, self.probe, self.clock, self.wall = config, probe, clock, wall
+        self.guest = config.guest.name
+        self.panes: dict[str, HostPane] = {
+            h.name: HostPane(h.name, h.toolstack, self.guest, id=pane_id(h.name))
+            for h in config.hosts
+        }
+        self.migration: MigrationRecord | None = None
+        self.figures: Figures | None = None
+        self.summary: ProbeSummaryLike | None = None
+        self.last_action: tuple[str, float] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(self.guest, id="title-bar")
+        with Container(id="hosts"):
+            yield from self.panes.values()
+        yield StreamPanel(self.config.guest.stream_url, id="stream")
+        yield MigrationPanel(id="migration")
+        yield EventLog(id="log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(MigrationPanel).clear()
+        self.tick()
+
+    @property
+    def migration_running(self) -> bool:
+        return self.migration is not None and not self.migration.finished
+
+    def guest_host(self) -> str | None:
+        """Where the guest is listed now (an active listing wins over a leftover one)."""
+        found = [p for p in self.panes.values() if p.snapshot and p.snapshot.find(self.guest)]
+        active = [p for p in found if p.snapshot and p.snapshot.find(self.guest).active]  # type: ignore[union-attr]
+        best = active or found
+        return best[0].host if best else None
+
+    @on(Incoming)
+    def _incoming(self, message: Incoming) -> None:
+        self.apply(message.event)
+
+    def apply(self, event: Event) -> None:
+        """Route one event: to its host pane, the migration panel, and the log if it is news."""
+        if isinstance(event, SnapshotEvent):
+            pane = self.panes.get(event.snapshot.host)
+            if pane is not None:
+                pane.show_snapshot(event.snapshot)
+                self.query_one(TitleBar).show(self.wall(), self.guest_host())
+            if self.migration_running:
+                self._show_migration()
+            return
+        if isinstance(event, ConnectionEvent) and (pane := self.panes.get(event.host)):
+            pane.show_connection(event, self.clock())
+        elif isinstance(event, ActionEvent) and event.ok is None:
+            self._action_requested(event)
+        elif isinstance(event, MigrationEvent):
+            if event.phase is MigrationPhase.REQUESTED or self.migration is None:
+                self.figures = None
+            self.migration = event.record
+            self._show_migration()
+        self.query_one(EventLog).add(event)
+
+    def _action_requested(self, event: ActionEvent) -> None:
+        # the verdict stays on screen until the next action
+        self.last_action = (event.kind.value, event.t)
+        if event.kind is not ActionKind.MIGRATE:
+            self.migration, self.figures = None, None
+            self.query_one(MigrationPanel).clear()
+
+    def show_summary(self, summary: ProbeSummaryLike) -> None:
+        self.summary = summary
+        self.query_one(StreamPanel).show(summary, self.last_action)
+
+    def show_figures(self, figures: Figures | None) -> None:
+        self.figures = figures
+        self._show_migration()
+
+    def tick(self) -> None:
+        """Once a second: clock, retry countdowns, the probe's summary, migration progress."""
+        now = self.clock()
+        self.query_one(TitleBar).show(self.wall(), self.guest_host())
+        for pane in self.panes.values():
+            pane.tick(now)
+        if self.probe is not None:
+            self.show_summary(self.probe.summary())
+            record = self.migration
+            if record is not None and self.summary is not None:
+                start = record.at(MigrationPhase.REQUESTED)
+                frozen = self.figures is not None and settled(
+                    record, self.figures.now, self.figures.capacity_s
+                )
+                if start is not None and not frozen:
+                    self.figures = figures_from(self.probe, self.summary, start, now)
+        self._show_migration()
+
+    def _show_migration(self) -> None:
+        record, panel = self.migration, self.query_one(MigrationPanel)
+        if record is None:
+            return
+        if record.finished:
+            panel.show(*verdict_lines(record, self.figures), finished=True)
+        else:
+            panel.show(*progress_lines(record, self.clock(), self.snapshots()), finished=False)
+
+    def snapshots(self) -> dict[str, HostSnapshot]:
+        return {h: p.snapshot for h, p in self.panes.items() if p.snapshot is not None}

@@ -1,0 +1,127 @@
+"""The migration panel's words: progress while it runs, then the verdict the audience reads.
+
+Pure: the figures come in as values (from the probe, or fixed in tests) with the clock reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rich.text import Text
+
+from xentui.model import (
+    Gap,
+    HostSnapshot,
+    MigrationPhase,
+    MigrationRecord,
+    Stall,
+)
+from xentui.tui.format import STATE_STYLE, plain
+from xentui.tui.sources import ProbeLike, ProbeSummaryLike
+
+SETTLE_S = 2.0
+"""After a migration ends, how long the stream figures keep being updated before they freeze."""
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """What the stream did from the migration request on."""
+
+    longest_gap: Gap | None
+    min_buffer_s: float | None
+    capacity_s: float
+    stalls: tuple[Stall, ...]
+    now: float
+
+    @property
+    def stalled_s(self) -> float:
+        return sum(s.length_s(self.now) for s in self.stalls)
+
+
+def figures_from(probe: ProbeLike, summary: ProbeSummaryLike, since: float, now: float) -> Figures:
+    return Figures(
+        longest_gap=probe.longest_gap_since(since),
+        min_buffer_s=probe.min_buffer_since(since),
+        capacity_s=summary.buffer_capacity_s,
+        stalls=tuple(s for s in summary.stalls if (s.end is None or s.end >= since)),
+        now=now,
+    )
+
+
+def settled(record: MigrationRecord, now: float, capacity_s: float) -> bool:
+    """True once the figures of a finished migration can no longer change."""
+    outcome = record.outcome
+    end = record.at(outcome) if outcome is not None else None
+    return end is not None and now > end + capacity_s + SETTLE_S
+
+
+def progress_lines(
+    record: MigrationRecord, now: float, snapshots: Mapping[str, HostSnapshot]
+) -> tuple[Text, Text]:
+    """While a migration runs: phase and elapsed time, and what each end lists for the guest."""
+    start = record.at(MigrationPhase.REQUESTED)
+    elapsed = 0.0 if start is None else max(0.0, now - start)
+    phase = record.milestones[-1][0].value if record.milestones else "requested"
+    head = Text.assemble(
+        ("MIGRATING ", "bold magenta"),
+        plain(record.guest, "bold"),
+        ": ",
+        plain(record.source),
+        " → ",
+        plain(record.target),
+        " · live" if record.live else " · not live",
+        " · ",
+        (phase, "bold"),
+        f" · {elapsed:5.1f} s",
+    )
+    shows = Text()
+    for i, host in enumerate((record.source, record.target)):
+        if i:
+            shows.append("   ")
+        shows.append_text(plain(host)).append(" shows ")
+        snap = snapshots.get(host)
+        domain = snap.find(record.guest) if snap is not None else None
+        if domain is None:
+            shows.append("nothing" if snap is not None else "no list yet", style="dim")
+        else:
+            shows.append_text(plain(domain.name, "bold")).append(" (")
+            shows.append(domain.state.value, style=STATE_STYLE[domain.state]).append(")")
+    return head, shows
+
+
+def verdict_lines(record: MigrationRecord, figures: Figures | None) -> tuple[Text, Text]:
+    """The summary line and the loud line under it."""
+    guest = plain(record.guest, "bold")
+    if record.outcome is MigrationPhase.FAILED:
+        where = record.guest_now_on or record.source
+        head = Text.assemble(
+            guest, ": ", plain(record.source), " -> ", plain(record.target), " refused"
+        )
+        if (took := record.duration_s) is not None:
+            head.append(f" after {took:.1f} s")
+        head.append_text(Text.assemble("; ", guest, " is on ", plain(where)))
+        loud = Text.assemble(("MIGRATION FAILED", "bold reverse red"), " ")
+        loud.append_text(plain(record.message or "the tool gave no message"))
+        return head, loud
+    head = Text.assemble(guest, ": ", plain(record.source), " -> ", plain(record.target))
+    head.append(f" in {record.duration_s:.1f} s" if record.duration_s is not None else "")
+    if figures is None:
+        head.append("; stream not measured")
+        return head, Text("COMPLETED — no stream figures", style="bold")
+    gap = figures.longest_gap
+    head.append(f"; stream gap {gap.length_s:.2f} s" if gap else "; no stream gap seen")
+    if figures.min_buffer_s is not None:
+        head.append(
+            f"; buffer never below {figures.min_buffer_s:.1f} s of {figures.capacity_s:.1f} s"
+        )
+    if figures.stalls:
+        head.append(f"; stalled {figures.stalled_s:.2f} s")
+        loud = Text(
+            f"STALLED {figures.stalled_s:.2f} s — the viewer saw the picture freeze",
+            style="bold reverse red",
+        )
+    else:
+        head.append("; no stall")
+        loud = Text("NO STALL — the viewer saw nothing", style="bold reverse green")
+    return head, loud

@@ -1,0 +1,97 @@
+"""One host's pane: its connection in the title and its domain list, updated in place by row key."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from xentui.model import ConnectionEvent, ConnectionState, HostSnapshot
+from xentui.tui.format import domain_cells, host_title, unreachable_text
+
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("Name", "name", 24),
+    ("ID", "id", 3),
+    ("Mem", "mem", 5),
+    ("VCPUs", "vcpus", 5),
+    ("State", "state", 18),
+    ("Time(s)", "time", 8),
+)
+DOWN = (ConnectionState.UNREACHABLE, ConnectionState.CLOSED)
+
+
+class HostPane(Vertical):
+    """A host's title (name, toolstack, connection, latency) over a table of its domains."""
+
+    def __init__(self, host: str, toolstack: str, guest: str, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="host-pane")
+        self.host, self.toolstack, self.guest = host, toolstack, guest
+        self.connection: ConnectionEvent | None = None
+        self.snapshot: HostSnapshot | None = None
+        self._cells: dict[str, tuple[Text, ...]] = {}
+        self.border_title = host_title(host, toolstack, None, None)
+
+    def compose(self) -> ComposeResult:
+        table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=False)
+        for label, key, width in COLUMNS:
+            table.add_column(Text(label, justify="left"), key=key, width=width)
+        yield table
+        yield Static("", classes="down-reason")
+
+    @property
+    def table(self) -> DataTable[Text]:
+        return self.query_one(DataTable)
+
+    @property
+    def has_guest(self) -> bool:
+        return self.snapshot is not None and self.snapshot.find(self.guest) is not None
+
+    def show_snapshot(self, snapshot: HostSnapshot) -> None:
+        """Put a poll on screen: only the cells that changed, rows keyed by domain name."""
+        self.snapshot = snapshot
+        table = self.table
+        fresh: dict[str, tuple[Text, ...]] = {}
+        for domain in snapshot.domains:
+            key = domain.name
+            while key in fresh:  # a tool listing one name twice must not crash the view
+                key += "\u200b"
+            fresh[key] = domain_cells(domain, self.guest)
+        with self.app.batch_update():
+            for key in [k for k in self._cells if k not in fresh]:
+                table.remove_row(key)
+                del self._cells[key]
+            for key, cells in fresh.items():
+                old = self._cells.get(key)
+                if old is None:
+                    table.add_row(*cells, key=key)
+                else:
+                    for (_, column, _), before, after in zip(COLUMNS, old, cells, strict=True):
+                        if before != after:
+                            table.update_cell(key, column, after)
+                self._cells[key] = cells
+            self._retitle()
+            # an explicit height makes the grid around the panes re-measure its rows
+            table.styles.height = len(fresh) + (1 if table.show_header else 0)
+        self.set_class(self.has_guest, "-has-guest")
+
+    def show_connection(self, connection: ConnectionEvent, now: float) -> None:
+        self.connection = connection
+        self.set_class(connection.state in DOWN, "-down")
+        self._retitle()
+        self.tick(now)
+
+    def tick(self, now: float) -> None:
+        """Count the next retry down while the host is unreachable."""
+        conn = self.connection
+        reason = self.query_one(".down-reason", Static)
+        if conn is not None and conn.state in DOWN:
+            reason.update(unreachable_text(conn, now))
+        elif conn is not None and conn.state is ConnectionState.CONNECTING:
+            reason.update(Text("connecting…", style="yellow"))
+        else:
+            reason.update("")
+
+    def _retitle(self) -> None:
+        latency = self.snapshot.latency_s if self.snapshot is not None else None
+        self.border_title = host_title(self.host, self.toolstack, self.connection, latency)

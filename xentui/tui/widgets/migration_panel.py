@@ -1,0 +1,30 @@
+"""The migration panel: progress while a migration runs, then the verdict, until the next action."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+
+class MigrationPanel(Vertical):
+    """Two lines: what is happening (or the verdict) and what it means; hidden when idle."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "Migration"
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="migration-head")
+        yield Static("", id="migration-detail")
+
+    def show(self, head: Text, detail: Text, *, finished: bool) -> None:
+        self.query_one("#migration-head", Static).update(head)
+        self.query_one("#migration-detail", Static).update(detail)
+        self.set_class(finished, "-verdict")
+        self.set_class(not finished, "-running")
+        self.display = True
+
+    def clear(self) -> None:
+        self.display = False

@@ -1,0 +1,86 @@
+"""The stream panel: bitrate sparkline, the virtual player's buffer gauge and state, longest gap."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult, RenderResult
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Sparkline, Static
+
+from xentui.model import PlayerState
+from xentui.tui.format import PLAYER_STYLE, plain
+from xentui.tui.sources import ProbeSummaryLike
+
+WINDOW = 60
+"""Sparkline points: one a second over the last minute, padded so the time axis never moves."""
+
+
+class Gauge(Widget):
+    """A horizontal bar, filled to ``value / capacity``; the words beside it carry the numbers."""
+
+    DEFAULT_CSS = "Gauge { height: 1; width: 1fr; }"
+
+    value: reactive[float] = reactive(0.0)
+    capacity: reactive[float] = reactive(1.0)
+
+    def render(self) -> RenderResult:
+        width = max(1, self.size.width)
+        share = 0.0 if self.capacity <= 0 else min(1.0, max(0.0, self.value / self.capacity))
+        full = round(share * width)
+        style = "green" if share >= 0.5 else ("yellow" if share > 0.15 else "red")
+        return Text.assemble(("█" * full, style), ("░" * (width - full), "dim"))
+
+
+class StreamPanel(Vertical):
+    """Shows one `ProbeSummary` at a time; knows nothing about where it came from."""
+
+    def __init__(self, url: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = Text.assemble("Stream · ", plain(url))
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="stream-row"):
+            yield Sparkline([0.0] * WINDOW, id="bitrate")
+            yield Static(Text("     - kbit/s", justify="right"), id="kbps")
+        with Horizontal(classes="stream-row"):
+            yield Static("buffer ", classes="label")
+            yield Gauge(id="buffer-gauge")
+            yield Static("", id="buffer-figures")
+            yield Static("", id="player-state")
+            yield Static("", id="longest-gap")
+        yield Static("", id="stream-message")
+
+    def show(self, summary: ProbeSummaryLike, since: tuple[str, float] | None = None) -> None:
+        """Display a summary; ``since`` is (the last action's name, its time) for the gap figure."""
+        points = [p.kbps for p in summary.points][-WINDOW:]
+        self.query_one(Sparkline).data = tuple([0.0] * (WINDOW - len(points)) + points)
+        self.query_one("#kbps", Static).update(
+            Text(f"{summary.bitrate_kbps:6.0f} kbit/s", justify="right", style="bold")
+        )
+        gauge = self.query_one(Gauge)
+        gauge.value, gauge.capacity = summary.buffer_s, summary.buffer_capacity_s
+        self.query_one("#buffer-figures", Static).update(
+            f" {summary.buffer_s:4.1f} s of {summary.buffer_capacity_s:.1f} s"
+        )
+        state = summary.state
+        self.query_one("#player-state", Static).update(
+            Text(f" {state.value.upper():^12} ", style=f"{PLAYER_STYLE[state]} reverse")
+        )
+        self.set_class(state is PlayerState.STALLED, "-stalled")
+        self.query_one("#longest-gap", Static).update(gap_text(summary, since))
+        stopped = state is PlayerState.STOPPED and summary.message
+        self.query_one("#stream-message", Static).update(
+            plain(summary.message, "italic") if stopped else ""
+        )
+
+
+def gap_text(summary: ProbeSummaryLike, since: tuple[str, float] | None) -> Text:
+    """The longest gap since the last action (or in the window when there was none)."""
+    start = since[1] if since else float("-inf")
+    lengths = [g.length_s for g in summary.gaps if g.end >= start]
+    label = f"since {since[0]}" if since else "so far"
+    if not lengths:
+        return Text(f"  no gap {label}", style="dim")
+    return Text(f"  longest gap {label}: {max(lengths):.2f} s")

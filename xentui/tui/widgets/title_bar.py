@@ -1,0 +1,30 @@
+"""The top line: what this is about, and the wall-clock time from the app's injected clock."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from xentui.tui.format import clock, plain
+
+
+class TitleBar(Horizontal):
+    def __init__(self, guest: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.guest = guest
+
+    def compose(self) -> ComposeResult:
+        title = Text.assemble(("xentui", "bold"), " · ", plain(self.guest, "bold"))
+        title.append(" live migration")
+        yield Static(title, id="title")
+        yield Static("", id="where")
+        yield Static("", id="clock")
+
+    def show(self, wall: float, where: str | None) -> None:
+        self.query_one("#clock", Static).update(clock(wall))
+        text = Text("guest on ") if where else Text("guest not found", style="bold red")
+        if where:
+            text.append_text(plain(where, "bold"))
+        self.query_one("#where", Static).update(text)
