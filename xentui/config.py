@@ -211,6 +211,8 @@ def parse_config(text: str, path: Path | str) -> LabConfig:
             message = message[: where.start()]
             line = int(where[1]) if where[1] else len(text.rstrip("\n").split("\n"))
             column = where[2]
+        if message == "Illegal character '\\n'":  # what tomllib says of a string left open
+            message = "unterminated string: the closing quote is missing on this line"
         message = message[:1].lower() + message[1:] + (f" (column {column})" if column else "")
         raise ConfigError(path, f"TOML syntax: {message}", line=line) from None
     try:

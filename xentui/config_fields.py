@@ -96,15 +96,17 @@ def choice(section: Section, key: str, value: object, allowed: tuple[str, ...]) 
     if isinstance(value, str) and value in allowed:
         return value
     close = difflib.get_close_matches(value, allowed, n=1) if isinstance(value, str) else []
-    hint = f" (did you mean {quote(close[0])}?)" if close else ""
+    hint = f"; did you mean {quote(close[0])}?" if close else ""
     options = " | ".join(allowed)
     raise FieldError(section, key, f"expected one of {options}, got {show(value)}{hint}")
 
 
 def words(section: Section, key: str, value: object, what: str) -> tuple[str, ...]:
+    """An array of ``what`` (singular, without article)."""
     if not isinstance(value, list):
         raise FieldError(section, key, f"expected an array of {what}s, got {show(value)}")
-    return tuple(word((*section, key), i, item, what) for i, item in enumerate(value))
+    item = f"an {what}" if what[:1] in "aeiou" else f"a {what}"
+    return tuple(word((*section, key), i, v, item) for i, v in enumerate(value))
 
 
 def host_name(section: Section, key: str, value: object) -> str:
