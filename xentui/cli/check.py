@@ -1,17 +1,88 @@
-"""`xentui check`: placeholder until its issue lands."""
+"""`xentui check`: the seed's setup checklist headless, like a check mode in a CI job.
+
+Exit 0 when every step passes, 1 when any does not, 2 for a lab-file error. ``--fix`` shows
+each fix (commands and file diff) and applies it after a yes on the terminal, or at once with
+``--yes``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
+from typing import TYPE_CHECKING
+
+from xentui.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
+
+if TYPE_CHECKING:
+    from xentui.config import LabConfig
+    from xentui.setup.results import FixOutcome, FixPlan
+    from xentui.setup.steps import Step
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    for name in {"hosts": ("list", "ctl")}.get("check", ("check",)):
-        p = sub.add_parser(name, help=f"{name} (not built yet)")
-        p.set_defaults(func=_not_yet)
+    p = sub.add_parser(
+        "check",
+        help="run the setup checklist (exit 0 all pass, 1 something fails, 2 bad lab file)",
+        description="Check the seed's preparation steps on the lab file's hosts and guest.",
+    )
+    # SUPPRESS: given before the subcommand, the top-level --config must survive
+    p.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help="the lab file")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--fix", action="store_true", help="apply the fixes, asking first")
+    p.add_argument("--yes", action="store_true", help="with --fix: do not ask")
+    p.add_argument("-v", "--verbose", action="store_true", help="show every finding")
+    p.set_defaults(func=run)
 
 
-def _not_yet(args: argparse.Namespace) -> int:
-    print(f"xentui {args.command}: not built yet in this version", file=sys.stderr)
-    return 2
+def run(args: argparse.Namespace) -> int:
+    from xentui.config import ConfigError, find_config, load_config
+
+    try:
+        config = load_config(find_config(getattr(args, "config", None)))
+    except ConfigError as exc:
+        print(f"xentui check: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    return asyncio.run(_run(config, args))
+
+
+async def _run(config: LabConfig, args: argparse.Namespace) -> int:
+    from xentui.setup.checklist import Checklist
+    from xentui.setup.report import render_text, to_json
+
+    checklist = Checklist(config)
+    out = sys.stderr if args.json else sys.stdout
+    outcomes: list[FixOutcome] = []
+    try:
+        if args.fix:
+
+            async def confirm(step: Step, plan: FixPlan) -> bool:
+                print(f"\nFix for step {step.seed}: {step.title}", file=out)
+                print(plan.describe(), file=out)
+                if args.yes:
+                    return True
+                return await asyncio.to_thread(_ask, "Apply this fix? [y/N] ")
+
+            outcomes = await checklist.fix_all(confirm)
+            for o in outcomes:
+                mark = "✓" if o.ok else "✗"
+                extra = f" (backups: {', '.join(o.backups)})" if o.backups else ""
+                print(f"{mark} fix {o.step_id}: {o.message}{extra}", file=out)
+            print("", file=out)
+        else:
+            await checklist.run_all()
+    finally:
+        await checklist.close()
+    if args.json:
+        print(to_json(checklist.steps, checklist.results, outcomes))
+    else:
+        print(render_text(checklist.steps, checklist.results, verbose=args.verbose))
+    return EXIT_OK if checklist.all_passed else EXIT_FAILED
+
+
+def _ask(prompt: str) -> bool:
+    try:
+        answer = input(prompt)
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")

@@ -1,0 +1,188 @@
+"""Runs the checklist: independent checks at once, blocked steps named, fixes applied on consent.
+
+A fix re-reads each file right before writing it and refuses if it changed since the plan was
+shown; it backs the file up beside itself (``F.xentui-bak-<UTC stamp>``), writes the new text
+over the command's stdin (``tee F``: content never goes through a shell string), runs its
+commands, then checks the step again. Nothing is written when the check already passes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+from xentui.config import LabConfig
+from xentui.remote.base import HostUnreachable
+from xentui.setup.context import Context, FileUnreadable, NoGuestShell, OpenRunner
+from xentui.setup.guest_steps import NO_SHELL
+from xentui.setup.results import Finding, FixOutcome, FixPlan, Status, StepResult
+from xentui.setup.steps import Step, build_steps
+
+Confirm = Callable[[Step, FixPlan], Awaitable[bool]]
+FIX_COMMAND_TIMEOUT_S = 60.0
+
+
+class Checklist:
+    """The steps of one lab file, their latest results, and the fixes."""
+
+    def __init__(
+        self,
+        config: LabConfig,
+        *,
+        open_runner: OpenRunner | None = None,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config
+        self.steps = build_steps(config)
+        self.by_id = {s.id: s for s in self.steps}
+        self.ctx = Context(config, open_runner=open_runner)
+        self.results: dict[str, StepResult] = {
+            s.id: StepResult(s.id, Status.PENDING) for s in self.steps
+        }
+        self._wall = wall
+        self._listeners: list[Callable[[StepResult], None]] = []
+
+    def add_listener(self, cb: Callable[[StepResult], None]) -> None:
+        """Called with each new result (pending, then the verdict) as checks finish."""
+        self._listeners.append(cb)
+
+    def _set(self, result: StepResult) -> StepResult:
+        self.results[result.step_id] = result
+        for cb in self._listeners:
+            cb(result)
+        return result
+
+    @property
+    def all_passed(self) -> bool:
+        return all(r.status is Status.PASSED for r in self.results.values())
+
+    async def _check(self, step: Step) -> StepResult:
+        try:
+            findings = await step.check(self.ctx)
+        except HostUnreachable as exc:
+            findings = [Finding(exc.host, Status.UNKNOWN, f"could not reach it: {exc.reason}")]
+        except NoGuestShell:
+            findings = [Finding("guest", Status.UNKNOWN, NO_SHELL)]
+        except FileUnreadable as exc:
+            findings = [Finding("-", Status.UNKNOWN, str(exc))]
+        except Exception as exc:  # a check never crashes the checklist: it says what broke
+            findings = [
+                Finding("-", Status.UNKNOWN, f"the check broke: {type(exc).__name__}: {exc}")
+            ]
+        return StepResult.of(step.id, findings)
+
+    def _blocked(self, step: Step) -> StepResult | None:
+        bad = [r for r in step.requires if self.results[r].status is not Status.PASSED]
+        if not bad:
+            return None
+        words = [
+            f"step {self.by_id[r].seed} ({self.by_id[r].title}) {self.results[r].status.value}"
+            for r in bad
+        ]
+        finding = Finding("-", Status.BLOCKED, "waits for " + "; ".join(words))
+        return StepResult(step.id, Status.BLOCKED, (finding,), blocked_by=tuple(bad))
+
+    async def run_step(self, step_id: str) -> StepResult:
+        """Check one step again, judging its prerequisites by their latest results."""
+        step = self.by_id[step_id]
+        self._set(StepResult(step_id, Status.PENDING))
+        return self._set(self._blocked(step) or await self._check(step))
+
+    async def run_all(self) -> dict[str, StepResult]:
+        """Every check; each starts as soon as its prerequisites have passed."""
+        self.ctx.forget_failures()
+        tasks: dict[str, asyncio.Task[StepResult]] = {}
+
+        async def one(step: Step) -> StepResult:
+            await asyncio.gather(*(tasks[r] for r in step.requires))
+            return self._set(self._blocked(step) or await self._check(step))
+
+        for step in self.steps:
+            self._set(StepResult(step.id, Status.PENDING))
+        for step in self.steps:
+            tasks[step.id] = asyncio.create_task(one(step))
+        await asyncio.gather(*tasks.values())
+        return dict(self.results)
+
+    async def plan_fix(self, step_id: str) -> FixPlan:
+        step = self.by_id[step_id]
+        if step.plan is None:
+            return FixPlan(step_id, instructions=step.instructions)
+        try:
+            return await step.plan(self.ctx)
+        except Exception as exc:  # the plan reads the hosts: any failure is shown, not raised
+            return FixPlan(
+                step_id, instructions=f"cannot plan the fix: {type(exc).__name__}: {exc}"
+            )
+
+    async def apply_fix(self, plan: FixPlan) -> FixOutcome:
+        """Back up, write, run, check again; stops at the first failure and says where."""
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self._wall()))
+        backups: list[str] = []
+        try:
+            for edit in plan.edits:
+                current = await self.ctx.read_file(edit.host, edit.path)
+                if (current or "") != edit.old:
+                    return FixOutcome(
+                        plan.step_id,
+                        False,
+                        f"{edit.host}:{edit.path} changed since the plan "
+                        "was made: nothing written; check again",
+                        tuple(backups),
+                    )
+                if current is not None:
+                    backup = f"{edit.path}.xentui-bak-{stamp}"
+                    res = await self.ctx.run(edit.host, ["cp", edit.path, backup])
+                    if not res.ok:
+                        return FixOutcome(
+                            plan.step_id,
+                            False,
+                            f"backup failed on {edit.host}: {res.output}",
+                            tuple(backups),
+                        )
+                    backups.append(f"{edit.host}:{backup}")
+                res = await self.ctx.run(edit.host, ["tee", edit.path], input=edit.new)
+                if not res.ok:
+                    return FixOutcome(
+                        plan.step_id,
+                        False,
+                        f"writing {edit.path} on {edit.host} failed: {res.output}",
+                        tuple(backups),
+                    )
+            for cmd in plan.commands:
+                res = await self.ctx.run(cmd.host, cmd.argv, timeout=FIX_COMMAND_TIMEOUT_S)
+                if not res.ok:
+                    return FixOutcome(
+                        plan.step_id,
+                        False,
+                        f"`{cmd}` failed: {res.output or res.exit_status}",
+                        tuple(backups),
+                    )
+        except (HostUnreachable, NoGuestShell, FileUnreadable) as exc:
+            return FixOutcome(plan.step_id, False, f"fix stopped: {exc}", tuple(backups))
+        after = await self.run_step(plan.step_id)
+        ok = after.status is Status.PASSED
+        message = "fixed: the check passes now" if ok else f"applied, but {after.reason}"
+        return FixOutcome(plan.step_id, ok, message, tuple(backups), after)
+
+    async def fix_all(self, confirm: Confirm) -> list[FixOutcome]:
+        """Walk the steps in order, fixing each failed one the presenter agrees to fix."""
+        await self.run_all()
+        outcomes: list[FixOutcome] = []
+        changed = False
+        for step in self.steps:
+            result = self.results[step.id]
+            if changed or result.status is Status.BLOCKED:
+                result = await self.run_step(step.id)
+            if result.status is not Status.FAILED or step.plan is None:
+                continue
+            plan = await self.plan_fix(step.id)
+            if not plan.runnable or not await confirm(step, plan):
+                continue
+            outcomes.append(await self.apply_fix(plan))
+            changed = True
+        return outcomes
+
+    async def close(self) -> None:
+        await self.ctx.close()

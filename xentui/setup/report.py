@@ -1,0 +1,69 @@
+"""The checklist in plain text (a terminal or a CI log) and as JSON (a script)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+from xentui.setup.results import FixOutcome, StepResult
+from xentui.setup.steps import Step
+
+
+def step_lines(step: Step, result: StepResult, *, verbose: bool = False) -> list[str]:
+    head = f"{result.status.symbol} {step.seed}. {step.title}  [{step.applies_to}]"
+    lines = [head]
+    for finding in result.findings:
+        if finding.status is result.status or verbose:
+            lines.append(f"    {finding.status.symbol} {finding.where}: {finding.reason}")
+            if finding.found and finding.status is not result.status.PASSED:
+                found = finding.found.strip().replace("\n", "\n        | ")
+                lines.append(f"        | {found}")
+    return lines
+
+
+def render_text(
+    steps: Sequence[Step], results: Mapping[str, StepResult], *, verbose: bool = False
+) -> str:
+    lines: list[str] = []
+    for step in steps:
+        lines += step_lines(step, results[step.id], verbose=verbose)
+    counts: dict[str, int] = {}
+    for result in results.values():
+        counts[result.status.value] = counts.get(result.status.value, 0) + 1
+    lines.append(", ".join(f"{n} {status}" for status, n in counts.items()))
+    return "\n".join(lines)
+
+
+def to_json(
+    steps: Sequence[Step],
+    results: Mapping[str, StepResult],
+    fixes: Sequence[FixOutcome] = (),
+) -> str:
+    doc = {
+        "passed": all(results[s.id].status.value == "passed" for s in steps),
+        "steps": [
+            {
+                "id": step.id,
+                "seed_step": step.seed,
+                "title": step.title,
+                "applies_to": step.applies_to,
+                "status": results[step.id].status.value,
+                "blocked_by": list(results[step.id].blocked_by),
+                "findings": [
+                    {
+                        "where": f.where,
+                        "status": f.status.value,
+                        "reason": f.reason,
+                        "found": f.found,
+                    }
+                    for f in results[step.id].findings
+                ],
+            }
+            for step in steps
+        ],
+        "fixes": [
+            {"step": o.step_id, "ok": o.ok, "message": o.message, "backups": list(o.backups)}
+            for o in fixes
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)
