@@ -1,0 +1,334 @@
+"""Every verbatim sample in the reference parses to the domains it shows, field by field."""
+
+# ruff: noqa: UP031  (headers are built with the tools' own % format strings)
+
+from __future__ import annotations
+
+import pytest
+
+from tests.toolstack import samples as S
+from xentui.model import DomainState, MigrationRole
+from xentui.toolstack import get_toolstack
+from xentui.toolstack.base import ListParseError
+
+R, B, P, SD, C = (
+    DomainState.RUNNING,
+    DomainState.BLOCKED,
+    DomainState.PAUSED,
+    DomainState.SHUTDOWN,
+    DomainState.CRASHED,
+)
+
+
+def rows(tool: str, text: str):
+    result = get_toolstack(tool).parse_list(text)
+    assert result.problems == ()
+    return [(d.name, d.id, d.mem_mib, d.vcpus, d.state, d.flags, d.cpu_s) for d in result.domains]
+
+
+@pytest.mark.parametrize(
+    ("tool", "text", "layout", "expected"),
+    [
+        (
+            "xm",
+            S.XM_300_RENDER,
+            "xm 3.0.0-3.0.2",
+            [
+                ("Domain-0", 0, 491, 1, R, "r-----", 1204.3),
+                ("virt_server", 3, 128, 1, B, "-b----", 37.2),
+            ],
+        ),
+        ("xm", S.XM_300_CAPTURE, "xm 3.0.0-3.0.2", [("Domain-0", 0, 463, 1, R, "r-----", 42.3)]),
+        (
+            "xm",
+            S.XM_300_SOURCE_PRECOPY,
+            "xm 3.0.0-3.0.2",
+            [
+                ("Domain-0", 0, 491, 1, R, "r-----", 1210.9),
+                ("migrating-virt_server", 3, 128, 1, B, "-b----", 38.0),
+            ],
+        ),
+        (
+            "xm",
+            S.XM_300_TARGET_TRANSFER,
+            "xm 3.0.0-3.0.2",
+            [
+                ("Domain-0", 0, 491, 1, R, "r-----", 845.1),
+                ("virt_server", 5, 128, 1, P, "--p---", 0.0),
+            ],
+        ),
+        (
+            "xm",
+            S.XM_33_RENDER,
+            "xm 3.3-4.4",
+            [
+                ("Domain-0", 0, 491, 1, R, "r-----", 1204.3),
+                ("virt_server", 3, 128, 1, B, "-b----", 37.2),
+            ],
+        ),
+        (
+            "xm",
+            S.XM_4X_CAPTURE,
+            "xm 3.3-4.4",
+            [
+                ("Domain-0", 0, 1852, 8, R, "r-----", 348510.6),
+                ("vm16", 121, 2048, 8, B, "-b----", 2552.8),
+            ],
+        ),
+        (
+            "xl",
+            S.XL_DOC,
+            "xl (spaces for TABs)",
+            [("Domain-0", 0, 750, 4, R, "r-----", 11794.3)],
+        ),
+        (
+            "xl",
+            S.XL_49_CAPTURE,
+            "xl 4.1+",
+            [
+                ("Domain-0", 0, 13036, 8, R, "r-----", 398.7),
+                ("guest-01", 1, 1024, 2, B, "-b----", 6.0),
+            ],
+        ),
+        (
+            "xl",
+            f"{S.XL_HEADER}\n{S.XL_PAUSED_ROW}\n",
+            "xl 4.1+",
+            [("guest1", 28, 1024, 1, P, "--p---", 28.0)],
+        ),
+        (
+            "virsh",
+            S.VIRSH_MIDDLE,
+            "virsh middle ( %-5s %-30s)",
+            [("test", 1, None, None, R, "running", None)],
+        ),
+        (
+            "virsh",
+            S.VIRSH_900,
+            "virsh current (vshTable)",
+            [("test", 1, None, None, R, "running", None)],
+        ),
+        (
+            "virsh",
+            S.VIRSH_900_TWO,
+            "virsh current (vshTable)",
+            [
+                ("test", 1, None, None, R, "running", None),
+                ("virt_server", 2, None, None, P, "paused", None),
+            ],
+        ),
+    ],
+)
+def test_reference_samples(tool, text, layout, expected) -> None:
+    assert rows(tool, text) == expected
+    assert get_toolstack(tool).parse_list(text).layout == layout
+
+
+def test_xm_source_is_outgoing_under_its_base_name() -> None:
+    dom = get_toolstack("xm").parse_list(S.XM_300_SOURCE_PRECOPY).domains[1]
+    assert (dom.base_name, dom.migration, dom.active) == (
+        "virt_server",
+        MigrationRole.OUTGOING,
+        True,
+    )
+
+
+def test_xl_names_during_migration() -> None:
+    xl = get_toolstack("xl")
+    src = xl.parse_list(f"{S.XL_HEADER}\n{S.XL_SOURCE_DURING}\n").domains[0]
+    dst = xl.parse_list(f"{S.XL_HEADER}\n{S.XL_TARGET_DURING}\n").domains[0]
+    assert (src.base_name, src.migration, src.state, src.flags) == (
+        "virt_server",
+        MigrationRole.OUTGOING,
+        SD,
+        "---ss-",
+    )
+    assert (dst.base_name, dst.migration, dst.state) == ("virt_server", MigrationRole.INCOMING, P)
+
+
+def test_virsh_shut_off_row_is_inactive() -> None:
+    text = S.VIRSH_900_TWO + S.VIRSH_900_SHUTOFF_ROW + "\n"
+    dom = get_toolstack("virsh").parse_list(text).domains[-1]
+    assert (dom.name, dom.id, dom.state, dom.active, dom.flags) == (
+        "test",
+        None,
+        SD,
+        False,
+        "shut off",
+    )
+
+
+XM_300_HEAD = "Name                              ID Mem(MiB) VCPUs State  Time(s)"
+XM_304_HEAD = "%-40s %3s %5s %5s %10s %9s" % ("Name", "ID", "Mem", "VCPUs", "State", "Time(s)")
+XM_303_HEAD = "%-40s %3s %8s %5s %5s %9s" % ("Name", "ID", "Mem(MiB)", "VCPUs", "State", "Time(s)")
+
+
+def test_xm_acm_label_suffix_is_read_and_dropped() -> None:
+    row = "virt_server                        3      128     1 -b----    37.2 s:0001/p:0002"
+    text = f"{XM_300_HEAD}\n{row}\n"
+    (dom,) = get_toolstack("xm").parse_list(text).domains
+    assert (dom.name, dom.cpu_s, dom.flags) == ("virt_server", 37.2, "-b----")
+
+
+def test_xm_304_blank_id_is_an_inactive_halted_domain() -> None:
+    text = (
+        f"{XM_304_HEAD}\n"
+        "Domain-0                                   0   491     1     r-----   1204.3\n"
+        "virt_server                                    128     1     ------      0.0\n"
+    )
+    result = get_toolstack("xm").parse_list(text)
+    assert result.layout == "xm 3.0.4-3.1"
+    dom = result.domains[1]
+    assert (dom.name, dom.id, dom.active, dom.state) == ("virt_server", None, False, SD)
+
+
+def test_xm_303_needs_an_id() -> None:
+    text = (
+        f"{XM_303_HEAD}\n"
+        "Domain-0                                   0      491     1 r-----   1204.3\n"
+        "virt_server                                       128     1 -b----     37.2\n"
+    )
+    result = get_toolstack("xm").parse_list(text)
+    assert result.layout == "xm 3.0.3"
+    assert [d.name for d in result.domains] == ["Domain-0"]
+    assert result.problems[0].line_no == 3 and "ID" in result.problems[0].reason
+
+
+def test_a_name_longer_than_its_column_shifts_the_row() -> None:
+    long = "a-very-long-guest-name-that-overflows-the-forty-column-field"
+    text = f"{S.XL_HEADER}\n{long} 7  1024     2     -b----       6.0\n"
+    (dom,) = get_toolstack("xl").parse_list(text).domains
+    assert (dom.name, dom.id, dom.mem_mib) == (long, 7, 1024)
+
+
+def test_xm_localhost_migration_lists_two_rows_of_one_guest() -> None:
+    text = (
+        f"{XM_300_HEAD}\n"
+        "migrating-virt_server              3      128     1 -b----    38.0\n"
+        "virt_server                        5      128     1 --p---     0.0\n"
+    )
+    doms = get_toolstack("xm").parse_list(text).domains
+    assert [d.base_name for d in doms] == ["virt_server", "virt_server"]
+    assert [d.migration for d in doms] == [MigrationRole.OUTGOING, None]
+
+
+def test_xm_zombie_of_a_migration() -> None:
+    assert get_toolstack("xm").split_name("Zombie-migrating-virt_server") == (
+        "virt_server",
+        MigrationRole.OUTGOING,
+    )
+    assert get_toolstack("xm").split_name("migrating-") == ("migrating-", None)
+
+
+@pytest.mark.parametrize(
+    ("flags", "state"),
+    [
+        ("r-----", R),
+        ("rb----", R),
+        ("-b----", B),
+        ("--p---", P),
+        ("-bp---", B),
+        ("---s--", SD),
+        ("---sr-", SD),
+        ("---ss-", SD),
+        ("---sc-", C),
+        ("---sw-", SD),
+        ("---sS-", SD),
+        ("---s?-", SD),
+        ("-----d", DomainState.DYING),
+        ("------", R),
+    ],
+)
+def test_xl_state_letters(flags: str, state: DomainState) -> None:
+    row = f"guest                                        4   128     1     {flags}       1.0"
+    (dom,) = get_toolstack("xl").parse_list(f"{S.XL_HEADER}\n{row}\n").domains
+    assert dom.state == state and dom.flags == flags
+
+
+@pytest.mark.parametrize(
+    ("flags", "state"),
+    [("----c-", C), ("---sc-", C), ("???---", R), ("--p--d", P), ("-----d", DomainState.DYING)],
+)
+def test_xm_state_letters(flags: str, state: DomainState) -> None:
+    row = f"guest                              4      128     1 {flags}     1.0"
+    (dom,) = get_toolstack("xm").parse_list(f"{XM_300_HEAD}\n{row}\n").domains
+    assert dom.state == state
+
+
+@pytest.mark.parametrize(
+    ("words", "state", "active"),
+    [
+        ("running", R, True),
+        ("idle", B, True),
+        ("blocked", B, True),
+        ("paused", P, True),
+        ("in shutdown", SD, True),
+        ("shut off", SD, False),
+        ("crashed", C, True),
+        ("pmsuspended", P, True),
+        ("no state", R, True),
+    ],
+)
+def test_virsh_state_words(words: str, state: DomainState, active: bool) -> None:
+    domid = " -" if words == "shut off" else " 3"
+    text = f" Id   Name     State\n------------------\n{domid}    my vm    {words}\n"
+    (dom,) = get_toolstack("virsh").parse_list(text).domains
+    assert (dom.name, dom.state, dom.active, dom.flags) == ("my vm", state, active, words)
+
+
+def test_virsh_early_era_with_inactive_row() -> None:
+    text = (
+        " Id Name                 State\n"
+        "----------------------------------\n"
+        "  0 Domain-0             running\n"
+        "  3 virt_server          blocked\n"
+        "  - spare                shut off\n"
+    )
+    result = get_toolstack("virsh").parse_list(text)
+    assert result.layout == "virsh early (%3s %-20s)"
+    assert [(d.name, d.id, d.state) for d in result.domains] == [
+        ("Domain-0", 0, R),
+        ("virt_server", 3, B),
+        ("spare", None, SD),
+    ]
+
+
+def test_virsh_list_with_no_domains_is_empty_not_an_error() -> None:
+    assert (
+        get_toolstack("virsh").parse_list(" Id   Name   State\n------------------\n\n").domains
+        == ()
+    )
+
+
+@pytest.mark.parametrize("tool", ["xm", "xl", "virsh"])
+def test_missing_header_is_a_list_parse_error_with_the_line(tool: str) -> None:
+    with pytest.raises(ListParseError) as info:
+        get_toolstack(tool).parse_list("\nDomain-0  0  491  1  r-----  12.0\n")
+    assert info.value.line_no == 2 and "Domain-0" in info.value.line
+    assert "missing header" in str(info.value)
+
+
+@pytest.mark.parametrize("tool", ["xm", "xl", "virsh"])
+def test_empty_output_is_a_list_parse_error(tool: str) -> None:
+    with pytest.raises(ListParseError, match="empty output"):
+        get_toolstack(tool).parse_list(" \n\n")
+
+
+def test_a_banner_before_the_header_is_reported_not_fatal() -> None:
+    result = get_toolstack("xm").parse_list("Welcome to xen_host_1\n" + S.XM_300_RENDER)
+    assert len(result.domains) == 2
+    assert result.problems[0].line_no == 1 and result.problems[0].reason == "before the header"
+
+
+def test_bad_rows_come_back_as_problems_with_their_line() -> None:
+    text = S.XM_300_RENDER + "virt_server   3   128\nguest 4 128 1 -b---- 1.0 extra\n"
+    result = get_toolstack("xm").parse_list(text)
+    assert len(result.domains) == 2
+    assert [p.line_no for p in result.problems] == [4, 5]
+    assert result.problems[0].line == "virt_server   3   128"
+
+
+def test_all_rows_unreadable_raises_with_the_first_bad_line() -> None:
+    with pytest.raises(ListParseError) as info:
+        get_toolstack("xl").parse_list(f"{S.XL_HEADER}\ngarbage row\n")
+    assert info.value.line_no == 2 and info.value.line == "garbage row"
