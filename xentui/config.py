@@ -215,6 +215,13 @@ def parse_config(text: str, path: Path | str) -> LabConfig:
             message = "unterminated string: the closing quote is missing on this line"
         message = message[:1].lower() + message[1:] + (f" (column {column})" if column else "")
         raise ConfigError(path, f"TOML syntax: {message}", line=line) from None
+    except RecursionError:
+        line = _line_of(text, r"[\[{](?:\s*[\[{]){99}")
+        raise ConfigError(path, "TOML syntax: arrays nested too deep", line=line) from None
+    except ValueError as exc:  # tomllib lets int() refuse a number of over 4300 digits
+        line = _line_of(text, r"[0-9_]{4300}")
+        what = "an integer of over 4300 digits" if "digits" in str(exc) else f"{exc}"
+        raise ConfigError(path, f"TOML syntax: {what}", line=line) from None
     try:
         return _build(tables, path)
     except FieldError as exc:
@@ -225,6 +232,11 @@ def parse_config(text: str, path: Path | str) -> LabConfig:
             line = locator.line(exc.section)
         key = dotted(exc.section, exc.key)
         raise ConfigError(path, exc.message, key=key, line=line) from None
+
+
+def _line_of(text: str, pattern: str) -> int | None:
+    found = re.search(pattern, text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def _build(tables: dict[str, Any], path: Path) -> LabConfig:

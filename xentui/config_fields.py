@@ -55,7 +55,8 @@ def seconds(section: Section, key: str, value: object, upper: float) -> float:
     expected = f"expected seconds > 0 and <= {upper:g}"
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise FieldError(section, key, f"{expected}, got {show(value)}")
-    if not (math.isfinite(value) and 0 < value <= upper):
+    # compare before any float(): a TOML integer may be too large to convert
+    if (isinstance(value, float) and not math.isfinite(value)) or not 0 < value <= upper:
         raise FieldError(section, key, f"{expected}, got {show(value)}")
     return float(value)
 

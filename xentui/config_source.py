@@ -66,6 +66,8 @@ def show(value: object) -> str:
         text = f"[...{len(value)} item{'s' if len(value) != 1 else ''}]"
     elif isinstance(value, dict):
         text = "{...}"
+    elif isinstance(value, int) and abs(value) > 10**_MAX_SHOWN:
+        text = "a huge number" if value > 0 else "a hugely negative number"
     else:
         text = printable(str(value))[:_MAX_SHOWN]
     return f"{text} ({type_name(value)})"

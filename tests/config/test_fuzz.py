@@ -41,6 +41,9 @@ VALUES = st.one_of(
             "'''\nx\n'''",
             '{ name = "h" }',
             '[{ name = "h" }, { name = "h" }]',
+            "9" * 5000,  # tomllib's int() refuses it with a bare ValueError
+            "9" * 400,  # too large for a float
+            "[" * 3000 + "]" * 3000,  # deeper than the recursion limit
         ]
     ),
 )
