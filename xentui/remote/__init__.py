@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from xentui.config import HostConfig
 from xentui.remote.base import HostUnreachable, Runner
 from xentui.remote.errors import AuthFailed, HostKeyRejected, NegotiationFailed
@@ -17,16 +20,21 @@ __all__ = [
 ]
 
 
-def make_runner(host: HostConfig, *, trust_new_host_keys: bool = False) -> Runner:
+def make_runner(
+    host: HostConfig,
+    *,
+    trust_new_host_keys: bool = False,
+    clock: Callable[[], float] = time.monotonic,
+) -> Runner:
     """A runner for the host's transport, not yet connected (it connects on first use)."""
     if host.transport == "local":
         from xentui.remote.local import LocalRunner
 
-        return LocalRunner(host)
+        return LocalRunner(host, clock=clock)
     if host.transport == "ssh":
         from xentui.remote.ssh import SshRunner
 
-        return SshRunner(host, trust_new_host_keys=trust_new_host_keys)
+        return SshRunner(host, trust_new_host_keys=trust_new_host_keys, clock=clock)
     raise ValueError(f"{host.name}: unknown transport {host.transport!r} (expected ssh or local)")
 
 

@@ -1,0 +1,162 @@
+"""One host's poll loop: one list in flight at most, re-armed after it ends, with capped backoff."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+
+from xentui.model import (
+    CommandResult,
+    ConnectionEvent,
+    ConnectionState,
+    Event,
+    HostSnapshot,
+    NoticeEvent,
+    SnapshotEvent,
+)
+from xentui.remote.base import HostUnreachable, Runner
+from xentui.toolstack.base import ListParseError, Toolstack
+
+Clock = Callable[[], float]
+
+
+class HostPoller:
+    """Polls one host's domain list and reports snapshots, connection changes and list problems."""
+
+    def __init__(
+        self,
+        name: str,
+        runner: Runner,
+        toolstack: Toolstack,
+        *,
+        emit: Callable[[Event], None],
+        interval_s: float,
+        timeout_s: float,
+        backoff_cap_s: float,
+        clock: Clock,
+        wall: Clock,
+    ) -> None:
+        self.name, self.runner, self.toolstack = name, runner, toolstack
+        self._emit, self._clock, self._wall = emit, clock, wall
+        self.interval, self.timeout, self.backoff_cap = interval_s, timeout_s, backoff_cap_s
+        self.snapshot: HostSnapshot | None = None
+        self.connection: ConnectionEvent | None = None
+        self.error: str | None = None
+        """The last list problem (the tool failed or printed something unreadable), else None."""
+        self._poke = asyncio.Event()
+        self._started = self._finished = 0
+        self._done = asyncio.Event()
+        self._backoff = interval_s
+
+    def poke(self) -> None:
+        """Poll again at once (after an action); a poll in flight is followed by a fresh one."""
+        self._poke.set()
+
+    async def next_poll(self, timeout: float) -> None:
+        """Wait until a poll that starts after this call has finished (or the timeout)."""
+        want = self._started + 1
+        self.poke()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                while self._finished < want:
+                    await self._done.wait()
+
+    async def run(self) -> None:
+        """Poll until cancelled; never raises (a failure is an event, then a retry)."""
+        while True:
+            delay = await self.poll_once()
+            if delay > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._poke.wait(), delay)
+
+    async def poll_once(self) -> float:
+        """One poll; returns how long to wait before the next one."""
+        self._poke.clear()
+        self._started += 1
+        try:
+            return await self._poll()
+        finally:
+            self._finished = self._started
+            done, self._done = self._done, asyncio.Event()
+            done.set()
+
+    async def _poll(self) -> float:
+        if not getattr(self.runner, "connected", True) and self.connection is None:
+            self._connection(ConnectionState.CONNECTING, "")
+        t0 = self._clock()
+        try:
+            result = await self.runner.run(self.toolstack.list_argv(), timeout=self.timeout)
+        except HostUnreachable as exc:
+            return self._unreachable(exc.reason)
+        except Exception as exc:  # the edge: any surprise is this host's problem, not the loop's
+            return self._unreachable(f"{type(exc).__name__}: {exc}")
+        if result.exit_status is None:
+            # alive at the SSH level but the tool did not answer in time (xend busy, host hung)
+            self._unreachable(result.output.splitlines()[-1] if result.output else "no answer")
+            return self.interval
+        self._backoff = self.interval
+        if self.connection is None or self.connection.state is not ConnectionState.CONNECTED:
+            self._connection(ConnectionState.CONNECTED, "")
+        self._read(result)
+        return max(0.0, t0 + self.interval - self._clock())
+
+    def _read(self, result: CommandResult) -> None:
+        problem: str | None = None
+        try:
+            err = self.toolstack.parse_error(result)
+        except Exception as exc:
+            err, problem = None, f"reading the error failed: {exc}"
+        if err is not None or not result.ok:
+            problem = problem or (err.message if err else result.output) or "list failed"
+        else:
+            try:
+                parsed = self.toolstack.parse_list(result.stdout)
+            except ListParseError as exc:
+                problem = str(exc)
+            except Exception as exc:
+                problem = f"{self.toolstack.name} list unreadable: {exc}"
+            else:
+                self.snapshot = HostSnapshot(
+                    host=self.name,
+                    t=result.finished,
+                    wall=self._wall(),
+                    latency_s=result.duration_s,
+                    domains=parsed.domains,
+                    problems=parsed.problems,
+                )
+                if result.truncated:
+                    problem = "list output over the cap: cut"
+                self._set_error(problem)
+                self._emit(
+                    SnapshotEvent(t=result.finished, wall=self._wall(), snapshot=self.snapshot)
+                )
+                return
+        self._set_error(problem)
+
+    def _set_error(self, problem: str | None) -> None:
+        if problem == self.error:
+            return
+        self.error = problem
+        text = f"{self.name}: {problem}" if problem else f"{self.name}: list readable again"
+        level = "error" if problem else "info"
+        self._emit(NoticeEvent(t=self._clock(), wall=self._wall(), text=text, level=level))
+
+    def _unreachable(self, reason: str) -> float:
+        delay = self._backoff
+        self._backoff = min(self._backoff * 2, self.backoff_cap)
+        self._connection(ConnectionState.UNREACHABLE, reason, retry_in_s=delay)
+        return delay
+
+    def _connection(
+        self, state: ConnectionState, reason: str, retry_in_s: float | None = None
+    ) -> None:
+        self.connection = ConnectionEvent(
+            t=self._clock(),
+            wall=self._wall(),
+            host=self.name,
+            state=state,
+            reason=reason,
+            retry_in_s=retry_in_s,
+        )
+        self._emit(self.connection)

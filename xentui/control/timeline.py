@@ -1,0 +1,36 @@
+"""A migration record in words: each milestone with its offset, and how long each phase took."""
+
+from __future__ import annotations
+
+import itertools
+
+from xentui.model import MigrationPhase, MigrationRecord
+
+
+def phase_durations(record: MigrationRecord) -> list[tuple[MigrationPhase, MigrationPhase, float]]:
+    """(from, to, seconds) between consecutive milestones, in the order they happened."""
+    steps = sorted(record.milestones, key=lambda m: m[1])
+    return [(a, b, tb - ta) for (a, ta), (b, tb) in itertools.pairwise(steps)]
+
+
+def timeline_lines(record: MigrationRecord) -> list[str]:
+    """The timeline as a presenter reads it, one milestone per line, offsets from the request."""
+    t0 = record.at(MigrationPhase.REQUESTED)
+    kind = "live migration" if record.live else "migration"
+    lines = [f"{kind} of {record.guest}: {record.source} -> {record.target}"]
+    prev: float | None = None
+    for phase, t in sorted(record.milestones, key=lambda m: m[1]):
+        since = f"+{t - t0:7.3f} s" if t0 is not None else ""
+        step = f"  ({t - prev:.3f} s after the previous)" if prev is not None else ""
+        lines.append(f"  {since}  {phase.value}{step}")
+        prev = t
+    outcome = record.outcome
+    if outcome is MigrationPhase.COMPLETED and record.duration_s is not None:
+        lines.append(
+            f"completed in {record.duration_s:.3f} s; {record.guest} is on {record.target}"
+        )
+    elif outcome is MigrationPhase.FAILED:
+        lines.append(f"FAILED: {record.message}")
+    else:
+        lines.append(f"not finished; {record.guest} last seen on {record.guest_now_on or '?'}")
+    return lines

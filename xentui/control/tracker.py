@@ -1,0 +1,129 @@
+"""A migration timeline from the migrate command and both hosts' lists (pure: callers pass t)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from xentui.model import (
+    Domain,
+    DomainState,
+    HostSnapshot,
+    MigrationPhase,
+    MigrationRecord,
+    MigrationRole,
+)
+
+P = MigrationPhase
+
+
+class MigrationTracker:
+    """Follows one guest from ``source`` to ``target``; every method returns the new milestones.
+
+    The lists are the ground truth: the command's end only says what the tool thought, and its
+    channel may drop while the guest moves on, so completion is read from the lists (running on
+    the target under its own name, gone from the source).
+    """
+
+    def __init__(self, guest: str, source: str, target: str, *, live: bool, t: float) -> None:
+        self.record = MigrationRecord(
+            guest=guest, source=source, target=target, live=live, guest_now_on=source
+        )
+        self.command_ok: bool | None = None
+        self.command_lost = False
+        self._on: dict[str, Domain | None] = {}
+        self._add(P.REQUESTED, t)
+
+    # --- inputs -------------------------------------------------------------------------------
+
+    def started(self, t: float) -> list[MigrationPhase]:
+        """The migrate command's channel opened on the source."""
+        return self._add(P.STARTED, t)
+
+    def observe(self, snap: HostSnapshot) -> list[MigrationPhase]:
+        """A list from either host; other hosts' lists are ignored."""
+        rec = self.record
+        if rec.finished or snap.host not in (rec.source, rec.target):
+            return []
+        dom = snap.find(rec.guest)
+        self._on[snap.host] = dom
+        new: list[MigrationPhase] = []
+        if snap.host == rec.source and dom is not None and dom.migration is MigrationRole.OUTGOING:
+            new += self._add(P.RENAMED_ON_SOURCE, snap.t)
+        if snap.host == rec.target and dom is not None:
+            new += self._add(P.SEEN_ON_TARGET, snap.t)
+        if self._arrived():
+            new += self._add(P.COMPLETED, snap.t, now_on=rec.target)
+        elif self.command_lost and self._back_on_source():
+            new += self._fail(
+                snap.t, f"{rec.guest} is running on {rec.source} again, not on {rec.target}"
+            )
+        return new
+
+    def command_finished(self, ok: bool, message: str, t: float) -> list[MigrationPhase]:
+        """The migrate command ended: on failure the timeline ends here with the tool's text."""
+        self.command_ok = ok
+        if self.record.finished:
+            return []
+        if not ok:
+            return self._fail(t, message or "the migrate command failed without a message")
+        return self._add(P.COMPLETED, t, now_on=self.record.target) if self._arrived() else []
+
+    def channel_lost(self, reason: str) -> None:
+        """The command's connection dropped: keep following the lists, the guest may still move."""
+        self.command_lost = True
+        self.record = dataclasses.replace(self.record, message=f"command channel lost: {reason}")
+
+    def give_up(self, reason: str, t: float) -> list[MigrationPhase]:
+        """No outcome within the deadline: a failure that says where the guest was last seen."""
+        return [] if self.record.finished else self._fail(t, reason)
+
+    # --- reading the lists ----------------------------------------------------------------------
+
+    def _arrived(self) -> bool:
+        rec = self.record
+        if rec.target not in self._on or rec.source not in self._on:
+            return False
+        there, here = self._on[rec.target], self._on[rec.source]
+        if here is not None or there is None or there.migration is not None or not there.active:
+            return False
+        # xm creates the target paused and unpauses it at the end; a paused guest stays paused
+        return there.state is not DomainState.PAUSED or self.command_ok is True
+
+    def _back_on_source(self) -> bool:
+        rec = self.record
+        if rec.target not in self._on or rec.at(P.RENAMED_ON_SOURCE) is None:
+            return False
+        here = self._on.get(rec.source)
+        return here is not None and here.migration is None and self._on[rec.target] is None
+
+    def where_now(self) -> str | None:
+        rec = self.record
+        there, here = self._on.get(rec.target), self._on.get(rec.source)
+        if there is not None and there.migration is None and there.state is not DomainState.PAUSED:
+            return rec.target
+        if here is not None:
+            return rec.source
+        if there is not None:
+            return rec.target
+        return rec.guest_now_on
+
+    # --- building the record ------------------------------------------------------------------
+
+    def _add(self, phase: MigrationPhase, t: float, now_on: str | None = None) -> list[P]:
+        rec = self.record
+        if rec.finished or rec.at(phase) is not None:
+            return []
+        self.record = dataclasses.replace(
+            rec,
+            milestones=(*rec.milestones, (phase, t)),
+            guest_now_on=now_on or self.where_now(),
+        )
+        return [phase]
+
+    def _fail(self, t: float, message: str) -> list[MigrationPhase]:
+        where = self.where_now()
+        text = message.strip()
+        if where:
+            text += f" ({self.record.guest} is on {where})"
+        self.record = dataclasses.replace(self.record, message=text)
+        return self._add(P.FAILED, t, now_on=where)
