@@ -8,6 +8,7 @@ instead of each waiting out its own connect timeout.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 from collections.abc import Awaitable, Callable, Sequence
 
 from xentui.config import HostConfig, LabConfig
@@ -54,10 +55,14 @@ class Context:
 
     @staticmethod
     def names_of(host: HostConfig) -> list[str]:
-        """Every name a peer might know ``host`` by: its name, migration name and address."""
+        """Every name a peer might know ``host`` by: its name, migration name and address.
+
+        A loopback address is how xentui reaches the host (a tunnel, the lab), never how
+        another host sees it, so it is left out.
+        """
         out: list[str] = []
         for name in (host.name, host.migrate_address, host.ssh.address):
-            if name and name not in out:
+            if name and name not in out and not _loopback(name):
                 out.append(name)
         return out
 
@@ -116,6 +121,15 @@ class Context:
     async def close(self) -> None:
         runners, self._runners = list(self._runners.values()), {}
         await asyncio.gather(*(r.close() for r in runners), return_exceptions=True)
+
+
+def _loopback(name: str) -> bool:
+    if name.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(name.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class FileUnreadable(Exception):
