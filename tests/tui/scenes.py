@@ -1,0 +1,78 @@
+"""Scenes for the snapshot tests: recorded records fed to the app at fixed times."""
+
+from __future__ import annotations
+
+from tests.tui.records import (
+    T0,
+    Clock,
+    Summary,
+    action,
+    dom0,
+    gap_event,
+    guest,
+    migrated_figures,
+    migration,
+    snap,
+    steady,
+)
+from xentui.model import ActionKind, DomainState, MigrationPhase, MigrationRole
+from xentui.tui.app import XentuiApp
+from xentui.tui.screens.migrate import MigrateDialog
+
+PHASES = [
+    (MigrationPhase.REQUESTED, T0 + 1),
+    (MigrationPhase.STARTED, T0 + 1.1),
+    (MigrationPhase.RENAMED_ON_SOURCE, T0 + 2),
+    (MigrationPhase.SEEN_ON_TARGET, T0 + 3),
+    (MigrationPhase.COMPLETED, T0 + 24.4),
+]
+
+
+def main(app: XentuiApp, clock: Clock) -> None:
+    app.feed(*steady())
+    app.main.show_summary(Summary())
+
+
+def dialog(app: XentuiApp, clock: Clock) -> None:
+    main(app, clock)
+    app.push_screen(MigrateDialog("virt_server", "xen_host_1", [("xen_host_2", None)]))
+
+
+def migrating(app: XentuiApp, clock: Clock) -> None:
+    main(app, clock)
+    app.feed(action(ActionKind.MIGRATE, T0 + 1, None, "xen_host_2"), migration(PHASES[:3]))
+    clock.t = T0 + 5
+    outgoing = guest("migrating-virt_server", role=MigrationRole.OUTGOING)
+    app.feed(
+        snap("xen_host_1", dom0(), outgoing, t=clock.t),
+        snap("xen_host_2", dom0(845.0), guest(state=DomainState.PAUSED, flags="--p---", dom_id=7)),
+    )
+    app.main.tick()
+
+
+def verdict(app: XentuiApp, clock: Clock) -> None:
+    migrating(app, clock)
+    clock.t = T0 + 25
+    app.feed(
+        gap_event(T0 + 20.18, 0.18),
+        snap("xen_host_2", dom0(845.0), guest(dom_id=7), t=clock.t),
+        migration(PHASES, now_on="xen_host_2"),
+        snap("xen_host_1", dom0(), t=clock.t),
+    )
+    app.main.show_figures(migrated_figures(clock.t))
+    app.main.tick()
+
+
+def hostile(app: XentuiApp, clock: Clock) -> None:
+    main(app, clock)
+    app.feed(
+        snap(
+            "xen_host_2",
+            dom0(845.0),
+            guest("[bold red]x[/]", base="[bold red]x[/]", dom_id=8),
+            guest("esc\x1b[31mred", base="esc\x1b[31mred", dom_id=9),
+        )
+    )
+
+
+SCENES = {"main": main, "dialog": dialog, "migrating": migrating, "verdict": verdict}

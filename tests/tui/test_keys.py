@@ -1,0 +1,94 @@
+"""Keys without an engine: refusals in words, help, quit confirmation, the migrate dialog's result."""
+
+from __future__ import annotations
+
+from tests.tui.records import T0, migration, steady
+from xentui.model import MigrationPhase
+from xentui.tui.app import XentuiApp
+from xentui.tui.screens.confirm import Confirm
+from xentui.tui.screens.help import HelpScreen
+from xentui.tui.screens.migrate import MigrateChoice, MigrateDialog
+
+
+def notes(app: XentuiApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_a_key_that_cannot_run_says_why_and_is_dimmed(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.feed(*steady())
+        bindings = app.screen.active_bindings
+        assert not bindings["p"].enabled and not bindings["m"].enabled
+        assert bindings["question_mark"].enabled
+        await pilot.press("p", "m")
+        assert notes(app) == [
+            "Cannot pause: no hosts are connected: this view only shows recorded events",
+            "Cannot migrate: no hosts are connected: this view only shows recorded events",
+        ]
+
+
+async def test_setup_key_says_when_the_checklist_is_missing(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("w")
+        try:
+            import xentui.tui.setup_screen  # noqa: F401
+        except ImportError:
+            assert notes(app) == ["The setup checklist is not available in this version."]
+        else:
+            assert type(app.screen).__name__ == "SetupScreen"
+
+
+async def test_help_lists_every_key(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        listed = [key for key, _ in app.screen.keys]
+        assert listed == ["p", "u", "m", "w", "r", "?", "q", "ctrl+q"]
+        await pilot.press("escape")
+        assert app.screen is app.main
+
+
+async def test_quit_asks_first_while_a_migration_runs(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.feed(*steady(), migration([(MigrationPhase.REQUESTED, T0 + 1)]))
+        await pilot.press("q")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")
+        assert app.screen is app.main and app.is_running
+        await pilot.press("q", "y")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_quit_when_idle_does_not_ask(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_every_action_is_in_the_command_palette(app):
+    async with app.run_test(size=(80, 24)):
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Pause", "Unpause", "Migrate", "Setup", "Refresh", "Help", "Quit"} <= titles
+
+
+async def test_migrate_dialog_returns_a_typed_choice(app):
+    results: list[MigrateChoice | None] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        targets = [("xen_host_2", None), ("xen_host_3", "unreachable"), ("xen_host_4", None)]
+        dialog = MigrateDialog("virt_server", "xen_host_1", targets)
+        app.push_screen(dialog, results.append)
+        await pilot.pause()
+        await pilot.press("down", "l", "enter")  # the unreachable one is skipped
+        app.push_screen(MigrateDialog("virt_server", "xen_host_1", targets), results.append)
+        await pilot.pause()
+        await pilot.press("escape")
+        app.push_screen(MigrateDialog("virt_server", "xen_host_1", targets), results.append)
+        await pilot.pause()
+        await pilot.press("enter")
+    assert results == [
+        MigrateChoice("xen_host_4", live=False),
+        None,
+        MigrateChoice("xen_host_2", live=True),
+    ]

@@ -1,0 +1,188 @@
+"""The main screen as a view: records in, words and rows out (no engine, fixed clock)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.content import Content
+from textual.widgets import DataTable, Static
+
+from tests.tui.records import (
+    GUEST,
+    T0,
+    Summary,
+    action,
+    dom0,
+    gap_event,
+    guest,
+    migrated_figures,
+    migration,
+    snap,
+    steady,
+    unreachable,
+)
+from xentui.model import ActionKind, DomainState, MigrationPhase, MigrationRole, PlayerState, Stall
+from xentui.tui.widgets.host_pane import HostPane
+from xentui.tui.widgets.stream_panel import StreamPanel
+
+DONE = [
+    (MigrationPhase.REQUESTED, T0 + 1),
+    (MigrationPhase.STARTED, T0 + 1.1),
+    (MigrationPhase.RENAMED_ON_SOURCE, T0 + 2),
+    (MigrationPhase.SEEN_ON_TARGET, T0 + 3),
+    (MigrationPhase.COMPLETED, T0 + 24.4),
+]
+
+
+def text_of(widget: Static) -> str:
+    content = widget.content
+    return content.plain if isinstance(content, Text) else str(content)
+
+
+def pane(app, host: str) -> HostPane:
+    return app.main.panes[host]
+
+
+async def test_rows_update_in_place_and_keep_the_cursor(app, clock):
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.feed(*steady())
+        await pilot.pause()
+        table = pane(app, "xen_host_1").query_one(DataTable)
+        table.move_cursor(row=1)
+        keys_before = [r.key.value for r in table.ordered_rows]
+        app.feed(snap("xen_host_1", dom0(1300.0), guest(state=DomainState.PAUSED, flags="--p---")))
+        await pilot.pause()
+        assert [r.key.value for r in table.ordered_rows] == keys_before == ["Domain-0", GUEST]
+        assert table.cursor_row == 1
+        assert table.get_cell("Domain-0", "time").plain == "1300.0"
+        assert table.get_cell(GUEST, "state").plain == "paused --p---"
+        assert table.get_cell(GUEST, "name").plain == f"▶ {GUEST}"
+
+
+async def test_guest_is_highlighted_under_its_in_migration_name(app):
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.feed(*steady())
+        app.feed(
+            snap("xen_host_1", dom0(), guest("migrating-virt_server", role=MigrationRole.OUTGOING))
+        )
+        await pilot.pause()
+        table = pane(app, "xen_host_1").query_one(DataTable)
+        assert [r.key.value for r in table.ordered_rows] == ["Domain-0", "migrating-virt_server"]
+        name = table.get_cell("migrating-virt_server", "name")
+        assert name.plain.startswith("▶ ") and "reverse" in str(name.spans[-1].style)
+        assert table.get_cell("migrating-virt_server", "state").plain.startswith("migrating →")
+        assert table.get_cell("Domain-0", "name").plain == "  Domain-0"
+
+
+async def test_hostile_domain_names_show_literally(app):
+    names = ["[bold red]x[/]", "evil\x1b[31mred\x07"]
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.feed(*steady())
+        app.feed(
+            snap(
+                "xen_host_2", dom0(), *(guest(n, base=n, dom_id=9 + i) for i, n in enumerate(names))
+            )
+        )
+        await pilot.pause()
+        table = pane(app, "xen_host_2").query_one(DataTable)
+        cells = [table.get_cell(n, "name").plain for n in names]
+        assert cells == ["  [bold red]x[/]", "  evil\\x1b[31mred\\x07"]
+
+
+async def test_unreachable_host_says_why_and_counts_down_the_retry(app, clock):
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.feed(*steady())
+        app.feed(unreachable("xen_host_2", reason="Connection refused by 127.0.0.1:2202"))
+        clock.t = T0 + 2
+        app.main.tick()
+        await pilot.pause()
+        p = pane(app, "xen_host_2")
+        assert p.has_class("-down")
+        assert Content.from_markup(p.border_title).plain == "xen_host_2 · xm · unreachable"
+        reason = text_of(p.query_one(".down-reason", Static))
+        assert reason == "UNREACHABLE: Connection refused by 127.0.0.1:2202 · next retry in 3 s"
+
+
+async def test_stream_panel_shows_rate_buffer_state_and_gap_since_the_action(app, clock):
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.feed(*steady(), action(ActionKind.PAUSE, T0 + 1, None))
+        summary = Summary(
+            state=PlayerState.STALLED,
+            buffer_s=0.0,
+            stalls=(Stall(T0 + 6, None),),
+            gaps=(gap_event(T0 + 0.5, 0.3).gap, gap_event(T0 + 9, 7.5).gap),
+        )
+        app.main.show_summary(summary)
+        await pilot.pause()
+        panel = app.main.query_one(StreamPanel)
+        assert text_of(panel.query_one("#kbps", Static)).strip() == "512 kbit/s"
+        assert text_of(panel.query_one("#player-state", Static)).strip() == "STALLED"
+        assert text_of(panel.query_one("#buffer-figures", Static)).strip() == "0.0 s of 4.8 s"
+        assert (
+            text_of(panel.query_one("#longest-gap", Static)).strip()
+            == "longest gap since pause: 7.50 s"
+        )
+        assert panel.has_class("-stalled")
+
+
+async def test_migration_progress_then_the_verdict(app, clock):
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.feed(*steady(), action(ActionKind.MIGRATE, T0 + 1, None, "xen_host_2"))
+        app.feed(migration(DONE[:3]))
+        clock.t = T0 + 5
+        app.feed(
+            snap("xen_host_2", dom0(), guest(state=DomainState.PAUSED, flags="--p---", dom_id=7))
+        )
+        await pilot.pause()
+        head = text_of(app.main.query_one("#migration-head", Static))
+        shows = text_of(app.main.query_one("#migration-detail", Static))
+        assert head.startswith(
+            "MIGRATING virt_server: xen_host_1 → xen_host_2 · live · renamed on source"
+        )
+        assert head.endswith("4.0 s")
+        assert shows.endswith("xen_host_2 shows virt_server (paused)")
+        assert app.main.migration_running
+        clock.t = T0 + 25
+        app.feed(migration(DONE, now_on="xen_host_2"))
+        app.main.show_figures(migrated_figures(clock.t))
+        await pilot.pause()
+        head = text_of(app.main.query_one("#migration-head", Static))
+        assert head == (
+            "virt_server: xen_host_1 -> xen_host_2 in 23.4 s; stream gap 0.18 s; "
+            "buffer never below 4.6 s of 4.8 s; no stall"
+        )
+        assert text_of(app.main.query_one("#migration-detail", Static)).startswith("NO STALL")
+        # the verdict stays until the next action
+        app.feed(action(ActionKind.PAUSE, T0 + 30, None))
+        await pilot.pause()
+        assert not app.main.query_one("#migration").display
+
+
+async def test_refused_migration_shows_the_tools_error(app, clock):
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.feed(*steady())
+        error = "Error: can't connect: Connection refused"
+        app.feed(
+            migration(
+                [(MigrationPhase.REQUESTED, T0 + 1), (MigrationPhase.FAILED, T0 + 1.2)],
+                error,
+                "xen_host_1",
+            )
+        )
+        await pilot.pause()
+        assert (
+            text_of(app.main.query_one("#migration-detail", Static)) == f"MIGRATION FAILED {error}"
+        )
+        head = text_of(app.main.query_one("#migration-head", Static))
+        assert (
+            head
+            == "virt_server: xen_host_1 -> xen_host_2 refused after 0.2 s; virt_server is on xen_host_1"
+        )
+
+
+async def test_event_log_lines_have_timestamps(app, clock):
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.feed(*steady(), action(ActionKind.PAUSE, T0 + 1.25, True))
+        await pilot.pause()
+        lines = [strip.text for strip in app.main.query_one("#log").lines]
+        assert lines[0].startswith("20:26:40.000  xen_host_1 connected")
+        assert lines[-1].startswith("20:26:41.250  pause virt_server on xen_host_1: ok (42 ms)")
