@@ -1,0 +1,31 @@
+"""Running commands on lab machines over real SSH, and the lab's one invariant."""
+
+from __future__ import annotations
+
+import asyncssh
+
+from xentui.lab import Lab
+
+
+async def ssh(
+    lab: Lab, host: str, command: str, input: str | None = None
+) -> asyncssh.SSHCompletedProcess:
+    address = lab.guest.ip if host == lab.options.guest_name else "127.0.0.1"
+    async with asyncssh.connect(
+        address,
+        lab.ssh_port(host),
+        username="root",
+        client_keys=[str(lab.client_key_path)],
+        known_hosts=str(lab.known_hosts_path),
+    ) as conn:
+        return await conn.run(command, input=input)
+
+
+def assert_one_guest(lab: Lab) -> None:
+    """One guest domain in the whole lab, plainly named, on the host the lab says it is on."""
+    found = lab.guest_domains()
+    where = lab.where_is_guest()
+    if where is None:
+        assert found == []
+        return
+    assert [(h, d.name) for h, d in found] == [(where, lab.options.guest_name)]

@@ -1,0 +1,372 @@
+"""The lab as a whole: hosts and guest on their own loopback addresses, SSH servers, the lab file.
+
+Everything that spans machines lives here: name resolution inside the lab, the guest's single
+domain, relocation listeners that follow each host's xend config, and the ground truth.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import os
+import random
+import socket
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import asyncssh
+
+from xentui.config import LabConfig, load_config
+from xentui.lab import coreutils, guest_cli, services, xl_cli, xm_cli
+from xentui.lab.domains import SimDomain
+from xentui.lab.files import guest_config
+from xentui.lab.guest import Guest
+from xentui.lab.host import SimHost
+from xentui.lab.labfile import write_lab_file
+from xentui.lab.media import media_path
+from xentui.lab.shell import Machine
+from xentui.lab.sshserver import SshEndpoint
+from xentui.lab.truth import GroundTruth
+
+GUEST_OCTET = 200
+RELOCATION_PORT = 8002
+STREAM_PORT = 8888
+
+
+@dataclass(frozen=True, slots=True)
+class LabOptions:
+    """How to build a lab; ``speed`` and ``link_mbit`` only shorten time, never change the logic."""
+
+    hosts: int = 2
+    toolstack: str | tuple[str, ...] = "xm"
+    """``xm`` or ``xl`` for every host, or one per host."""
+    xm_version: str = "3.0.3"
+    fresh: bool = False
+    speed: float = 1.0
+    link_mbit: float = 100.0
+    dirty_pages_per_s: float = 200.0
+    media: str = "video"
+    guest_name: str = "virt_server"
+    guest_mem_mib: int = 128
+    """What `xm list` shows for the guest."""
+    transfer_mib: float = 128.0
+    """Guest memory the migration actually sends (small in tests)."""
+    poll_interval_s: float = 1.0
+    buffer_s: float = 5.0
+
+    def toolstack_of(self, index: int) -> str:
+        if isinstance(self.toolstack, str):
+            return self.toolstack
+        return self.toolstack[(index - 1) % len(self.toolstack)]
+
+
+def _free_block() -> str:
+    """A 127.A.B.0/24 block no other lab uses now: hosts at .1.., the guest at .200."""
+    for _ in range(50):
+        base = f"127.{random.randint(100, 250)}.{random.randint(1, 250)}"
+        probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            probe.bind((f"{base}.{GUEST_OCTET}", STREAM_PORT))
+        except OSError:
+            continue
+        finally:
+            probe.close()
+        return base
+    raise RuntimeError("no free loopback block for the lab")
+
+
+def _port_free(ip: str, port: int) -> bool:
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((ip, port))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def _pick_port(ips: list[str], wanted: int) -> int:
+    """The wanted port if every address has it free, else one free port on all of them."""
+    if all(_port_free(ip, wanted) for ip in ips):
+        return wanted
+    for _ in range(100):
+        s = socket.socket()
+        s.bind((ips[0], 0))
+        port = s.getsockname()[1]
+        s.close()
+        if all(_port_free(ip, port) for ip in ips):
+            return port
+    raise RuntimeError(f"no port free on {ips}")
+
+
+class Lab:
+    """Simulated Xen hosts and the guest, served over real SSH, TCP and HTTP on loopback."""
+
+    def __init__(
+        self,
+        options: LabOptions | None = None,
+        workdir: Path | str | None = None,
+        *,
+        clock: Any = time.monotonic,
+    ) -> None:
+        self.options = options or LabOptions()
+        self._own_dir = workdir is None
+        self.workdir = Path(workdir) if workdir is not None else None
+        self.clock = clock
+        self.hosts: dict[str, SimHost] = {}
+        self.endpoints: dict[str, SshEndpoint] = {}
+        self.relocation: dict[str, Any] = {}
+        self.ground_truth = GroundTruth(self)
+        self.migration_lock = asyncio.Lock()
+        self.config_path = Path()
+        self.config: LabConfig | None = None
+        self.client_key_path = Path()
+        self.known_hosts_path = Path()
+        self._tmp: Any = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.started_at: float | None = None
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    async def __aenter__(self) -> Lab:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        opts = self.options
+        if opts.hosts < 1:
+            raise ValueError("a lab needs at least one host")
+        if self.workdir is None:
+            import tempfile
+
+            self._tmp = tempfile.TemporaryDirectory(prefix="xentui-lab-")
+            self.workdir = Path(self._tmp.name)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        base = _free_block()
+        self.base = base
+        ips = [f"{base}.{i}" for i in range(1, opts.hosts + 1)]
+        reloc_port = _pick_port(ips, RELOCATION_PORT)
+        guest_ip = f"{base}.{GUEST_OCTET}"
+        stream_port = _pick_port([guest_ip], STREAM_PORT)
+
+        client_key = asyncssh.generate_private_key("ssh-ed25519", comment="xentui-lab")
+        self.client_key_path = self.workdir / "client_key"
+        self.client_key_path.write_bytes(client_key.export_private_key("openssh"))
+        os.chmod(self.client_key_path, 0o600)
+        (self.workdir / "client_key.pub").write_bytes(client_key.export_public_key("openssh"))
+
+        self.guest = Guest(
+            opts.guest_name,
+            guest_ip,
+            stream_port,
+            media_path(opts.media),
+            mem_mib=opts.guest_mem_mib,
+            clock=self.clock,
+        )
+        for i, ip in enumerate(ips, start=1):
+            name = f"xen_host_{i}"
+            host = SimHost(
+                name,
+                i,
+                ip,
+                toolstack=opts.toolstack_of(i),
+                xm_version=opts.xm_version,
+                reloc_port=reloc_port,
+                fresh=opts.fresh,
+                clock=self.clock,
+            )
+            host.vfs.write(
+                f"/etc/xen/{opts.guest_name}",
+                guest_config(opts.guest_name, opts.guest_mem_mib, ready=not opts.fresh),
+            )
+            self.hosts[name] = host
+            commands = {**coreutils.COMMANDS, **services.COMMANDS}
+            commands[host.toolstack] = xm_cli.xm if host.toolstack == "xm" else xl_cli.xl
+            machine = Machine(name, host.vfs, commands, self)
+            self.endpoints[name] = SshEndpoint(
+                machine, "127.0.0.1", asyncssh.generate_private_key("ssh-ed25519"), client_key
+            )
+        guest_machine = Machine(
+            opts.guest_name, self.guest.vfs, {**coreutils.COMMANDS, **guest_cli.COMMANDS}, self
+        )
+        self.guest_endpoint = SshEndpoint(
+            guest_machine,
+            guest_ip,
+            asyncssh.generate_private_key("ssh-ed25519"),
+            client_key,
+            gate=self._guest_gate,
+        )
+        if not opts.fresh:
+            first = self.hosts["xen_host_1"]
+            dom = first.new_domain(opts.guest_name, opts.guest_mem_mib, paused=False)
+            dom.cpu_s = 37.2
+            self.guest.place(first, dom)
+            self.guest.put_media()
+            await self.guest.start_gnump3d()
+            for host in self.hosts.values():
+                if not host.storage_server:
+                    from xentui.lab.host import SHARED, Mount
+
+                    host.mounts.append(Mount(f"xen_host_1:{SHARED}", SHARED, "xen_host_1"))
+        try:
+            await asyncio.gather(
+                *(ep.start() for ep in self.endpoints.values()), self.guest_endpoint.start()
+            )
+            for host in self.hosts.values():
+                await self._apply_relocation(host)
+            self._write_files()
+        except BaseException:
+            await self.close()
+            raise
+        self.started_at = self.clock()
+
+    async def close(self) -> None:
+        for ep in [*self.endpoints.values(), getattr(self, "guest_endpoint", None)]:
+            if ep is not None:
+                await ep.close()
+        for server in list(self.relocation.values()):
+            with contextlib.suppress(Exception):
+                await server.close()
+        self.relocation.clear()
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if hasattr(self, "guest"):
+            await self.guest.stopped()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def _write_files(self) -> None:
+        assert self.workdir is not None
+        self.known_hosts_path = self.workdir / "known_hosts"
+        lines = [ep.known_hosts_line() for ep in self.endpoints.values()]
+        lines.append(self.guest_endpoint.known_hosts_line())
+        self.known_hosts_path.write_text("".join(lines))
+        self.config_path = self.workdir / "xentui.toml"
+        write_lab_file(self)
+        self.config = load_config(self.config_path)
+
+    # --- contract 4 ----------------------------------------------------------------------------
+
+    @property
+    def host_names(self) -> list[str]:
+        return list(self.hosts)
+
+    def host(self, name: str) -> SimHost:
+        return self.hosts[name]
+
+    def ssh_port(self, name: str) -> int:
+        if name == self.options.guest_name:
+            return self.guest_endpoint.port
+        return self.endpoints[name].port
+
+    @property
+    def guest_url(self) -> str:
+        return self.guest.url
+
+    @property
+    def guest_ssh_port(self) -> int:
+        return self.guest_endpoint.port
+
+    def where_is_guest(self) -> str | None:
+        return self.guest.host.name if self.guest.host is not None else None
+
+    async def stop_host(self, name: str) -> None:
+        await self.endpoints[name].close()
+
+    async def start_host(self, name: str) -> None:
+        await self.endpoints[name].start()
+
+    def guest_domains(self) -> list[tuple[str, SimDomain]]:
+        """Every domain, on any host, that is the guest under any of its names."""
+        g = self.options.guest_name
+        names = {g, f"migrating-{g}", f"{g}--incoming", f"{g}--migratedaway"}
+        return [(h.name, d) for h in self.hosts.values() for d in h.domains if d.name in names]
+
+    # --- names inside the lab --------------------------------------------------------------------
+
+    def resolve(self, name: str, asker: SimHost | None = None) -> str | None:
+        if name in ("localhost", "localhost.localdomain", "127.0.0.1"):
+            return asker.ip if asker is not None else "127.0.0.1"
+        if name in self.hosts:
+            return self.hosts[name].ip
+        if name == self.options.guest_name:
+            return self.guest.ip
+        try:
+            ip = ipaddress.IPv4Address(name)
+        except ValueError:
+            return None
+        return str(ip) if ip.is_loopback else None
+
+    def name_of(self, ip: str) -> str:
+        """What socket.getfqdn would answer for a lab address."""
+        for host in self.hosts.values():
+            if host.ip == ip:
+                return host.name
+        return self.options.guest_name if ip == self.guest.ip else ip
+
+    def host_by_name(self, name: str) -> SimHost | None:
+        ip = self.resolve(name)
+        return next((h for h in self.hosts.values() if h.ip == ip), None)
+
+    def host_by_ip(self, ip: str) -> SimHost | None:
+        return next((h for h in self.hosts.values() if h.ip == ip), None)
+
+    # --- what the tools do to domains --------------------------------------------------------
+
+    def set_paused(
+        self, host: SimHost, dom: SimDomain, *, paused: bool, count: int | None = None
+    ) -> None:
+        dom.set_paused(count if count is not None else (1 if paused else 0))
+        if dom is self.guest.dom:
+            if dom.paused:
+                self.guest.halt("paused")
+            else:
+                self.guest.resume("paused")
+
+    async def stop_domain(self, host: SimHost, dom: SimDomain) -> None:
+        host.remove(dom)
+        if dom is self.guest.dom:
+            await self.guest.stopped()
+
+    async def create_guest(self, host: SimHost, path: str, *, console: bool, tool: str) -> Any:
+        from xentui.lab.create_cmd import create_guest
+
+        return await create_guest(self, host, path, console=console, tool=tool)
+
+    async def _guest_gate(self) -> None:
+        """SSH into the guest waits while it cannot run, and fails if it runs nowhere."""
+        if not self.guest.running:
+            raise ConnectionError("guest is not running")
+        await self.guest.can_run.wait()
+
+    # --- xend's relocation listener ------------------------------------------------------------
+
+    async def restart_xend(self, host: SimHost) -> None:
+        host.reread_xend_config()
+        await self._apply_relocation(host)
+
+    async def _apply_relocation(self, host: SimHost) -> None:
+        from xentui.lab.relocation import apply_relocation
+
+        await apply_relocation(self, host)
+
+    def spawn(self, coro: Any, name: str) -> asyncio.Task[Any]:
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
