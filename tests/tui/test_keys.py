@@ -1,4 +1,4 @@
-"""Keys without an engine: refusals in words, help, quit confirmation, the migrate dialog's result."""
+"""Keys without an engine: refusals in words, help, quit confirmation, the migrate dialog."""
 
 from __future__ import annotations
 

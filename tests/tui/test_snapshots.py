@@ -1,4 +1,4 @@
-"""SVG snapshots of the main screen, the migrate dialog, a migration and its verdict (fixed records)."""
+"""SVG snapshots: main screen, migrate dialog, a migration and its verdict, from fixed records."""
 
 from __future__ import annotations
 

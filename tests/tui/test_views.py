@@ -174,8 +174,8 @@ async def test_refused_migration_shows_the_tools_error(app, clock):
         )
         head = text_of(app.main.query_one("#migration-head", Static))
         assert (
-            head
-            == "virt_server: xen_host_1 -> xen_host_2 refused after 0.2 s; virt_server is on xen_host_1"
+            head == "virt_server: xen_host_1 -> xen_host_2 refused after 0.2 s; "
+            "virt_server is on xen_host_1"
         )
 
 

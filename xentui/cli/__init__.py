@@ -36,6 +36,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument(
         "--config", metavar="FILE", help="the lab file (default ./xentui.toml or the config dir)"
     )
+    parser.add_argument(
+        "--trust-new-host-keys",
+        action="store_true",
+        help="accept (and record) the key of a host never seen before; a changed key still fails",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     seen: set[str] = set()
     for name, module in SUBCOMMANDS.items():

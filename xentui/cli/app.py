@@ -1,11 +1,55 @@
-"""`xentui [--config F]`: the app on real hosts. Placeholder until the TUI issue lands."""
+"""`xentui [--config F]`: the app on the hosts of a lab file; bad files, dead hosts in one line."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
+
+from xentui.config import ConfigError, LabConfig, find_config, load_config
+
+PREFLIGHT_S = 15.0
 
 
 def run_app(args: argparse.Namespace) -> int:
-    print("xentui: the app is not built yet in this version; try `xentui --help`", file=sys.stderr)
-    return 2
+    try:
+        config = load_config(find_config(getattr(args, "config", None)))
+    except ConfigError as exc:
+        print(f"xentui: {exc}", file=sys.stderr)
+        return 2
+    trust = bool(getattr(args, "trust_new_host_keys", False))
+    problem = asyncio.run(preflight(config, trust_new_host_keys=trust))
+    if problem is not None:
+        print(f"xentui: {problem}", file=sys.stderr)
+        return 1
+    return start(config, trust_new_host_keys=trust)
+
+
+def start(config: LabConfig, *, trust_new_host_keys: bool = False) -> int:
+    """Run the app on a loaded lab file until the presenter quits."""
+    from xentui.tui.session import build_live_app, run_live
+
+    app = build_live_app(config, trust_new_host_keys=trust_new_host_keys)
+    asyncio.run(run_live(app))
+    return 0
+
+
+async def preflight(config: LabConfig, *, trust_new_host_keys: bool = False) -> str | None:
+    """Reach the first host once before drawing anything: why not, in words, or None."""
+    from xentui.remote import HostKeyRejected, HostUnreachable, open_runner
+
+    host = config.hosts[0]
+    try:
+        async with asyncio.timeout(PREFLIGHT_S):
+            runner = await open_runner(host, trust_new_host_keys=trust_new_host_keys)
+            await runner.close()
+    except HostKeyRejected as exc:
+        new = not exc.changed and not trust_new_host_keys
+        return f"{exc}" + ("; to accept a new host's key, add --trust-new-host-keys" if new else "")
+    except HostUnreachable as exc:
+        return f"cannot reach {exc}"
+    except TimeoutError:
+        return f"cannot reach {host.name}: no answer within {PREFLIGHT_S:g} s"
+    except OSError as exc:
+        return f"cannot reach {host.name}: {exc}"
+    return None

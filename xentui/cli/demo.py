@@ -1,17 +1,103 @@
-"""`xentui demo`: placeholder until its issue lands."""
+"""`xentui demo`: the embedded lab in a child process and the app on it, in one command.
+
+The lab runs as another process, as if it were other machines: the app reaches it only over SSH
+and HTTP, and the lab's migration traffic never competes with the UI's event loop.
+"""
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
+
+READY = "ready: "
+READY_TIMEOUT_S = 90.0
+STOP_TIMEOUT_S = 10.0
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    for name in {"hosts": ("list", "ctl")}.get("demo", ("demo",)):
-        p = sub.add_parser(name, help=f"{name} (not built yet)")
-        p.set_defaults(func=_not_yet)
+    p = sub.add_parser(
+        "demo",
+        help="start the embedded lab and the app on it (no set-up needed)",
+        description="Start the embedded lab (simulated Xen hosts over real SSH, a streaming "
+        "guest) in a child process, open the app on it, and stop the lab on exit.",
+    )
+    p.add_argument("--fresh", action="store_true", help="start from un-configured hosts")
+    p.add_argument("--speed", type=float, help="lab time speed-up (migrations run faster)")
+    p.add_argument("--link-mbit", type=float, help="the simulated link between the hosts")
+    p.add_argument("--toolstack", choices=("xm", "xl"), help="the hosts' toolstack")
+    p.set_defaults(func=run)
 
 
-def _not_yet(args: argparse.Namespace) -> int:
-    print(f"xentui {args.command}: not built yet in this version", file=sys.stderr)
-    return 2
+def lab_argv(args: argparse.Namespace, config_out: Path) -> list[str]:
+    """The child's command line: `python -m xentui lab --config-out F` + the pass-through flags."""
+    argv = [sys.executable, "-m", "xentui", "lab", "--config-out", str(config_out)]
+    if args.fresh:
+        argv.append("--fresh")
+    for flag, value in (
+        ("--speed", args.speed),
+        ("--link-mbit", args.link_mbit),
+        ("--toolstack", args.toolstack),
+    ):
+        if value is not None:
+            argv += [flag, str(value)]
+    return argv
+
+
+def wait_ready(child: subprocess.Popen[bytes], log: Path, timeout: float) -> Path | str:
+    """The lab file the child announces with ``ready: <file>``, or why it never did."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace") if log.exists() else ""
+        for line in text.splitlines():
+            if line.startswith(READY):
+                return Path(line[len(READY) :].strip())
+        if child.poll() is not None:
+            tail = " / ".join(text.strip().splitlines()[-3:]) or "no output"
+            return f"the lab stopped (exit {child.returncode}) before it was ready: {tail}"
+        time.sleep(0.1)
+    return f"the lab was not ready within {timeout:g} s (its output: {log})"
+
+
+def stop(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def run(args: argparse.Namespace) -> int:
+    from xentui.cli.app import start
+    from xentui.config import ConfigError, load_config
+
+    workdir = Path(tempfile.mkdtemp(prefix="xentui-demo-"))
+    log = workdir / "lab.log"
+    with log.open("wb") as out:
+        # the lab's own output goes to a file: the terminal belongs to the app
+        child = subprocess.Popen(
+            lab_argv(args, workdir / "xentui.toml"),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        ready = wait_ready(child, log, READY_TIMEOUT_S)
+        if isinstance(ready, str):
+            print(f"xentui demo: {ready}", file=sys.stderr)
+            return 1
+        try:
+            config = load_config(ready)
+        except ConfigError as exc:
+            print(f"xentui demo: the lab wrote a bad lab file: {exc}", file=sys.stderr)
+            return 1
+        return start(config)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        stop(child)

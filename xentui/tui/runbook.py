@@ -1,0 +1,56 @@
+"""The runbook beside the main screen: a thin view over ``setup.runbook.Runbook``.
+
+Feed it every event the app receives (``feed``); it redraws only when a step's state changed.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+from xentui.model import Event
+from xentui.setup.runbook import ItemState, Runbook, RunbookItem
+
+_MARKS = {ItemState.DONE: "✓", ItemState.FAILED: "✗", ItemState.TODO: " "}
+
+
+class RunbookView(Widget):
+    """Five lines: mark, number, title, detail, and the key of the step to do next."""
+
+    DEFAULT_CSS = """
+    RunbookView { height: auto; min-width: 30; }
+    """
+
+    def __init__(
+        self,
+        runbook: Runbook | None = None,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.runbook = runbook or Runbook()
+
+    def feed(self, event: Event) -> bool:
+        """Pass one event on; True (and a redraw) when the runbook changed."""
+        changed = self.runbook.feed(event)
+        if changed:
+            self.refresh(layout=True)
+        return changed
+
+    def render(self) -> Text:
+        current = self.runbook.current
+        lines = [_line(item, i == current) for i, item in enumerate(self.runbook.items)]
+        return Text("\n").join(lines)
+
+
+def _line(item: RunbookItem, current: bool) -> Text:
+    mark = "▶" if current else _MARKS[item.state]
+    style = "bold reverse" if current else ("red" if item.state is ItemState.FAILED else "")
+    text = Text(f"{mark} {item.number} {item.title}", style=style)
+    if item.detail:
+        text.append(f": {item.detail}", style="dim" if not current else style)
+    if current and item.key:
+        text.append(f"  [{item.key}]", style="bold")
+    return text

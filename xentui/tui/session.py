@@ -1,0 +1,47 @@
+"""Live sources around the app: build the engine and probe for a lab file, start them, stop them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from xentui.config import LabConfig
+from xentui.control.engine import Engine
+from xentui.probe.monitor import StreamProbe
+from xentui.tui.app import XentuiApp
+from xentui.tui.sources import EngineLike, ProbeLike
+
+
+def build_live_app(config: LabConfig, *, trust_new_host_keys: bool = False) -> XentuiApp:
+    """The app wired to a real engine (SSH to the hosts) and a real probe (HTTP to the guest)."""
+    engine = Engine(config, trust_new_host_keys=trust_new_host_keys)
+    probe = StreamProbe(config.guest.stream_url, buffer_s=config.probe.buffer_s)
+    return XentuiApp(config, engine=engine, probe=probe)
+
+
+@contextlib.asynccontextmanager
+async def live(engine: EngineLike | None, probe: ProbeLike | None) -> AsyncIterator[None]:
+    """Engine polling and probe reading for the duration; both stopped however it ends."""
+    task: asyncio.Task[None] | None = None
+    if engine is not None:
+        await engine.start()
+    if probe is not None:
+        task = asyncio.create_task(probe.run(), name="stream probe")
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if probe is not None:
+            await probe.close()
+        if engine is not None:
+            await engine.stop()
+
+
+async def run_live(app: XentuiApp) -> None:
+    """Run the app in this loop with its sources live around it."""
+    async with live(app.engine, app.probe):
+        await app.run_async()

@@ -1,0 +1,189 @@
+"""The setup checklist screen (`w`): every seed step with its verdict, why, and a confirmed fix."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Static
+
+from xentui.config import LabConfig
+from xentui.setup.checklist import Checklist
+from xentui.setup.context import OpenRunner
+from xentui.setup.results import FixPlan, Status, StepResult
+from xentui.setup.steps import Step
+
+STYLES = {
+    Status.PASSED: "green",
+    Status.FAILED: "bold red",
+    Status.UNKNOWN: "yellow",
+    Status.BLOCKED: "dim",
+    Status.PENDING: "dim",
+}
+
+
+class FixDialog(ModalScreen[bool]):
+    """The fix's commands and diff; ``y`` applies it, ``n`` or Esc leaves everything as it is."""
+
+    BINDINGS = [  # noqa: RUF012 - Textual's own API
+        Binding("y", "answer(True)", "Apply", id="fix.yes"),
+        Binding("n,escape", "answer(False)", "Cancel", id="fix.no"),
+    ]
+
+    def __init__(self, step: Step, plan: FixPlan) -> None:
+        super().__init__(id="fix-dialog")
+        self.step, self.plan = step, plan
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text(f"Fix step {self.step.seed}: {self.step.title}"), id="dialog-title")
+            with VerticalScroll(id="fix-plan"):
+                yield Static(_diff_text(self.plan.describe()))
+            yield Static(Text("y apply · n / Esc cancel", style="dim"), id="dialog-keys")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+def _diff_text(text: str) -> Text:
+    out = Text()
+    for line in text.splitlines(keepends=True):
+        style = ""
+        if line.startswith("+") and not line.startswith("+++"):
+            style = "green"
+        elif line.startswith("-") and not line.startswith("---"):
+            style = "red"
+        out.append(line, style=style)
+    return out
+
+
+class SetupScreen(Screen[None]):
+    """Runs all checks on arrival; ``a`` again, ``c`` this step, ``f`` fix it, Esc back."""
+
+    BINDINGS = [  # noqa: RUF012 - Textual's own API
+        Binding("escape", "app.pop_screen", "Back", id="setup.back"),
+        Binding("a", "check_all", "Check all", id="setup.all"),
+        Binding("c", "check_one", "Check step", id="setup.one"),
+        Binding("f", "fix", "Fix step", id="setup.fix"),
+    ]
+    DEFAULT_CSS = """
+    SetupScreen #setup-table { height: auto; max-height: 60%; }
+    SetupScreen #setup-detail { height: 1fr; }
+    """
+
+    def __init__(self, config: LabConfig, *, open_runner: OpenRunner | None = None) -> None:
+        super().__init__(id="setup")
+        self.checklist = Checklist(config, open_runner=open_runner)
+        self.checklist.add_listener(self._on_result)
+        self.last_fix: str = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Setup checklist · the seed's preparation steps"), id="setup-title")
+        table: DataTable[Text] = DataTable(id="setup-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        with VerticalScroll(id="setup-detail"):
+            yield Static(id="setup-why")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#setup-table", DataTable)
+        for key, label in (("mark", ""), ("seed", "#"), ("title", "step"), ("why", "result")):
+            table.add_column(label, key=key)
+        for step in self.checklist.steps:
+            result = self.checklist.results[step.id]
+            table.add_row(*self._cells(step, result), key=step.id)
+        self._show_detail()
+        self.action_check_all()
+
+    @staticmethod
+    def _cells(step: Step, result: StepResult) -> tuple[Text, ...]:
+        style = STYLES[result.status]
+        return (
+            Text(result.status.symbol, style=style),
+            Text(str(step.seed)),
+            Text(step.title),
+            Text(result.reason if result.status is not Status.PENDING else "checking…", style=style),
+        )
+
+    def _on_result(self, result: StepResult) -> None:
+        if not self.is_mounted:
+            return
+        table = self.query_one("#setup-table", DataTable)
+        step = self.checklist.by_id[result.step_id]
+        for key, cell in zip(("mark", "seed", "title", "why"), self._cells(step, result), strict=True):
+            table.update_cell(step.id, key, cell)
+        if self.selected is not None and self.selected.id == step.id:
+            self._show_detail()
+
+    @property
+    def selected(self) -> Step | None:
+        table = self.query_one("#setup-table", DataTable)
+        if not self.checklist.steps:
+            return None
+        row = min(max(table.cursor_row, 0), len(self.checklist.steps) - 1)
+        return self.checklist.steps[row]
+
+    def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        step = self.selected
+        if step is None:
+            return
+        result = self.checklist.results[step.id]
+        text = Text()
+        text.append(f"Step {step.seed}: {step.title}\n", style="bold")
+        text.append(f"on {step.applies_to}\n\n", style="dim")
+        text.append(f"{step.why}\n\nThe seed says:\n")
+        text.append(step.seed_text + "\n\n", style="cyan")
+        for f in result.findings:
+            text.append(f"{f.status.symbol} {f.where}: {f.reason}\n", style=STYLES[f.status])
+            if f.found and f.status is not Status.PASSED:
+                text.append("  " + f.found.strip().replace("\n", "\n  ") + "\n", style="dim")
+        if step.plan is None and step.instructions:
+            text.append(f"\nBy hand: {step.instructions}\n")
+        elif step.plan is not None and result.status is Status.FAILED:
+            text.append("\nf shows the fix and asks before applying it.\n")
+        if self.last_fix:
+            text.append(f"\n{self.last_fix}\n", style="italic")
+        self.query_one("#setup-why", Static).update(text)
+
+    @work(group="setup-check", exclusive=True, exit_on_error=False)
+    async def action_check_all(self) -> None:
+        await self.checklist.run_all()
+
+    @work(group="setup-check", exclusive=True, exit_on_error=False)
+    async def action_check_one(self) -> None:
+        if (step := self.selected) is not None:
+            await self.checklist.run_step(step.id)
+
+    @work(group="setup-fix", exclusive=True, exit_on_error=False)
+    async def action_fix(self) -> None:
+        step = self.selected
+        if step is None:
+            return
+        if self.checklist.results[step.id].status is not Status.FAILED:
+            self.notify(f"Step {step.seed} has not failed: nothing to fix.", markup=False)
+            return
+        plan = await self.checklist.plan_fix(step.id)
+        if not plan.runnable:
+            self.last_fix = f"Step {step.seed} is fixed by hand: {plan.describe()}"
+            self._show_detail()
+            return
+        if not await self.app.push_screen_wait(FixDialog(step, plan)):
+            self.last_fix = f"Fix for step {step.seed} cancelled: nothing changed."
+            self._show_detail()
+            return
+        outcome = await self.checklist.apply_fix(plan)
+        if outcome.ok:
+            await self.checklist.run_all()  # steps that waited on this one can run now
+        backups = f" Backups: {', '.join(outcome.backups)}." if outcome.backups else ""
+        self.last_fix = f"Fix for step {step.seed}: {outcome.message}.{backups}"
+        self._show_detail()
+        self.notify(self.last_fix, severity="information" if outcome.ok else "error", markup=False)
+
+    async def on_unmount(self) -> None:
+        await self.checklist.close()
