@@ -13,6 +13,9 @@ from xentui.setup.context import GUEST, Context, NoGuestShell
 from xentui.setup.results import Command, Finding, FixPlan, Status
 
 MEDIA_ROOT = "/home/mp3"
+INSTALL_PATHS = ("/usr/bin/gnump3d", "/usr/local/bin/gnump3d")
+MEDIA_SOURCE = "http://www.redhat.com/v/ogg/"
+"""Where Red Hat published its Ogg clips: the fix fetches the stream's file name from here."""
 STREAM_TIMEOUT_S = 5.0
 P, F, U = Status.PASSED, Status.FAILED, Status.UNKNOWN
 NO_SHELL = (
@@ -48,15 +51,16 @@ async def _running(ctx: Context) -> Finding:
 
 
 async def check_installed(ctx: Context) -> list[Finding]:
+    # `gnump3d --version` would start the server on some builds: look for the program instead
     try:
-        status, _, output = await _in_guest(ctx, ["gnump3d", "--version"])
+        _, stdout, output = await _in_guest(ctx, ["ls", *INSTALL_PATHS])
     except (NoGuestShell, HostUnreachable) as exc:
         return [await _guest_reason(exc)]
-    if status == 127:
-        return [Finding("guest", F, "gnump3d is not installed", output)]
-    if status == 0:
-        return [Finding("guest", P, f"gnump3d is installed: {output.splitlines()[0][:80]}")]
-    return [Finding("guest", U, f"gnump3d --version exited {status}", output)]
+    found = [ln for ln in stdout.split() if posixpath.basename(ln.rstrip(":")) == "gnump3d"]
+    if found:
+        return [Finding("guest", P, "gnump3d is installed")]
+    where = " or ".join(INSTALL_PATHS)
+    return [Finding("guest", F, f"gnump3d is not installed (no {where})", output)]
 
 
 async def check_media(ctx: Context) -> Finding:
@@ -110,19 +114,22 @@ async def plan_stream(ctx: Context) -> FixPlan:
         media, running = await check_media(ctx), await _running(ctx)
     except (NoGuestShell, HostUnreachable) as exc:
         return FixPlan("stream", instructions=(await _guest_reason(exc)).reason)
+    commands: list[Command] = []
     if media.status is not P:
-        return FixPlan(
-            "stream",
-            instructions=f"Copy {name} into {MEDIA_ROOT}/ in the guest, then start `gnump3d &`.",
-        )
-    if running.status is P:
+        fetch = ("wget", "-O", f"{MEDIA_ROOT}/{name}", MEDIA_SOURCE + name)
+        commands.append(Command(GUEST, fetch))
+    if running.status is P and not commands:
         url = await check_url(ctx.config.guest.stream_url)
         return FixPlan(
             "stream",
             instructions=f"gnump3d runs but {url.reason}: check its port and root in "
             "/etc/gnump3d/gnump3d.conf.",
         )
-    return FixPlan("stream", commands=(Command("guest", ("gnump3d", "--background")),))
+    if running.status is not P:
+        commands.append(Command(GUEST, ("gnump3d", "--background")))
+    note = f"If {MEDIA_SOURCE}{name} is gone, copy your own {name} into {MEDIA_ROOT}/ instead."
+    notes = (note,) if media.status is not P else ()
+    return FixPlan("stream", commands=tuple(commands), notes=notes)
 
 
 INSTALL_GNUMP3D = (

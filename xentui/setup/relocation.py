@@ -105,7 +105,7 @@ async def plan_xend(ctx: Context) -> FixPlan:
 
 def tcp_argv(address: str, port: int) -> list[str]:
     """A connect test that exits 0 only when the port accepted (nc from the source host)."""
-    return ["nc", "-z", "-w", str(TCP_TIMEOUT_S), address, str(port)]
+    return ["nc", "-z", "-v", "-w", str(TCP_TIMEOUT_S), address, str(port)]
 
 
 async def _port_of(ctx: Context, host: HostConfig) -> int:

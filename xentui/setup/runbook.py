@@ -1,4 +1,4 @@
-"""The seed's demonstration as a checklist that ticks itself off from the engine's and probe's events.
+"""The seed's demonstration as a checklist that ticks itself off from the app's events.
 
 Open the stream; pause and time how long the player keeps playing (that time is the player's
 buffer, which the seed asks the audience to remember); unpause; live migrate; the verdict: did
@@ -131,11 +131,11 @@ class Runbook:
         record = event.record
         start = record.at(MigrationPhase.REQUESTED)
         start = start if start is not None else event.t
-        if event.phase is MigrationPhase.REQUESTED or self._window is None:
-            if self._window is None or self._window[0] != start:
-                self._window, self._stall_in_window, self._longest_gap = (start, None), None, None
-                self.verdict = None
-                self._set(VERDICT, ItemState.TODO, "")
+        fresh = self._window is None or self._window[0] != start
+        if fresh:
+            self._window, self._stall_in_window, self._longest_gap = (start, None), None, None
+            self.verdict = None
+            self._set(VERDICT, ItemState.TODO, "")
         target = f"{record.source} → {record.target}"
         if event.phase is MigrationPhase.COMPLETED:
             self._window = (start, event.t)

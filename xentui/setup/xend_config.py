@@ -68,7 +68,7 @@ def hosts_allow_admits(patterns: str, peer_names: list[str]) -> tuple[bool, str]
         for peer in peer_names:
             if regex.match(peer):
                 return True, f"{pat!r} lets {peer} in"
-    return False, f"no regex in {patterns!r} matches {' or '.join(peer_names)}"
+    return False, f"no regex in '{patterns}' matches {' or '.join(peer_names)}"
 
 
 def set_setting(text: str, name: str, value: str) -> str:

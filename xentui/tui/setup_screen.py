@@ -105,7 +105,9 @@ class SetupScreen(Screen[None]):
             Text(result.status.symbol, style=style),
             Text(str(step.seed)),
             Text(step.title),
-            Text(result.reason if result.status is not Status.PENDING else "checking…", style=style),
+            Text(
+                result.reason if result.status is not Status.PENDING else "checking…", style=style
+            ),
         )
 
     def _on_result(self, result: StepResult) -> None:
@@ -113,7 +115,9 @@ class SetupScreen(Screen[None]):
             return
         table = self.query_one("#setup-table", DataTable)
         step = self.checklist.by_id[result.step_id]
-        for key, cell in zip(("mark", "seed", "title", "why"), self._cells(step, result), strict=True):
+        for key, cell in zip(
+            ("mark", "seed", "title", "why"), self._cells(step, result), strict=True
+        ):
             table.update_cell(step.id, key, cell)
         if self.selected is not None and self.selected.id == step.id:
             self._show_detail()

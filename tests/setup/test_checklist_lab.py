@@ -1,0 +1,172 @@
+"""The checklist against the embedded lab: fresh hosts fail for the right reasons, fixes repair."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+from xentui.setup.checklist import Checklist
+from xentui.setup.results import Status
+
+XEND = "/etc/xen/xend-config.sxp"
+
+
+def statuses(cl: Checklist) -> dict[str, Status]:
+    return {k: r.status for k, r in cl.results.items()}
+
+
+def backups(lab, host: str, path: str) -> list[str]:
+    folder, name = path.rsplit("/", 1)
+    vfs = lab.host(host).vfs
+    return [n for n in vfs.listdir(folder) if n.startswith(name + ".xentui-bak-")]
+
+
+async def test_fresh_lab_fails_for_the_right_reasons(lab_factory) -> None:
+    lab = await lab_factory(fresh=True)
+    cl = Checklist(lab.config)
+    try:
+        await cl.run_all()
+    finally:
+        await cl.close()
+    got = statuses(cl)
+    assert got["hosts"] is Status.PASSED
+    assert got["guest-installed"] is Status.PASSED
+    assert got["guest-config"] is Status.FAILED
+    assert "vnc=1 is active" in cl.results["guest-config"].reason
+    assert got["relocation"] is Status.FAILED
+    assert "no regex in '^localhost$ ^localhost\\.localdomain$' matches xen_host_2" in (
+        cl.results["relocation"].reason
+    )
+    assert got["relocation-port"] is Status.BLOCKED
+    assert got["nfs-export"] is Status.FAILED
+    reasons = [f.reason for f in cl.results["nfs-export"].findings]
+    assert "/etc/exports: /xen is not in /etc/exports" in reasons
+    assert "nfs is off at boot" in reasons
+    for blocked in ("nfs-mount", "guest-running", "gnump3d", "stream"):
+        assert got[blocked] is Status.BLOCKED, blocked
+    assert "step 5" in cl.results["nfs-mount"].reason
+
+
+async def test_fixes_repair_a_fresh_lab_and_a_second_run_changes_nothing(lab_factory) -> None:
+    lab = await lab_factory(fresh=True)
+    originals = {h: lab.host(h).vfs.read_text(XEND) for h in lab.host_names}
+    original_guest = lab.host("xen_host_1").vfs.read_text("/etc/xen/virt_server")
+    asked: list[str] = []
+
+    async def yes(step, plan) -> bool:
+        asked.append(step.id)
+        assert plan.runnable
+        return True
+
+    cl = Checklist(lab.config, wall=lambda: 1_800_000_000.0)
+    try:
+        outcomes = await cl.fix_all(yes)
+        assert [o.step_id for o in outcomes if not o.ok] == [], outcomes
+        await cl.run_all()
+        assert cl.all_passed, {k: r.reason for k, r in cl.results.items()}
+        assert "guest-config" in asked and "relocation" in asked and "nfs-export" in asked
+        # the backups hold the originals
+        for host, text in originals.items():
+            [bak] = backups(lab, host, XEND)
+            assert bak == "xend-config.sxp.xentui-bak-20260115-080000"
+            assert lab.host(host).vfs.read_text(f"/etc/xen/{bak}") == text
+        [bak] = backups(lab, "xen_host_1", "/etc/xen/virt_server")
+        assert lab.host("xen_host_1").vfs.read_text(f"/etc/xen/{bak}") == original_guest
+        # a second run asks nothing and writes nothing
+        files = {h: lab.host(h).vfs.read_text(XEND) for h in lab.host_names}
+        asked.clear()
+        assert await cl.fix_all(yes) == []
+        assert asked == []
+        assert {h: lab.host(h).vfs.read_text(XEND) for h in lab.host_names} == files
+        assert all(len(backups(lab, h, XEND)) == 1 for h in lab.host_names)
+    finally:
+        await cl.close()
+
+
+async def test_declined_fix_changes_nothing(lab_factory) -> None:
+    lab = await lab_factory(fresh=True)
+    before = lab.host("xen_host_1").vfs.read_text("/etc/xen/virt_server")
+
+    async def no(step, plan) -> bool:
+        return False
+
+    cl = Checklist(lab.config)
+    try:
+        assert await cl.fix_all(no) == []
+    finally:
+        await cl.close()
+    assert lab.host("xen_host_1").vfs.read_text("/etc/xen/virt_server") == before
+    assert backups(lab, "xen_host_1", "/etc/xen/virt_server") == []
+
+
+async def test_broken_sxp_is_unknown_with_its_line(lab_factory) -> None:
+    lab = await lab_factory(fresh=True)
+    vfs = lab.host("xen_host_2").vfs
+    vfs.write(XEND, "(xend-relocation-server yes)\n# fine so far\n(xend-relocation-port 8002\n")
+    cl = Checklist(lab.config)
+    try:
+        await cl.run_all()
+        result = cl.results["relocation"]
+        assert result.status is Status.FAILED  # xen_host_1 still fails its own check
+        [broken] = [f for f in result.findings if f.where == "xen_host_2"]
+        assert broken.status is Status.UNKNOWN
+        assert "line 3" in broken.reason and "never closed" in broken.reason
+        plan = await cl.plan_fix("relocation")
+        assert "line 3" in plan.describe()
+        assert all(e.host != "xen_host_2" for e in plan.edits)
+    finally:
+        await cl.close()
+
+
+async def test_unreachable_host_fails_step_one_and_blocks_the_rest(lab_factory) -> None:
+    lab = await lab_factory(fresh=True)
+    await lab.stop_host("xen_host_2")
+    cl = Checklist(lab.config)
+    try:
+        await cl.run_all()
+    finally:
+        await cl.close()
+    hosts = cl.results["hosts"]
+    assert hosts.status is Status.FAILED
+    assert hosts.reason.startswith("xen_host_2: not reachable over SSH")
+    assert cl.results["relocation"].status is Status.BLOCKED
+
+
+async def run_cli(*args: str) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "xentui",
+        "check",
+        *args,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 90)
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_cli_exit_codes_and_fix(lab_factory, tmp_path) -> None:
+    lab = await lab_factory(fresh=True)
+    code, out, _ = await run_cli("--config", str(lab.config_path))
+    assert code == 1
+    assert "✗ 3. virt_server's config: no VNC, sdl=1" in out
+    code, out, _ = await run_cli("--config", str(lab.config_path), "--json")
+    doc = json.loads(out)
+    assert code == 1 and doc["passed"] is False
+    assert {s["id"]: s["status"] for s in doc["steps"]}["nfs-mount"] == "blocked"
+    # without --yes the prompt reads EOF: nothing is applied
+    code, out, _ = await run_cli("--config", str(lab.config_path), "--fix")
+    assert code == 1 and "Apply this fix?" in out
+    assert "#vnc=1" not in lab.host("xen_host_1").vfs.read_text("/etc/xen/virt_server")
+    code, out, err = await run_cli("--config", str(lab.config_path), "--fix", "--yes")
+    assert code == 0, out + err
+    code, out, _ = await run_cli("--config", str(lab.config_path))
+    assert code == 0 and "✗" not in out
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[guest\n")
+    code, _, err = await run_cli("--config", str(bad))
+    assert code == 2 and str(bad) in err
