@@ -1,17 +1,142 @@
-"""`xentui lab`: placeholder until its issue lands."""
+"""`xentui lab`: run the embedded lab in the foreground until Ctrl-C or SIGTERM.
+
+It prints the lab file's path, one ``ssh`` command per host, and then ``ready: <lab file>`` once
+every host answers `xm list` over SSH; `xentui demo` waits for that line, so keep it stable.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import shlex
+import signal
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xentui.lab import Lab
+
+READY_PREFIX = "ready: "
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    for name in {"hosts": ("list", "ctl")}.get("lab", ("lab",)):
-        p = sub.add_parser(name, help=f"{name} (not built yet)")
-        p.set_defaults(func=_not_yet)
+    p = sub.add_parser(
+        "lab",
+        help="run the embedded lab (simulated Xen hosts over SSH, a streaming guest)",
+        description="Run simulated Xen hosts and the streaming guest on loopback until Ctrl-C.",
+    )
+    p.add_argument("--hosts", type=int, default=2, metavar="N", help="number of hosts (2)")
+    p.add_argument("--toolstack", choices=("xm", "xl"), default="xm", help="toolstack (xm)")
+    p.add_argument(
+        "--xm-version",
+        default="3.0.3",
+        metavar="V",
+        help="Xen version whose xm layout and texts to serve (3.0.3)",
+    )
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start where the setup checklist begins (nothing prepared)",
+    )
+    p.add_argument("--speed", type=float, default=1.0, help="time factor for migrations (1.0)")
+    p.add_argument("--link-mbit", type=float, default=100.0, help="link speed in Mbit/s (100)")
+    p.add_argument("--media", choices=("video", "audio"), default="video", help="clip to stream")
+    p.add_argument(
+        "--config-out", metavar="FILE", help="also write the lab file here (with absolute paths)"
+    )
+    p.set_defaults(func=run)
 
 
-def _not_yet(args: argparse.Namespace) -> int:
-    print(f"xentui {args.command}: not built yet in this version", file=sys.stderr)
-    return 2
+def _check(args: argparse.Namespace) -> str | None:
+    if not 1 <= args.hosts <= 250:
+        return f"--hosts {args.hosts}: expected 1 to 250"
+    if args.speed <= 0 or args.link_mbit <= 0:
+        return "--speed and --link-mbit must be greater than 0"
+    from xentui.lab.files import version_tuple
+
+    v = version_tuple(args.xm_version)
+    if not v or v < (3, 0) or v > (4, 4):
+        return f"--xm-version {args.xm_version}: expected a Xen version from 3.0.0 to 4.4"
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    problem = _check(args)
+    if problem:
+        print(f"xentui lab: {problem}", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(_serve(args))
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    from xentui.lab import Lab, LabOptions
+    from xentui.lab.labfile import render_lab_file
+
+    opts = LabOptions(
+        hosts=args.hosts,
+        toolstack=args.toolstack,
+        xm_version=args.xm_version,
+        fresh=args.fresh,
+        speed=args.speed,
+        link_mbit=args.link_mbit,
+        media=args.media,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with Lab(opts) as lab:
+            path = lab.config_path
+            if args.config_out:
+                path = Path(args.config_out).expanduser().resolve()
+                path.write_text(render_lab_file(lab, absolute=True))
+            print(f"lab file: {path}")
+            for name in lab.host_names:
+                print(
+                    f"  {name}: "
+                    + shlex.join(
+                        [
+                            "ssh",
+                            "-p",
+                            str(lab.ssh_port(name)),
+                            "-i",
+                            str(lab.client_key_path),
+                            "-o",
+                            f"UserKnownHostsFile={lab.known_hosts_path}",
+                            "root@127.0.0.1",
+                            lab.host(name).toolstack,
+                            "list",
+                        ]
+                    )
+                )
+            print(f"  guest stream: {lab.guest_url}")
+            await _all_answer(lab)
+            print(f"{READY_PREFIX}{path}", flush=True)
+            await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+    print("lab stopped", flush=True)
+    return 0
+
+
+async def _all_answer(lab: Lab) -> None:
+    """Every host runs its list command over real SSH before the lab calls itself ready."""
+    import asyncssh
+
+    async def one(name: str) -> None:
+        async with asyncssh.connect(
+            "127.0.0.1",
+            lab.ssh_port(name),
+            username="root",
+            client_keys=[str(lab.client_key_path)],
+            known_hosts=str(lab.known_hosts_path),
+        ) as conn:
+            await conn.run(f"{lab.host(name).toolstack} list", check=True)
+
+    await asyncio.gather(*(one(n) for n in lab.host_names))

@@ -14,9 +14,12 @@ def _q(value: str) -> str:
     return json.dumps(value)
 
 
-def render_lab_file(lab: Lab) -> str:
+def render_lab_file(lab: Lab, *, absolute: bool = False) -> str:
+    """The lab file; key paths relative to the lab's own folder unless ``absolute``."""
     opts = lab.options
     key, known = lab.client_key_path.name, lab.known_hosts_path.name
+    if absolute:
+        key, known = str(lab.client_key_path), str(lab.known_hosts_path)
     lines = [
         "# Written by `xentui lab`: the embedded lab's hosts and guest, on loopback.",
         f"poll_interval_s = {opts.poll_interval_s}",
