@@ -90,11 +90,13 @@ def rejection(name: str, seen: KeySeen, files: Sequence[Path]) -> HostKeyRejecte
 
 
 def known_hosts_files(option: object) -> list[Path]:
-    """The files asyncssh will read, from its ``known_hosts`` option (``()`` = the default)."""
-    if option == () or option is None:
-        return [Path("~/.ssh/known_hosts").expanduser()] if option == () else []
+    """The files asyncssh will read, from its ``known_hosts`` option (empty = the default file)."""
+    if option is None:
+        return []  # UserKnownHostsFile none: the user turned checking off
+    if not option:
+        return [Path("~/.ssh/known_hosts").expanduser()]
     if isinstance(option, (str, Path)):
         return [Path(option).expanduser()]
-    if isinstance(option, (list, tuple)) and all(isinstance(p, (str, Path)) for p in option):
-        return [Path(p).expanduser() for p in option]
+    if isinstance(option, (list, tuple)):
+        return [Path(p).expanduser() for p in option if isinstance(p, (str, Path))]
     return []

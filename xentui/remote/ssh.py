@@ -16,6 +16,7 @@ from xentui.model import CommandResult
 from xentui.remote.base import HostUnreachable
 from xentui.remote.errors import explain
 from xentui.remote.hostkeys import CheckingClient, known_hosts_files, rejection
+from xentui.remote.kexprobe import client_algorithms, mismatch, server_offers
 from xentui.remote.output import OUTPUT_CAP, Collector, finish, sudo_argv
 
 MAX_SESSIONS = 8
@@ -24,6 +25,25 @@ CONNECT_TIMEOUT_S = 10.0
 KEEPALIVE_S = 2.0
 KEEPALIVE_COUNT = 3
 OPEN_RETRIES = 3
+
+
+# how a server that shares no algorithm with us hangs up before asyncssh can tell why
+_DROPPED = (
+    ConnectionResetError,
+    BrokenPipeError,
+    asyncssh.ConnectionLost,
+    asyncssh.DisconnectError,
+)
+
+
+async def _why_dropped(opts: asyncssh.SSHClientConnectionOptions, exc: Exception) -> Exception:
+    """The negotiation failure behind a dropped connection, if the server's offer shows one."""
+    try:
+        offer = await server_offers(opts.host, int(opts.port or 22))
+    except (OSError, ValueError, TimeoutError, EOFError, asyncio.IncompleteReadError):
+        return exc
+    text = mismatch(client_algorithms(opts), offer)
+    return asyncssh.KeyExchangeFailed(text) if text else exc
 
 
 class SshRunner:
@@ -73,7 +93,9 @@ class SshRunner:
         if ssh.identity_file is not None:
             kw["client_keys"] = [str(ssh.identity_file)]
         if ssh.known_hosts is not None:
-            kw["known_hosts"] = str(ssh.known_hosts)
+            # a file not there yet trusts nothing (asyncssh would fail on it, or read the default)
+            path = ssh.known_hosts.expanduser()
+            kw["known_hosts"] = str(path) if path.exists() else asyncssh.import_known_hosts("")
         if ssh.kex_algorithms:
             kw["kex_algs"] = list(ssh.kex_algorithms)
         if ssh.host_key_algorithms:
@@ -93,7 +115,8 @@ class SshRunner:
                 opts = await asyncio.to_thread(asyncssh.SSHClientConnectionOptions, host=dest, **kw)
             except (OSError, ValueError, asyncssh.Error) as exc:
                 raise HostUnreachable(self.host, f"ssh settings: {exc}") from None
-            files = known_hosts_files(opts.known_hosts)
+            given = self.config.ssh.known_hosts
+            files = [given.expanduser()] if given else known_hosts_files(opts.known_hosts)
             client = CheckingClient(files, trust_new=self._trust_new)
             try:
                 conn = await asyncio.wait_for(
@@ -103,6 +126,8 @@ class SshRunner:
             except Exception as exc:
                 if isinstance(exc, asyncssh.HostKeyNotVerifiable) and client.seen is not None:
                     raise rejection(self.host, client.seen, files) from None
+                if isinstance(exc, _DROPPED) and not opts.tunnel:
+                    exc = await _why_dropped(opts, exc)
                 raise explain(self.host, exc, where=f"ssh to {dest}") from None
             self._conn = conn
 
