@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from xentui.toolstack import get_toolstack
-from xentui.toolstack.base import NameRejected, Unsupported
+from xentui.toolstack.base import ListParseError, NameRejected, Unsupported
 from xentui.toolstack.virsh import Virsh
 
 
@@ -103,3 +103,26 @@ def test_hostile_domain_names_never_reach_an_argv(tool: str, name: str) -> None:
 def test_hostile_targets_never_reach_an_argv(tool: str, target: str) -> None:
     with pytest.raises(NameRejected):
         get_toolstack(tool).migrate_argv("virt_server", target)
+
+
+def test_state_queries_read_back() -> None:
+    xm, xl, virsh = (get_toolstack(t) for t in ("xm", "xl", "virsh"))
+    one = "Name                              ID Mem(MiB) VCPUs State  Time(s)\n"
+    one += "virt_server                        3      128     1 --p---    37.2\n"
+    dom = xm.parse_state("virt_server", one)
+    assert dom is not None and dom.state.value == "paused" and dom.id == 3
+    assert xm.parse_state("other", one) is None
+    xl_one = "Name                                        ID   Mem VCPUs\tState\tTime(s)\n"
+    xl_one += "virt_server                                  3   128     1     -b----      37.2\n"
+    assert xl.parse_state("virt_server", xl_one).state.value == "blocked"
+    assert virsh.parse_state("test", "running\n\n").state.value == "running"
+    assert virsh.parse_state("test", "paused (user)\n").state.value == "paused"
+    off = virsh.parse_state("test", "shut off\n")
+    assert off.active is False and off.flags == "shut off"
+    for bad in ("", "\n\n", "on fire\n", "run\x00ning\n"):
+        with pytest.raises(ListParseError):
+            virsh.parse_state("test", bad)
+
+
+def test_only_xl_is_live_only() -> None:
+    assert [get_toolstack(t).live_only for t in ("xm", "xl", "virsh")] == [False, True, False]

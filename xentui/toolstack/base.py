@@ -84,6 +84,9 @@ class Toolstack(ABC):
     """One toolstack's commands and formats (``xm``, ``xl`` or ``virsh``)."""
 
     name: str
+    live_only: bool = False
+    """True when the tool cannot migrate without ``--live`` (xl): migrate_argv(live=False)
+    raises Unsupported."""
 
     @abstractmethod
     def list_argv(self) -> list[str]: ...
@@ -115,3 +118,10 @@ class Toolstack(ABC):
     @abstractmethod
     def split_name(self, listed: str) -> tuple[str, MigrationRole | None]:
         """Split a listed name into the guest's own name and its migration role, if any."""
+
+    def parse_state(self, domain: str, text: str) -> Domain | None:
+        """Read the output of ``state_argv(domain)``: the domain's record, None if absent.
+
+        Raises only ListParseError. xm and xl answer with a one-row list; virsh overrides.
+        """
+        return next((d for d in self.parse_list(text).domains if d.name == domain), None)

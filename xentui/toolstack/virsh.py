@@ -13,6 +13,7 @@ import re
 from xentui.model import CommandResult, Domain, DomainState, MigrationRole
 from xentui.toolstack.base import (
     AlreadyPaused,
+    ListParseError,
     ListResult,
     MigrationFailed,
     NotPaused,
@@ -161,6 +162,19 @@ class Virsh(Toolstack):
                 )
             )
         return walk.result(layout)
+
+    def parse_state(self, domain: str, text: str) -> Domain | None:
+        """``virsh domstate D`` prints the state words (``running``, or ``paused (user)``
+        with --reason) and then a blank line; there is no id, memory or CPU time."""
+        found = next(nonblank_lines(text), None)
+        if found is None:
+            raise ListParseError("virsh", "empty output")
+        line_no, _, line = found
+        words = line.strip().partition(" (")[0]
+        if unreadable(line) is not None or words not in STATES:
+            raise ListParseError("virsh", "not a domain state", line_no, line[:200])
+        state, active = STATES[words]
+        return Domain(domain, domain, None, None, None, state, words, None, None, active)
 
     def parse_error(self, result: CommandResult) -> ToolError | None:
         command = verb(result.argv, frozenset({"-c", "--connect"}))
