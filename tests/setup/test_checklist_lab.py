@@ -170,3 +170,49 @@ async def test_cli_exit_codes_and_fix(lab_factory, tmp_path) -> None:
     bad.write_text("[guest\n")
     code, _, err = await run_cli("--config", str(bad))
     assert code == 2 and str(bad) in err
+
+
+HAND_EDITED = """# edited by hand on stage
+   (xend-relocation-server   yes)   # on
+(xend-relocation-port
+      8002)
+(xend-relocation-address "")
+(xend-relocation-hosts-allow "^xen_host_[12]$ ^localhost\\\\.localdomain$")
+#(xend-relocation-hosts-allow '^localhost$')
+"""
+
+
+async def test_hand_edited_sxp_is_read_right_and_left_alone(lab_factory) -> None:
+    lab = await lab_factory(fresh=True)
+    for host in lab.host_names:
+        lab.host(host).vfs.write(XEND, HAND_EDITED)
+    cl = Checklist(lab.config)
+    try:
+        await cl.run_all()
+        assert cl.results["relocation"].status is Status.PASSED, cl.results["relocation"]
+        assert "hosts-allow '^xen_host_[12]$ ^localhost\\.localdomain$'" in (
+            cl.results["relocation"].findings[0].reason
+        )
+        plan = await cl.plan_fix("relocation")
+        assert plan.edits == () and plan.commands == ()
+    finally:
+        await cl.close()
+
+
+async def test_xl_hosts_check_ssh_between_hosts(lab_factory) -> None:
+    lab = await lab_factory(fresh=True, toolstack="xl")
+    cl = Checklist(lab.config)
+    try:
+        assert [s.id for s in cl.steps if s.seed == 4] == ["relocation"]
+        await cl.run_all()
+    finally:
+        await cl.close()
+    result = cl.results["relocation"]
+    [finding] = result.findings
+    assert finding.where == "xen_host_1 → xen_host_2"
+    # the lab's hosts have no ssh client: the check says it could not tell, and why
+    assert result.status in (Status.PASSED, Status.UNKNOWN, Status.FAILED)
+    if result.status is Status.UNKNOWN:
+        assert "ssh" in finding.reason
+    plan = await Checklist(lab.config).plan_fix("relocation")
+    assert "ssh-copy-id root@xen_host_2" in plan.describe() and not plan.runnable

@@ -59,7 +59,7 @@ async def _check_one(ctx: Context, host: HostConfig) -> Finding:
         return Finding(host.name, F, "; ".join(wrong))
     port = settings[xc.PORT].text
     allow = settings[xc.HOSTS_ALLOW].text
-    return Finding(host.name, P, f"relocation server on, port {port}, hosts-allow {allow!r}")
+    return Finding(host.name, P, f"relocation server on, port {port}, hosts-allow '{allow}'")
 
 
 async def check_xend(ctx: Context) -> list[Finding]:
