@@ -100,7 +100,17 @@ class XentuiApp(App[None]):
             return NO_ENGINE
         if any(w.group == "action" and w.is_running for w in self.workers):
             return "an action is already running: wait for its result"
+        if kind is ActionKind.MIGRATE and target is None:
+            # the key can run if any other host can take the guest; else the first host's reason
+            reasons = [self.engine.why_not(kind, h) for h in self._other_hosts()]
+            if not reasons:
+                return "there is no other host in the lab file"
+            return None if None in reasons else reasons[0]
         return self.engine.why_not(kind, target)
+
+    def _other_hosts(self) -> list[str]:
+        source = self.engine.guest_host() if self.engine is not None else None
+        return [h.name for h in self.config.hosts if h.name != source]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in KINDS:
@@ -132,11 +142,7 @@ class XentuiApp(App[None]):
     def action_migrate(self) -> None:
         assert self.engine is not None  # check_action refuses without an engine
         source = self.engine.guest_host() or "?"
-        targets = [
-            (h.name, self.engine.why_not(ActionKind.MIGRATE, h.name))
-            for h in self.config.hosts
-            if h.name != source
-        ]
+        targets = [(h, self.engine.why_not(ActionKind.MIGRATE, h)) for h in self._other_hosts()]
         dialog = MigrateDialog(self.config.guest.name, source, targets)
         self.push_screen(dialog, self._migrate_chosen)
 

@@ -1,0 +1,135 @@
+"""Every key against the embedded lab over real SSH and HTTP: the app as the presenter drives it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from xentui.lab.files import shipped_xend_config
+from xentui.lab.host import XEND_CONFIG
+from xentui.tui.app import XentuiApp
+from xentui.tui.screens.confirm import Confirm
+from xentui.tui.screens.migrate import MigrateDialog
+from xentui.tui.session import build_live_app, live
+
+GUEST = "virt_server"
+
+
+async def until(pilot, what: Callable[[], object], timeout: float = 15.0, why: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not what():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {why or what}")
+        await pilot.pause(0.05)
+
+
+def guest_state(app: XentuiApp, host: str) -> str | None:
+    table = app.main.panes[host].query_one(DataTable)
+    keys = [r.key.value for r in table.ordered_rows]
+    key = next((k for k in keys if k is not None and GUEST in k), None)
+    return None if key is None else table.get_cell(key, "state").plain
+
+
+def log_text(app: XentuiApp) -> str:
+    return "\n".join(strip.text for strip in app.main.query_one("#log").lines)
+
+
+def panel(app: XentuiApp, part: str) -> str:
+    return str(app.main.query_one(f"#migration-{part}", Static).content)
+
+
+def notes(app: XentuiApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+@pytest.fixture
+async def quick_lab(lab_factory):
+    return await lab_factory(poll_interval_s=0.25)
+
+
+async def ready(pilot, app: XentuiApp) -> None:
+    await until(pilot, lambda: guest_state(app, "xen_host_1"), why="the guest on xen_host_1")
+    await until(pilot, lambda: app.main.panes["xen_host_2"].snapshot, why="xen_host_2's list")
+
+
+async def test_pause_then_unpause(quick_lab):
+    app = build_live_app(quick_lab.config)
+    async with live(app.engine, app.probe), app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("p")
+        await until(pilot, lambda: (guest_state(app, "xen_host_1") or "").startswith("paused"))
+        await until(pilot, lambda: "pause virt_server on xen_host_1: ok" in log_text(app))
+        await until(pilot, lambda: app.check_action("unpause", ()) and not app.workers)
+        await pilot.press("p")  # already paused: refused in words, nothing sent
+        assert notes(app)[-1] == "Cannot pause: virt_server is already paused on xen_host_1"
+        await pilot.press("u")
+        await until(pilot, lambda: not (guest_state(app, "xen_host_1") or "p").startswith("paused"))
+        await until(pilot, lambda: "unpause virt_server on xen_host_1: ok" in log_text(app))
+
+
+async def test_full_migration_ends_with_the_verdict(quick_lab):
+    app = build_live_app(quick_lab.config)
+    async with live(app.engine, app.probe), app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot, app)
+        await until(pilot, lambda: app.check_action("migrate", ()), why="migrate enabled")
+        await pilot.press("m")
+        assert isinstance(app.screen, MigrateDialog)
+        assert app.screen.targets == [("xen_host_2", None)]
+        await pilot.press("enter")
+        await until(pilot, lambda: app.main.migration is not None, why="the migration starts")
+        await until(pilot, lambda: app.main.migration.finished, timeout=30, why="its outcome")
+        head = panel(app, "head")
+        assert head.startswith("virt_server: xen_host_1 -> xen_host_2 in "), head
+        await until(pilot, lambda: guest_state(app, "xen_host_2"), why="the guest on xen_host_2")
+        assert quick_lab.where_is_guest() == "xen_host_2"
+        assert app.main.guest_host() == "xen_host_2"
+        assert "virt_server running on xen_host_2" in log_text(app)
+
+
+async def test_refused_migration_shows_the_tools_error(quick_lab):
+    target = quick_lab.host("xen_host_2")
+    target.vfs.write(XEND_CONFIG, shipped_xend_config(target.xm_version, target.reloc_port))
+    await quick_lab.restart_xend(target)  # relocation server off, as xend ships
+    app = build_live_app(quick_lab.config)
+    async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, app)
+        await until(pilot, lambda: app.check_action("migrate", ()), why="migrate enabled")
+        await pilot.press("m", "enter")
+        await until(pilot, lambda: app.main.migration and app.main.migration.finished, timeout=30)
+        detail = panel(app, "detail")
+        assert detail.startswith("MIGRATION FAILED "), detail
+        assert app.main.migration.message in detail and app.main.migration.message
+        assert any(n.startswith("migrate failed: ") for n in notes(app)), notes(app)
+        assert quick_lab.where_is_guest() == "xen_host_1"
+
+
+async def test_a_host_killed_and_restarted(quick_lab):
+    app = build_live_app(quick_lab.config)
+    async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, app)
+        pane = app.main.panes["xen_host_2"]
+        await quick_lab.stop_host("xen_host_2")
+        await until(pilot, lambda: pane.has_class("-down"), why="xen_host_2 shown down")
+        reason = str(pane.query_one(".down-reason", Static).content)
+        assert reason.startswith("UNREACHABLE: ") and "next retry in" in reason
+        await pilot.press("m")
+        assert notes(app)[-1] == "Cannot migrate: xen_host_2 is unreachable"
+        await quick_lab.start_host("xen_host_2")
+        await until(pilot, lambda: not pane.has_class("-down"), timeout=30, why="back up")
+        assert "xen_host_2 connected" in log_text(app)
+
+
+async def test_quit_during_a_migration_asks_then_quits(quick_lab):
+    app = build_live_app(quick_lab.config)
+    async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, app)
+        await until(pilot, lambda: app.check_action("migrate", ()), why="migrate enabled")
+        await pilot.press("m", "enter")
+        await until(pilot, lambda: app.main.migration_running, why="the migration running")
+        await pilot.press("q")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await until(pilot, lambda: not app.is_running, why="the app quits")
