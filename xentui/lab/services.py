@@ -140,10 +140,10 @@ async def mount(m: Machine, argv: list[str], stdin: Stdin) -> Out:
     server, _, path = source.partition(":")
     if not host.vfs.is_dir(point):
         return Out(stderr=f"mount: mount point {point} does not exist\n", rc=32)
-    if any(mt.point == host.vfs.norm(point) for mt in host.mounts):
-        return Out(stderr=f"mount: {source} already mounted or {point} busy\n", rc=32)
     if lab.resolve(server, host) is None:
         return Out(stderr=f"mount: can't get address for {server}\n", rc=32)
+    if any(mt.point == host.vfs.norm(point) for mt in host.mounts):
+        return Out(stderr=f"mount: {source} already mounted or {point} busy\n", rc=32)
     peer = lab.host_by_name(server)
     if peer is None or not peer.nfs_running:
         return Out(
