@@ -1,4 +1,4 @@
-"""`xentui lab` as `xentui demo` runs it: a child process that prints `ready:` and stops on SIGTERM."""
+"""`xentui lab` as `xentui demo` runs it: a child that prints `ready:` and stops on SIGTERM."""
 
 from __future__ import annotations
 
