@@ -68,7 +68,8 @@ def test_bad_domain_names_are_refused_with_the_reason(name: str, why: str) -> No
     text = str(info.value)
     assert why in text
     assert "\n" not in text, "the message must be one line even for a name with a newline"
-    assert info.value.kind == "domain" and info.value.name == name
+    assert info.value.kind == "domain"
+    assert info.value.name == name or why.startswith("longer")
 
 
 def test_the_injection_example_reads_clearly() -> None:
@@ -146,3 +147,10 @@ def test_host_check_raises_only_name_rejected(name: str) -> None:
         return
     assert not name.startswith("-") and not any(ch.isspace() for ch in name)
     assert not set(name) & set(";|&$`'\"\\<>()*?")
+
+
+def test_a_huge_name_is_refused_in_a_short_message() -> None:
+    for check in (check_domain_name, check_host_name):
+        with pytest.raises(NameRejected) as info:
+            check("x" * 10_000_000)
+        assert len(str(info.value)) < 200 and "10000000 characters" in str(info.value)

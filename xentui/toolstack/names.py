@@ -30,6 +30,11 @@ _LABEL_CHAR = re.compile(r"[A-Za-z0-9_-]")
 _SCOPE = re.compile(r"[A-Za-z0-9_.-]{1,64}\Z")
 
 
+def _shown(name: str) -> str:
+    """A too-long name, cut so that the refusal stays one readable line."""
+    return name[:60] + f"... ({len(name)} characters)"
+
+
 def _describe(ch: str) -> str:
     if ch.isspace():
         return f"whitespace {ch!r}"
@@ -48,7 +53,7 @@ def check_domain_name(name: str) -> str:
     if not name:
         raise NameRejected(kind, name, "empty")
     if len(name.encode("utf-8", "surrogatepass")) > DOMAIN_NAME_MAX_BYTES:
-        raise NameRejected(kind, name, f"longer than {DOMAIN_NAME_MAX_BYTES} bytes")
+        raise NameRejected(kind, _shown(name), f"longer than {DOMAIN_NAME_MAX_BYTES} bytes")
     for ch in name:
         if ch == "/":
             raise NameRejected(kind, name, "contains '/' (the name is used as a file name)")
@@ -71,7 +76,7 @@ def check_host_name(name: str) -> str:
     if not name:
         raise NameRejected(kind, name, "empty")
     if len(name) > HOST_NAME_MAX + 2:
-        raise NameRejected(kind, name, f"longer than {HOST_NAME_MAX} characters")
+        raise NameRejected(kind, _shown(name), f"longer than {HOST_NAME_MAX} characters")
     bad = next((ch for ch in name if ch.isspace() or not ch.isprintable()), None)
     if bad is not None:
         raise NameRejected(kind, name, f"contains {_describe(bad)}")
