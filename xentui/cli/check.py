@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from xentui.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
 
@@ -61,7 +61,7 @@ async def _run(config: LabConfig, args: argparse.Namespace) -> int:
                 print(plan.describe(), file=out)
                 if args.yes:
                     return True
-                return await asyncio.to_thread(_ask, "Apply this fix? [y/N] ")
+                return await asyncio.to_thread(_ask, "Apply this fix? [y/N] ", out)
 
             outcomes = await checklist.fix_all(confirm)
             for o in outcomes:
@@ -80,9 +80,10 @@ async def _run(config: LabConfig, args: argparse.Namespace) -> int:
     return EXIT_OK if checklist.all_passed else EXIT_FAILED
 
 
-def _ask(prompt: str) -> bool:
-    try:
-        answer = input(prompt)
-    except EOFError:
-        return False
+def _ask(prompt: str, out: TextIO) -> bool:
+    """A yes from the terminal; the prompt goes where the report goes, never into --json."""
+    print(prompt, end="", file=out, flush=True)
+    answer = sys.stdin.readline()
+    if not answer:
+        print("(no answer: not applied)", file=out)
     return answer.strip().lower() in ("y", "yes")

@@ -21,6 +21,7 @@ from xentui.setup.steps import Step, build_steps
 
 Confirm = Callable[[Step, FixPlan], Awaitable[bool]]
 FIX_COMMAND_TIMEOUT_S = 60.0
+_WHICH = {Status.FAILED: "failed", Status.UNKNOWN: "could not be checked"}
 
 
 class Checklist:
@@ -77,7 +78,8 @@ class Checklist:
         if not bad:
             return None
         words = [
-            f"step {self.by_id[r].seed} ({self.by_id[r].title}) {self.results[r].status.value}"
+            f"step {self.by_id[r].seed} ({self.by_id[r].title}), which "
+            + _WHICH.get(self.results[r].status, "is blocked")
             for r in bad
         ]
         finding = Finding("-", Status.BLOCKED, "waits for " + "; ".join(words))

@@ -14,7 +14,8 @@ def step_lines(step: Step, result: StepResult, *, verbose: bool = False) -> list
     lines = [head]
     for finding in result.findings:
         if finding.status is result.status or verbose:
-            lines.append(f"    {finding.status.symbol} {finding.where}: {finding.reason}")
+            where = "" if finding.where == "-" else f"{finding.where}: "
+            lines.append(f"    {finding.status.symbol} {where}{finding.reason}")
             if finding.found and finding.status is not result.status.PASSED:
                 found = finding.found.strip().replace("\n", "\n        | ")
                 lines.append(f"        | {found}")

@@ -60,7 +60,7 @@ class StepResult:
         """The first finding that explains the verdict, in one line."""
         for f in self.findings:
             if f.status == self.status:
-                return f"{f.where}: {f.reason}"
+                return f.reason if f.where == "-" else f"{f.where}: {f.reason}"
         return self.findings[0].reason if self.findings else ""
 
 

@@ -33,12 +33,16 @@ class FixDialog(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "Cancel", id="fix.no"),
     ]
 
+    DEFAULT_CSS = """
+    FixDialog #fix-plan { height: auto; max-height: 30; }
+    """
+
     def __init__(self, step: Step, plan: FixPlan) -> None:
         super().__init__(id="fix-dialog")
         self.step, self.plan = step, plan
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with Vertical(id="dialog", classes="wide"):
             yield Static(Text(f"Fix step {self.step.seed}: {self.step.title}"), id="dialog-title")
             with VerticalScroll(id="fix-plan"):
                 yield Static(_diff_text(self.plan.describe()))
@@ -58,6 +62,10 @@ def _diff_text(text: str) -> Text:
             style = "red"
         out.append(line, style=style)
     return out
+
+
+def _short(reason: str, width: int = 72) -> str:
+    return reason if len(reason) <= width else reason[: width - 1] + "…"
 
 
 class SetupScreen(Screen[None]):
@@ -118,7 +126,7 @@ class SetupScreen(Screen[None]):
         for key, cell in zip(
             ("mark", "seed", "title", "why"), self._cells(step, result), strict=True
         ):
-            table.update_cell(step.id, key, cell)
+            table.update_cell(step.id, key, cell, update_width=True)
         if self.selected is not None and self.selected.id == step.id:
             self._show_detail()
 
