@@ -99,3 +99,24 @@ def test_header_then_junk_keeps_the_domains_and_counts_the_rest() -> None:
     assert len(result.domains) == 2
     assert len(result.problems) == MAX_PROBLEMS + 1
     assert result.problems[-1].reason.endswith("900 more lines not read")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(TOOLS),
+    st.sampled_from(["pause", "unpause", "migrate", "list", "create"]),
+    st.one_of(st.none(), st.integers(-1, 255)),
+    st.text(max_size=300),
+    st.text(max_size=300),
+)
+def test_error_classifier_takes_any_text(tool, verb, status, out, err) -> None:
+    from xentui.model import CommandResult
+    from xentui.toolstack.base import ToolError
+
+    argv = (tool, verb, "virt_server", "xen_host_2")
+    outcome = get_toolstack(tool).parse_error(CommandResult(argv, status, out, err, 0.0, 1.0))
+    assert outcome is None or isinstance(outcome, ToolError)
+    if status != 0:
+        assert outcome is not None, "a failed or unfinished command is never a success"
+    if outcome is not None:
+        assert outcome.message
