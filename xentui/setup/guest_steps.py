@@ -86,6 +86,8 @@ async def check_url(url: str, timeout: float = STREAM_TIMEOUT_S) -> Finding:
                 first += chunk
                 if len(first) >= 4:
                     break
+    except httpx.TimeoutException as exc:
+        return Finding(url, F, f"no answer within {timeout:g} s ({type(exc).__name__})")
     except httpx.HTTPError as exc:
         return Finding(url, F, f"no answer: {type(exc).__name__} {exc}".strip())
     seen = f"HTTP {response.status_code}, Content-type {kind or 'none'}, first bytes {first[:4]!r}"

@@ -1,0 +1,64 @@
+"""The stream check reads only the first bytes of a real HTTP answer on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from xentui.lab.gnump3d import header_bytes
+from xentui.setup.guest_steps import check_url
+from xentui.setup.results import Status
+
+
+async def serve(reply: bytes | None) -> tuple[asyncio.Server, str]:
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        if reply is None:  # accepts, then says nothing
+            await asyncio.sleep(5)
+        else:
+            writer.write(reply)
+            await writer.drain()
+            await asyncio.sleep(1)  # a stream stays open: the check must not wait for its end
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    return server, f"http://127.0.0.1:{port}/TruthHappens.ogg"
+
+
+@pytest.fixture
+async def servers() -> AsyncIterator[list[asyncio.Server]]:
+    made: list[asyncio.Server] = []
+    yield made
+    for server in made:
+        server.close()
+
+
+OGG = b"OggS\x00\x02" + b"\x00" * 200
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "words"),
+    [
+        (header_bytes(200, "application/ogg", size=10_000_000) + OGG, Status.PASSED, "OggS"),
+        (header_bytes(200, "audio/ogg", size=10_000_000) + OGG, Status.PASSED, "audio/ogg"),
+        (header_bytes(404, "text/html") + b"<html>", Status.FAILED, "answers 404"),
+        (header_bytes(200, "text/html", size=100) + b"<html>" * 20, Status.FAILED, "not with Ogg"),
+        (header_bytes(200, "application/ogg", size=100) + b"<html>" * 20, Status.FAILED, "not"),
+        (None, Status.FAILED, "no answer"),
+    ],
+)
+async def test_check_url(servers, reply: bytes | None, status: Status, words: str) -> None:
+    server, url = await serve(reply)
+    servers.append(server)
+    finding = await check_url(url, timeout=0.5)
+    assert finding.status is status, finding
+    assert words in finding.reason
+
+
+async def test_nothing_listening_is_a_failure_in_words() -> None:
+    finding = await check_url("http://127.0.0.1:9/TruthHappens.ogg", timeout=0.5)
+    assert finding.status is Status.FAILED
+    assert finding.reason.startswith("no answer: ConnectError")
