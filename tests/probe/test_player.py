@@ -118,6 +118,10 @@ def test_gap_detector_counts_only_starved_intervals() -> None:
     t += 0.200  # a long interval without starvation: the player had data, no gap
     assert det.arrival(t) is None
     start = t
+    det.starving(0.004)  # starved, but an interval of normal length is no gap
+    t += 0.008
+    assert det.arrival(t) is None
+    start = t
     det.starving(0.001)  # short waits are normal
     det.starving(0.004)
     t += 0.300

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
@@ -108,8 +109,9 @@ class SockBackend(httpcore.AsyncNetworkBackend):
             raise httpcore.ConnectTimeout(f"no answer from {host}:{port} in {timeout:g} s") from exc
         except socket.gaierror as exc:
             raise httpcore.ConnectError(f"cannot resolve {host!r}: {exc.strerror}") from exc
-        except OSError as exc:
-            raise httpcore.ConnectError(exc.strerror or str(exc)) from exc
+        except OSError as exc:  # asyncio words refusals "Connect call failed": say the errno's
+            why = os.strerror(exc.errno) if exc.errno else str(exc)
+            raise httpcore.ConnectError(why) from exc
         self.last_stream = SockStream(sock, self.step, self.clock)
         return self.last_stream
 
@@ -206,8 +208,13 @@ class PlayerTransport(httpx.AsyncBaseTransport):
         await self._pool.aclose()
 
 
-def player_socket_options(rcvbuf: int = 2048, mss: int | None = 536) -> list[SocketOption]:
-    """A tiny receive buffer (the kernel doubles it) and, where the OS has it, a small MSS."""
+def player_socket_options(rcvbuf: int = 1024, mss: int | None = 536) -> list[SocketOption]:
+    """A tiny receive buffer and, where the OS has it, a small MSS.
+
+    Linux doubles the buffer and floors it at 2304 bytes: 1024 asked gives the floor, measured to
+    halve the data hidden in the kernel against 2048 (a 50 ms halt of a 400 kbit/s stream went
+    from sometimes missed to always seen).
+    """
     opts: list[SocketOption] = [(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)]
     if mss and hasattr(socket, "TCP_MAXSEG"):
         opts.append((socket.IPPROTO_TCP, socket.TCP_MAXSEG, mss))

@@ -2,9 +2,10 @@
 
 Arrival times alone cannot tell a halt from a long normal interval between window openings, and
 starvation alone times the gap late by whatever the kernel still held (stream-physics.md, "KS").
-So: a gap is the interval between two arrivals during which a read waited longer than
-``starve_s``. Its resolution is the time-weighted mean of recent normal intervals, i.e. the
-length of the interval around a random instant: gaps shorter than that cannot be told apart.
+So: a gap is an interval between two arrivals during which a read waited longer than
+``starve_s`` and that is longer than the resolution: the time-weighted mean of recent normal
+intervals, i.e. the length of the interval around a random instant. The second condition matters
+against a server that paces itself (Icecast), where the reader waits for every arrival.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ STARVE_S = 0.003
 class GapDetector:
     """Feed it arrivals (in time order) and starvation notices; it returns each gap as it ends."""
 
-    def __init__(self, starve_s: float = STARVE_S, history: int = 512) -> None:
+    def __init__(
+        self, starve_s: float = STARVE_S, history: int = 512, min_history: int = 8
+    ) -> None:
         self.starve_s = starve_s
+        self.min_history = min_history
         self._last: float | None = None
         self._starved = False
         self._normal: deque[float] = deque(maxlen=history)
@@ -43,8 +47,9 @@ class GapDetector:
         last, self._last = self._last, t
         if last is None:
             return None
-        if self._starved:
-            self._starved = False
+        starved, self._starved = self._starved, False
+        known = len(self._normal) >= self.min_history
+        if starved and known and t - last > self.resolution_s:
             return Gap(last, t, self.resolution_s)
         self._remember(t - last)
         return None

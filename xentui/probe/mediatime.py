@@ -1,7 +1,9 @@
 """Media time of the bytes received: the Ogg clock where there is one, else a bitrate estimate.
 
-Between pages that carry a granule position, the time is interpolated with the stream's own bytes
-per media second, so the virtual player's buffer moves smoothly instead of in page-sized jumps.
+Each piece counts as ``len / rate`` seconds, where the rate (bytes per media second) is calibrated
+by the Ogg clock over the whole connection. Page granules jump (a page is ~0.2 s of video, and
+muxed pages are not in byte order of time): a player fed those jumps would stop reading for a
+page's worth of time and miss any gap shorter than that.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from xentui.probe.ogg import OggClock
 
 DEFAULT_KBPS = 128.0
 """Assumed when nothing better is known: the commonest MP3 rate."""
+CALIBRATED_AFTER_S = 0.5
+"""Media seconds of Ogg before its own byte rate replaces the headers' nominal bitrate."""
 NOT_OGG_AFTER = 128 * 1024
 """Bytes without a single valid Ogg page before the stream is taken as not Ogg."""
 
@@ -31,7 +35,8 @@ class MediaTimeline:
 
     @property
     def estimated(self) -> bool:
-        return self.ogg.media_s <= 0.0
+        """No Ogg page seen: the media time is bytes over an assumed bitrate."""
+        return not self.ogg.is_ogg
 
     @property
     def not_ogg(self) -> bool:
@@ -39,7 +44,7 @@ class MediaTimeline:
 
     def bytes_per_media_s(self) -> float:
         ogg = self.ogg
-        if ogg.media_s > 0.5 and ogg.bytes_at_media > 0:
+        if ogg.media_s >= CALIBRATED_AFTER_S and ogg.bytes_at_media > 0:
             return ogg.bytes_at_media / ogg.media_s
         if ogg.is_ogg and ogg.nominal_bps > 0:
             return ogg.nominal_bps / 8
@@ -50,13 +55,11 @@ class MediaTimeline:
         self.nbytes += len(data)
         if not self.not_ogg:
             self.ogg.feed(data)
-        if self.estimated:
-            # Ogg headers so far carry no media; anything else is timed by the bitrate
-            media = 0.0 if self.ogg.is_ogg else self.nbytes / self.bytes_per_media_s()
-        else:
-            extra = self.nbytes - self.ogg.bytes_at_media
-            media = self.ogg.media_s + extra / self.bytes_per_media_s()
-        self._media_s = max(self._media_s, media)
+        self._media_s += len(data) / self.bytes_per_media_s()
+        return self._media_s
+
+    @property
+    def media_s(self) -> float:
         return self._media_s
 
     def seconds_of(self, nbytes: int) -> float:

@@ -70,6 +70,7 @@ class OggClock:
     skipped_bytes: int = 0
     links: int = 0
     problems: list[str] = field(default_factory=list)
+    problem_count: int = 0
     _buf: bytearray = field(default_factory=bytearray)
     _offset: int = 0
     """Stream offset of ``_buf[0]``."""
@@ -100,6 +101,7 @@ class OggClock:
         return len(self._buf)
 
     def _problem(self, text: str) -> None:
+        self.problem_count += 1
         self.problems.append(text)
         del self.problems[: -self.max_problems]
 

@@ -1,0 +1,131 @@
+"""The probe against servers that misbehave on purpose: each is said in words, then it recovers."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from xentui.model import Event, PlayerState, StreamStatusEvent
+from xentui.probe.monitor import StreamProbe
+from xentui.probe.words import describe_error
+
+from .servers import AUDIO, BadServer
+
+pytestmark = pytest.mark.skipif(not AUDIO.exists(), reason="the lab's clips are not built yet")
+
+FAST = {"backoff_s": (0.05, 0.2), "idle_timeout_s": 5.0, "connect_timeout_s": 2.0}
+
+
+async def _until(pred, timeout: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not pred():
+        assert loop.time() < end, "timed out"
+        await asyncio.sleep(0.02)
+
+
+class Run:
+    """A probe on ``url`` in a task, with every status message it said."""
+
+    def __init__(self, url: str, **kw) -> None:
+        self.probe = StreamProbe(url, buffer_s=0.5, reader_options={**FAST, **kw})
+        self.events: list[Event] = []
+        self.probe.add_listener(self.events.append)
+
+    @property
+    def messages(self) -> list[str]:
+        return [e.message for e in self.events if isinstance(e, StreamStatusEvent)]
+
+    def said(self, *words: str) -> bool:
+        return any(all(w in m for w in words) for m in self.messages)
+
+    async def __aenter__(self) -> Run:
+        self.probe.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.probe.close()
+
+
+async def _recovers(server: BadServer, run: Run) -> None:
+    server.mode = "good"
+    await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)
+    assert not run.probe.summary().media_time_estimated
+
+
+@pytest.mark.parametrize(
+    ("mode", "words"),
+    [
+        ("html200", ("HTML page", "not media")),
+        ("status404", ("HTTP 404", "gnump3d's root")),
+        ("mid_page", ("ended", "mid-page")),
+        ("short_body", ("ended early",)),
+    ],
+)
+async def test_bad_answer_is_said_then_recovers(mode: str, words: tuple[str, ...]) -> None:
+    async with BadServer(mode) as server, Run(server.url) as run:
+        await _until(lambda: run.said(*words))
+        assert run.said("retrying in")
+        await _recovers(server, run)
+
+
+async def test_not_ogg_is_played_on_an_estimate() -> None:
+    async with BadServer("not_ogg") as server, Run(server.url) as run:
+        await _until(lambda: run.said("not Ogg data"))
+        assert run.probe.summary().media_time_estimated
+        assert "estimated" in run.probe.timeline.describe()
+
+
+async def test_headers_then_nothing() -> None:
+    async with BadServer("headers_only") as server, Run(server.url, idle_timeout_s=2.5) as run:
+        await _until(lambda: run.said("no data yet", "silent"), timeout=4)
+        assert run.probe.summary().state is PlayerState.PREBUFFERING
+        server.mode = "good"
+        await _until(lambda: run.said("went silent"), timeout=4)  # the idle timeout ends it
+        await _recovers(server, run)
+
+
+async def test_redirect_is_followed_and_said() -> None:
+    async with BadServer("redirect") as server, Run(server.url) as run:
+        await _until(lambda: run.said("redirected to", "/moved.ogg"))
+        await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)
+
+
+async def test_chunked_encoding() -> None:
+    async with BadServer("chunked") as server, Run(server.url) as run:
+        await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)
+        assert run.probe.timeline.ogg.bad_pages == 0
+
+
+async def test_gnump3d_mixed_line_endings_parse() -> None:
+    # h11 splits header lines on \r?\n, so gnump3d's bare-\n lines need no special handling
+    async with BadServer("good") as server, Run(server.url) as run:
+        await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)
+        assert run.said("connected: HTTP 200")
+
+
+async def test_slow_drip_is_said() -> None:
+    async with BadServer("drip") as server, Run(server.url) as run:
+        await _until(lambda: run.said("trickles in", "too slow"), timeout=4)
+        assert run.probe.summary().state is PlayerState.PREBUFFERING
+        server.mode = "good"
+    # the server is gone with the drip connection: the probe reports it and keeps going
+
+
+async def test_refused_then_the_server_comes() -> None:
+    async with BadServer("good") as server:
+        url, port = server.url, server.port
+    async with Run(url) as run:
+        await _until(lambda: run.said("connection refused", "retrying in"))
+        assert run.probe.summary().state is PlayerState.STOPPED
+        async with BadServer("good", port):
+            await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)
+
+
+def test_dns_and_timeouts_in_words() -> None:
+    url = "http://virt_server:8888/TruthHappens.ogg"
+    dns = httpx.ConnectError("cannot resolve 'virt_server': Name or service not known")
+    assert describe_error(dns, url).startswith("DNS: ")
+    assert "virt_server:8888" in describe_error(httpx.ConnectTimeout("no answer"), url)

@@ -1,0 +1,252 @@
+"""The probe as the rest of xentui sees it: a stream reader, media clock and virtual player in one.
+
+It turns what the reader sees into the model's events (gaps, stalls, status in words) on the same
+monotonic clock as the control layer, and keeps a cheap summary for the TUI's once-a-second look.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from xentui.model import (
+    Event,
+    Gap,
+    GapEvent,
+    PlayerState,
+    Sample,
+    Stall,
+    StallEvent,
+    StreamStatusEvent,
+)
+from xentui.probe.gaps import GapDetector
+from xentui.probe.mediatime import MediaTimeline
+from xentui.probe.meter import ByteMeter
+from xentui.probe.player import VirtualPlayer
+from xentui.probe.stream import StreamReader
+
+TICK_S = 0.02
+"""How often the player is brought up to date while no data comes (stall events on time)."""
+SILENT_S = 2.0
+"""A connected stream quiet this long is reported (a pause looks like this too)."""
+LEVEL_HISTORY = 3600
+"""Per-second buffer minima kept (one hour) for ``min_buffer_since``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeSummary:
+    bitrate_kbps: float
+    points: tuple[Sample, ...]
+    buffer_s: float
+    buffer_capacity_s: float
+    state: PlayerState
+    gaps: tuple[Gap, ...]
+    stalls: tuple[Stall, ...]
+    media_time_estimated: bool
+    message: str
+
+
+class StreamProbe:
+    """Reads ``url`` like a player with ``buffer_s`` seconds of buffer; see contract 6."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        buffer_s: float = 5.0,
+        player_mode: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+        fallback_kbps: float | None = None,
+        reader_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.url = url
+        self.clock, self.wall = clock, wall
+        self.player_mode = player_mode
+        self.player = VirtualPlayer(buffer_s, clock=clock, on_stall=self._stalled)
+        self.detector = GapDetector()
+        self.meter = ByteMeter()
+        self.fallback_kbps = fallback_kbps
+        self.timeline = MediaTimeline(fallback_kbps)
+        self.reader = StreamReader(
+            url, self, player_mode=player_mode, clock=clock, **(reader_options or {})
+        )
+        self._listeners: list[Callable[[Event], None]] = []
+        self.message = "not connected yet"
+        self.is_connected = False
+        self.queued_bytes = 0
+        self._levels: deque[tuple[int, float]] = deque(maxlen=LEVEL_HISTORY)
+        self._task: asyncio.Task[None] | None = None
+        self.problems_reported = 0
+
+    # --- the contract -------------------------------------------------------------------------
+    def add_listener(self, cb: Callable[[Event], None]) -> None:
+        self._listeners.append(cb)
+
+    async def run(self) -> None:
+        ticker = asyncio.create_task(self._tick(), name="probe-tick")
+        try:
+            await self.reader.run()
+        finally:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def start(self) -> asyncio.Task[None]:
+        """Run in a task of its own (``close()`` stops it)."""
+        self._task = asyncio.create_task(self.run(), name="stream-probe")
+        return self._task
+
+    def summary(self) -> ProbeSummary:
+        now = self.clock()
+        level = self.buffer_level()
+        state = self.player.state
+        if not self.is_connected and state is not PlayerState.PLAYING:
+            state = PlayerState.STOPPED
+        return ProbeSummary(
+            bitrate_kbps=self.meter.kbps(now),
+            points=self.meter.points(now),
+            buffer_s=level,
+            buffer_capacity_s=self.player.buffer_s,
+            state=state,
+            gaps=tuple(self.player.gaps),
+            stalls=tuple(self.player.stalls),
+            media_time_estimated=self.timeline.estimated,
+            message=self.message,
+        )
+
+    def longest_gap_since(self, t: float) -> Gap | None:
+        gaps = [g for g in self.player.gaps if g.end >= t]
+        return max(gaps, key=lambda g: g.length_s, default=None)
+
+    def min_buffer_since(self, t: float) -> float | None:
+        self._note_level()
+        levels = [lv for sec, lv in self._levels if sec >= int(t)]
+        return min(levels) if levels else None
+
+    # --- derived figures ----------------------------------------------------------------------
+    def buffer_level(self) -> float:
+        """Seconds of media held: the player's buffer plus the bytes waiting in the kernel."""
+        kernel = self.timeline.seconds_of(self.queued_bytes) if self.is_connected else 0.0
+        return self.player.level_s() + kernel
+
+    def _note_level(self, level: float | None = None) -> None:
+        sec = int(self.clock())
+        level = self.buffer_level() if level is None else level
+        if self._levels and self._levels[-1][0] == sec:
+            if level < self._levels[-1][1]:
+                self._levels[-1] = (sec, level)
+        else:
+            self._levels.append((sec, level))
+
+    def _emit(self, event: Event) -> None:
+        for cb in list(self._listeners):
+            cb(event)
+
+    def _status(self, connected: bool, message: str, retry_in_s: float | None = None) -> None:
+        self.message = message
+        self._emit(
+            StreamStatusEvent(
+                t=self.clock(),
+                wall=self.wall(),
+                url=self.url,
+                connected=connected,
+                message=message,
+                retry_in_s=retry_in_s,
+            )
+        )
+
+    def _stalled(self, stall: Stall) -> None:
+        self._emit(StallEvent(t=self.clock(), wall=self.wall(), stall=stall))
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(TICK_S)
+            self.player.update()
+            self._note_level()
+            self._check_silence()
+
+    def _check_silence(self) -> None:
+        """Say so once when a connected stream sends nothing (headers, then silence; a pause)."""
+        if not self.is_connected:
+            return
+        quiet = self.clock() - (self.last_data_at or self.connected_at)
+        if quiet >= SILENT_S and not self._said_silent:
+            self._said_silent = True
+            what = "no data yet" if self.last_data_at is None else "no data"
+            self._status(True, f"connected, but {what} for {quiet:.0f} s: the server is silent")
+        starving = self.player.state is not PlayerState.PLAYING
+        if starving and quiet < SILENT_S and self.clock() - self._short_since >= SILENT_S:
+            if not self._said_slow:
+                self._said_slow = True
+                kbps = self.meter.kbps(self.clock())
+                self._status(True, f"data trickles in at {kbps:.2f} kbit/s: too slow to play")
+        elif not starving:
+            self._short_since = self.clock()
+            self._said_slow = False
+
+    # --- ReaderSink ---------------------------------------------------------------------------
+    def connected(self, t: float, response: httpx.Response) -> None:
+        self.is_connected = True
+        self.timeline = MediaTimeline(self.fallback_kbps)
+        br = response.headers.get("icy-br", "").split(",")[0].strip()
+        if br.isdigit():
+            self.timeline.header_kbps = float(br)
+        self.detector.reset()
+        self.player.start()
+        self.problems_reported = 0
+        self.connected_at, self.last_data_at, self._said_silent = t, None, False
+        self._short_since, self._said_slow = t, False
+        via = f" (redirected to {response.url})" if response.history else ""
+        self._status(True, f"connected: HTTP {response.status_code}{via}")
+
+    def data(self, t: float, chunk: bytes) -> None:
+        if self._said_silent:
+            self._said_silent = False
+            self._status(True, "data flows again")
+        self._note_level()
+        self.meter.add(t, len(chunk))
+        self.player.receive(self.timeline.feed(chunk))
+        self.last_data_at = t
+        ogg = self.timeline.ogg
+        if ogg.problem_count != self.problems_reported:
+            self.problems_reported = ogg.problem_count
+            self._status(True, f"stream data: {ogg.problems[-1]}")
+
+    def arrival(self, t: float) -> None:
+        gap = self.detector.arrival(t)
+        if gap is not None:
+            self.player.add_gap(gap)
+            self._emit(GapEvent(t=self.clock(), wall=self.wall(), gap=gap))
+
+    def starving(self, waited_s: float) -> None:
+        self.detector.starving(waited_s)
+
+    def kernel_queued(self, nbytes: int) -> None:
+        self.queued_bytes = nbytes
+
+    def disconnected(self, t: float, why: str, retry_in_s: float | None) -> None:
+        if self.is_connected and (mid := self.timeline.ogg.end_of_stream()):
+            why = f"{why}; {mid}"
+        self.is_connected = False
+        self.queued_bytes = 0
+        self.detector.reset()
+        self.player.stop()
+        retry = f"; retrying in {retry_in_s:.2g} s" if retry_in_s is not None else ""
+        self._status(False, f"{why}{retry}", retry_in_s)
+
+    def room_wait(self) -> float:
+        return self.player.wait_s()

@@ -1,0 +1,180 @@
+"""Stream reader: one httpx streaming GET at a time, read like a player, reconnecting with backoff.
+
+In player mode it reads one small step only when the sink (the virtual player) has room, through
+a socket with a tiny receive buffer, so TCP backpressure paces a push server such as gnump3d; a
+1 ms task watches the kernel's arrival counter (TCP_INFO) and queue (FIONREAD) to time gaps.
+Unthrottled mode reads as fast as the network allows with ordinary buffers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import socket
+import struct
+import termios
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+import httpx
+
+from xentui.probe.backend import PlayerTransport, SockBackend, SockStream, player_socket_options
+from xentui.probe.words import describe_error, describe_status, looks_like_html
+
+TCP_INFO_LEN = 232
+BYTES_RECEIVED_AT = 128
+"""Offset of ``tcpi_bytes_received`` (u64) in Linux's struct tcp_info."""
+
+
+class ReaderSink(Protocol):
+    """What the reader tells the probe; every ``t`` is from the reader's clock."""
+
+    def connected(self, t: float, response: httpx.Response) -> None: ...
+    def data(self, t: float, chunk: bytes) -> None: ...
+    def arrival(self, t: float) -> None: ...
+    def starving(self, waited_s: float) -> None: ...
+    def kernel_queued(self, nbytes: int) -> None: ...
+    def disconnected(self, t: float, why: str, retry_in_s: float | None) -> None: ...
+    def room_wait(self) -> float: ...
+
+
+def tcp_bytes_received(sock: socket.socket) -> int:
+    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, TCP_INFO_LEN)
+    return struct.unpack_from("Q", info, BYTES_RECEIVED_AT)[0]
+
+
+def fionread(sock: socket.socket) -> int:
+    return struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0\0\0\0"))[0]
+
+
+class StreamReader:
+    """Connects, reads and reconnects until cancelled; tells ``sink`` everything, in words."""
+
+    def __init__(
+        self,
+        url: str,
+        sink: ReaderSink,
+        *,
+        player_mode: bool = True,
+        step: int = 512,
+        rcvbuf: int = 1024,
+        mss: int | None = 536,
+        connect_timeout_s: float = 5.0,
+        idle_timeout_s: float = 60.0,
+        backoff_s: tuple[float, float] = (0.5, 10.0),
+        poll_s: float = 0.001,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.url = url
+        self.sink = sink
+        self.player_mode = player_mode
+        self.step = step if player_mode else 256 * 1024
+        self.options = player_socket_options(rcvbuf, mss) if player_mode else []
+        self.timeout = httpx.Timeout(connect_timeout_s, read=idle_timeout_s)
+        self.backoff_s = backoff_s
+        self.poll_s = poll_s
+        self.clock = clock
+        self.kernel_timing = player_mode and hasattr(socket, "TCP_INFO")
+        self.connections = 0
+
+    async def run(self) -> None:
+        failures = 0
+        while True:
+            got_data, why = await self.connect_once()
+            failures = 0 if got_data else failures + 1
+            delay = min(self.backoff_s[1], self.backoff_s[0] * 2 ** max(0, failures - 1))
+            self.sink.disconnected(self.clock(), why, delay)
+            await asyncio.sleep(delay)
+
+    async def connect_once(self) -> tuple[bool, str]:
+        """One connection from request to end; returns (whether data came, why it ended)."""
+        backend = SockBackend(self.step, self.clock)
+        transport = PlayerTransport(backend, self.options)
+        got = [False]
+        headers = {"User-Agent": "xentui-probe", "Accept": "*/*"}
+        try:
+            async with (
+                httpx.AsyncClient(
+                    transport=transport, timeout=self.timeout, follow_redirects=True
+                ) as client,
+                client.stream("GET", self.url, headers=headers) as resp,
+            ):
+                return got[0], await self._serve(resp, backend.last_stream, got)
+        except httpx.HTTPError as exc:
+            return got[0], describe_error(exc, self.url)
+        except OSError as exc:
+            return got[0], f"network error: {exc.strerror or exc}"
+
+    async def _serve(self, resp: httpx.Response, stream: SockStream | None, got: list[bool]) -> str:
+        if resp.status_code not in (200, 206):
+            return describe_status(resp.status_code, resp.reason_phrase, self.url)
+        ctype = resp.headers.get("content-type", "")
+        if ctype.split(";")[0].strip().lower() == "text/html":
+            return f"the server sent an HTML page ({ctype}), not media: wrong URL?"
+        self.connections += 1
+        self.sink.connected(self.clock(), resp)
+        poller = None
+        if self.kernel_timing and stream is not None:
+            poller = asyncio.create_task(self._poll(stream), name="probe-tcp-info")
+        try:
+            return await self._read(resp, stream, got)
+        finally:
+            if poller is not None:
+                poller.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await poller
+
+    async def _read(self, resp: httpx.Response, stream: SockStream | None, got: list[bool]) -> str:
+        body = resp.aiter_raw()
+        sink, clock, nbytes = self.sink, self.clock, 0
+        app_timing = not self.kernel_timing
+        while True:
+            wait = sink.room_wait() if self.player_mode else 0.0
+            if wait > 0:
+                await asyncio.sleep(min(wait, 0.25))
+                continue
+            t0 = clock()
+            try:
+                chunk = await body.__anext__()
+            except StopAsyncIteration:
+                return f"the server ended the stream after {nbytes} bytes"
+            t1 = clock()
+            if not got[0]:
+                got[0] = True
+                if looks_like_html(chunk):
+                    return "the server sent an HTML page, not media: wrong URL?"
+            if app_timing:
+                sink.starving(t1 - t0)
+                sink.arrival(t1)
+            nbytes += len(chunk)
+            sink.data(t1, chunk)
+
+    async def _poll(self, stream: SockStream) -> None:
+        """~1 kHz: kernel arrivals (bytes_received changed), starvation, bytes queued unread."""
+        sock, sink, clock = stream.sock, self.sink, self.clock
+        prev_t, prev = clock(), tcp_bytes_received(sock)
+        was_waiting = False
+        while True:
+            await asyncio.sleep(self.poll_s)
+            t = clock()
+            try:
+                now = tcp_bytes_received(sock)
+                queued = fionread(sock)
+            except OSError:
+                return  # closed under us: the reader reports why
+            since = stream.waiting_since
+            if since is not None:
+                sink.starving(t - since)
+            if now != prev:
+                at = (prev_t + t) / 2
+                # a read that was waiting and returned in this interval was woken by this very
+                # arrival (within tens of microseconds): a tighter time than the poll's midpoint
+                done = stream.last_read_at
+                if was_waiting and done is not None and prev_t < done <= t:
+                    at = done
+                sink.arrival(at)
+            was_waiting = since is not None
+            prev_t, prev = t, now
+            sink.kernel_queued(queued)
