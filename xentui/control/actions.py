@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from xentui.remote.base import Runner
     from xentui.toolstack.base import Toolstack
 
+REPOLL_WAIT_S = 5.0
+"""How long an action waits for its host's fresh list before it reports."""
 FOLLOW_AFTER_COMMAND_S = 15.0
 """After the migrate command ends well, how long the lists may take to agree."""
 
@@ -124,9 +126,10 @@ class ActionRunner:
         self._begin(kind, host)
         try:
             ok, message, result = await self._run(host, argv, self.action_timeout_s)
+            # the list after the action, before the guest is free again: no decision on stale state
+            await self.pollers[host].next_poll(REPOLL_WAIT_S)
         finally:
             self.busy.pop(self.guest, None)
-            self.pollers[host].poke()
         return self._end(kind, host, None, ok, message, result)
 
     async def migrate(self, target: str, *, live: bool = True) -> ActionEvent:
