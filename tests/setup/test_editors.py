@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xentui.setup import exports, guest_config, xend_config
 from xentui.setup.xend_config import HOSTS_ALLOW, PORT, SERVER
@@ -170,3 +172,71 @@ def test_guest_config_syntax_error_has_line() -> None:
     with pytest.raises(guest_config.GuestConfigError) as info:
         guest_config.problems("name = 'x'\nvnc = (\n")
     assert info.value.line >= 2
+
+
+def test_exports_unclosed_options_is_an_error() -> None:
+    with pytest.raises(exports.ExportsError) as info:
+        exports.parse_exports("# head\n/xen host(rw,sync\n")
+    assert info.value.line == 2 and "not closed" in info.value.message
+
+
+@given(st.text(max_size=80))
+def test_exports_parser_never_crashes(text: str) -> None:
+    try:
+        exports.parse_exports(text)
+    except exports.ExportsError as exc:
+        assert exc.line >= 1
+        return
+    try:
+        new = exports.ensure_export(text, "/xen", PEERS)
+    except exports.ExportsError:
+        return
+    assert exports.check_export(new, "/xen", PEERS)[0], (text, new)
+    assert exports.ensure_export(new, "/xen", PEERS) == new
+
+
+@given(st.text(alphabet=st.sampled_from(list("vncsdl=01 #\n'\"()[],_u")), max_size=60))
+def test_guest_config_fix_never_crashes(text: str) -> None:
+    try:
+        guest_config.problems(text)
+    except guest_config.GuestConfigError as exc:
+        assert exc.line >= 0
+        return
+    new = guest_config.fix_text(text)
+    assert guest_config.problems(new) == []
+    assert guest_config.fix_text(new) == new
+
+
+_PIECES = [
+    "/xen",
+    "/srv",
+    '"/xen"',
+    "/xen/",
+    " ",
+    " ",
+    "*",
+    "xen_host_2",
+    "other",
+    "127.0.0.0/8",
+    "(rw)",
+    "(ro,async)",
+    "(rw,sync,no_root_squash)",
+    "(root_squash)",
+    "-rw",
+    "#c",
+    "\\\n",
+    "\n",
+    "\t",
+]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=14))
+def test_exports_fix_on_export_like_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    try:
+        new = exports.ensure_export(text, "/xen", PEERS)
+    except exports.ExportsError as exc:
+        assert exc.line >= 1
+        return
+    assert exports.check_export(new, "/xen", PEERS)[0], (text, new)
+    assert exports.ensure_export(new, "/xen", PEERS) == new

@@ -75,6 +75,8 @@ def parse_exports(text: str) -> list[Export]:
     """Every export line; raises ExportsError naming the line of a malformed one."""
     exports = []
     for first, last, body, comment in _logical_lines(text):
+        if body.count("(") != body.count(")"):
+            raise ExportsError("an option list '(' is not closed", first)
         tokens = [(m.group(1) or "", m.group(2) or "") for m in _TOKEN.finditer(body.strip())]
         tokens = [t for t in tokens if t != ("", "")]
         path, popts = tokens[0]
