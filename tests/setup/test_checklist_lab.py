@@ -6,6 +6,8 @@ import asyncio
 import json
 import sys
 
+import pytest
+
 from xentui.setup.checklist import Checklist
 from xentui.setup.results import Status
 
@@ -48,7 +50,13 @@ async def test_fresh_lab_fails_for_the_right_reasons(lab_factory) -> None:
     assert "step 5" in cl.results["nfs-mount"].reason
 
 
+def needs_relocation_engine() -> None:
+    """Step 4's TCP test needs the lab's relocation listener (contract 5) to accept."""
+    pytest.importorskip("xentui.lab.migration", reason="the lab's relocation engine has not landed")
+
+
 async def test_fixes_repair_a_fresh_lab_and_a_second_run_changes_nothing(lab_factory) -> None:
+    needs_relocation_engine()
     lab = await lab_factory(fresh=True)
     originals = {h: lab.host(h).vfs.read_text(XEND) for h in lab.host_names}
     original_guest = lab.host("xen_host_1").vfs.read_text("/etc/xen/virt_server")
@@ -150,6 +158,7 @@ async def run_cli(*args: str) -> tuple[int, str, str]:
 
 
 async def test_cli_exit_codes_and_fix(lab_factory, tmp_path) -> None:
+    needs_relocation_engine()
     lab = await lab_factory(fresh=True)
     code, out, _ = await run_cli("--config", str(lab.config_path))
     assert code == 1

@@ -19,6 +19,8 @@ def step_lines(step: Step, result: StepResult, *, verbose: bool = False) -> list
             if finding.found and finding.status is not result.status.PASSED:
                 found = finding.found.strip().replace("\n", "\n        | ")
                 lines.append(f"        | {found}")
+    if step.plan is None and result.status in (result.status.FAILED, result.status.UNKNOWN):
+        lines.append("    by hand: " + step.instructions.replace("\n", "\n      "))
     return lines
 
 
