@@ -153,6 +153,8 @@ def ensure_export(text: str, path: str, peer_names: list[str]) -> str:
     if not exports:
         if lines and not lines[-1].endswith("\n"):
             lines[-1] += "\n"
+        if lines and lines[-1].rstrip("\r\n").endswith("\\"):
+            lines.append("\n")  # end the dangling continuation, or it would swallow our line
         return "".join([*lines, f"{path} *({','.join(WANTED)})\n"])
     export = exports[0]
     clients, covered = [], False
