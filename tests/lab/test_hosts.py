@@ -22,7 +22,7 @@ async def test_xm_list_on_both_hosts(lab) -> None:
     lines = one.stdout.splitlines()
     assert lines[0] == XM_303_HEADER
     assert lines[1].startswith("Domain-0                                   0      491     1 r-----")
-    assert lines[2].startswith("virt_server                                1      128     1 -b----")
+    assert lines[2].startswith("virt_server                                3      128     1 -b----")
     assert [ln.split()[0] for ln in two.stdout.splitlines()[1:]] == ["Domain-0"]
     assert lab.where_is_guest() == "xen_host_1"
 
@@ -96,7 +96,7 @@ async def test_xl_host(lab_factory) -> None:
         == "Name                                        ID   Mem VCPUs\tState\tTime(s)"
     )
     row = r.stdout.splitlines()[2]
-    assert row.startswith("virt_server".ljust(40) + "     1   128     1     -b----  ")
+    assert row.startswith("virt_server".ljust(40) + "     3   128     1     -b----  ")
     bad = await ssh(lab, "xen_host_1", "xl pause virt_sever")
     assert (bad.exit_status, bad.stderr) == (
         1,

@@ -93,6 +93,8 @@ async def grep(m: Machine, argv: list[str], stdin: Stdin) -> Out:
     pattern, paths = rest[0], rest[1:]
     if "F" in letters:
         pattern = re.escape(pattern)
+    elif "E" not in letters:
+        pattern = bre_to_python(pattern)
     try:
         rx = re.compile(pattern, re.IGNORECASE if "i" in letters else 0)
     except re.error:
@@ -120,6 +122,21 @@ async def grep(m: Machine, argv: list[str], stdin: Stdin) -> Out:
         out.stdout = ""
     out.rc = 0 if found else (2 if out.stderr else 1)
     return out
+
+
+def bre_to_python(pattern: str) -> str:
+    """POSIX basic regex: ( ) { } | + ? are literal unless backslashed (the reverse of Python)."""
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            out.append(nxt if nxt in "(){}|+?" else ch + nxt)
+            i += 2
+            continue
+        out.append("\\" + ch if ch in "(){}|+?" else ch)
+        i += 1
+    return "".join(out)
 
 
 async def ls(m: Machine, argv: list[str], stdin: Stdin) -> Out:

@@ -159,15 +159,6 @@ _TAIL = """
 (vncpasswd '')
 """
 
-# The seed's step 4, as the presenter types it into both hosts.
-_SEED_RELOCATION = """#(xend-unix-server yes)
-(xend-relocation-server yes)
-(xend-relocation-port {port})
-(xend-relocation-address '')
-(xend-relocation-hosts-allow '')
-#(xend-relocation-hosts-allow '^localhost$ ^localhost\\\\.localdomain$')
-"""
-
 
 def version_tuple(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split(".") if p.isdigit())
@@ -195,11 +186,19 @@ def shipped_xend_config(xm_version: str = "3.0.3", port: int = 8002) -> str:
 
 
 def ready_xend_config(xm_version: str = "3.0.3", port: int = 8002) -> str:
-    """The shipped config after the seed's step 4 (relocation open to the other hosts)."""
-    shipped = shipped_xend_config(xm_version, port)
-    start = shipped.index("#(xend-http-server no)")
-    end = shipped.index("\n", shipped.index("(xend-relocation-server yes)")) + 1
-    return shipped[:start] + _SEED_RELOCATION.format(port=port) + shipped[end:]
+    """The shipped config after the seed's step 4, edited in place: relocation open to all."""
+    text = shipped_xend_config(xm_version, port)
+    text = text.replace("#(xend-relocation-port 8002)", f"(xend-relocation-port {port})")
+    text = text.replace("\n#(xend-relocation-address '')\n", "\n(xend-relocation-address '')\n")
+    text = text.replace("(xend-relocation-address localhost)", "(xend-relocation-address '')")
+    for shipped_allow in (
+        "(xend-relocation-hosts-allow '^localhost$ ^localhost\\\\.localdomain$')",
+        "(xend-relocation-hosts-allow '^localhost$')",
+    ):
+        text = text.replace(
+            f"\n{shipped_allow}\n", f"\n(xend-relocation-hosts-allow '')\n#{shipped_allow}\n"
+        )
+    return text
 
 
 READY_EXPORTS = "/xen *(rw,sync,no_root_squash)\n"

@@ -110,6 +110,8 @@ class SimHost:
     mounts: list[Mount] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        # Hosts have been up for a while: their next domids differ, as on real hosts.
+        self.next_domid = 2 * self.index + 1
         self.domains.append(
             SimDomain(
                 "Domain-0",

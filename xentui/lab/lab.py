@@ -131,6 +131,8 @@ class Lab:
         self._tmp: Any = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self.started_at: float | None = None
+        self.incoming: tuple[SimHost, SimDomain] | None = None
+        """The guest's domain on a migration's target while the transfer runs."""
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -355,6 +357,11 @@ class Lab:
         await self.guest.can_run.wait()
 
     # --- xend's relocation listener ------------------------------------------------------------
+
+    def relocation_port(self, host: SimHost | None) -> int:
+        if host is None:
+            return RELOCATION_PORT
+        return host.relocation.port if host.toolstack == "xm" else host.reloc_port
 
     async def restart_xend(self, host: SimHost) -> None:
         host.reread_xend_config()

@@ -1,19 +1,293 @@
-"""`xm migrate` and `xl migrate`: placeholder until the engine (contract 5) lands."""
+"""`xm migrate` and `xl migrate` on a simulated host: checks, renames, and the real TCP transfer.
+
+The bytes move through the engine of contract 5 (``migration.send_guest`` to the target's
+``RelocationServer``); this module does what the tools do around it: the names each host lists
+while it runs (xen-facts.md §1.3, §2.2), the stream's halt at stop-and-copy, and the texts.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import os
+from typing import TYPE_CHECKING, Any
 
 from xentui.lab.shell import Out
+from xentui.lab.truth import MigrationTruth
+
+if TYPE_CHECKING:
+    from xentui.lab.domains import SimDomain
+    from xentui.lab.host import SimHost
+    from xentui.lab.lab import Lab
+    from xentui.lab.xm_cli import XmText
+
+ECONNREFUSED, EAI_NONAME = 111, -2
 
 
-async def xm_migrate(lab: Any, host: Any, text: Any, args: list[str]) -> Out:
-    return Out(stderr="Error: can't connect: Connection refused\n", rc=1)
+def _engine() -> Any:
+    from xentui.lab import migration
+
+    return migration
 
 
-async def xl_migrate(lab: Any, host: Any, opts: Any, args: list[str]) -> Out:
-    return Out(rc=1)
+class _Refused(Exception):
+    def __init__(self, kind: str, detail: str = "") -> None:
+        self.kind, self.detail = kind, detail
+        super().__init__(f"{kind}: {detail}")
 
 
-async def on_incoming(lab: Any, host: Any, inc: Any) -> None:
-    return None
+async def _transfer(
+    lab: Lab,
+    source: SimHost,
+    target_ip: str,
+    port: int,
+    truth: MigrationTruth,
+    on_stop_and_copy: Any,
+) -> Any:
+    """Run the engine; raise _Refused('connect'|'dropped'|'error', detail) on failure."""
+    engine = _engine()
+    opts = lab.options
+    memory = engine.GuestMemory.of_mib(opts.transfer_mib)
+
+    def on_round(record: Any) -> None:
+        truth.rounds.append(record)
+
+    def before_stop() -> None:
+        truth.stop_and_copy_at = lab.clock()
+        on_stop_and_copy()
+
+    try:
+        return await engine.send_guest(
+            memory,
+            source_ip=source.ip,
+            target=(target_ip, port),
+            link_mbit=opts.link_mbit,
+            speed=opts.speed,
+            dirty_pages_per_s=opts.dirty_pages_per_s,
+            on_round=on_round,
+            before_stop_and_copy=before_stop,
+            clock=lab.clock,
+        )
+    except ConnectionRefusedError as e:
+        raise _Refused("connect", "Connection refused") from e
+    except engine.MigrationRefused as e:
+        raise _Refused("dropped", str(e)) from e
+    except (engine.MigrationError, OSError) as e:
+        raise _Refused("error", str(e)) from e
+
+
+def _begin(lab: Lab, source: SimHost, target: str, live: bool, tool: str) -> MigrationTruth:
+    truth = MigrationTruth(lab.options.guest_name, source.name, target, tool, live, lab.clock())
+    lab.ground_truth.migrations.append(truth)
+    lab.guest.migrating = True
+    return truth
+
+
+def _end(lab: Lab, truth: MigrationTruth, ok: bool, message: str = "") -> None:
+    truth.finished, truth.ok, truth.message = lab.clock(), ok, message
+    lab.guest.migrating = False
+    lab.incoming = None
+
+
+def _drop_incoming(lab: Lab) -> None:
+    if lab.incoming is not None:
+        host, dom = lab.incoming
+        host.remove(dom)
+    lab.incoming = None
+
+
+async def on_incoming(lab: Lab, host: SimHost, incoming: Any) -> None:
+    """The target's side: the guest's domain appears, paused, under a new domid."""
+    g = lab.options.guest_name
+    name = f"{g}--incoming" if host.toolstack == "xl" else g
+    dom = host.new_domain(name, lab.options.guest_mem_mib, paused=True)
+    lab.incoming = (host, dom)
+
+
+# --- xm ----------------------------------------------------------------------------------------
+
+
+async def xm_migrate(lab: Lab, host: SimHost, text: XmText, args: list[str]) -> Out:
+    live, port, rest = False, 0, []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in ("-l", "--live"):
+            live = True
+        elif a in ("-h", "--help"):
+            return Out(stdout=_xm_migrate_help(text))
+        elif a in ("-r", "--resource") or (a in ("-p", "--port") and text.v >= (3, 0, 4)):
+            if i + 1 >= len(args) or not args[i + 1].isdigit():
+                return text.error("migrate", f"option {a} requires argument", with_usage=False)
+            if a in ("-p", "--port"):
+                port = int(args[i + 1])
+            i += 1
+        elif a.startswith("-") and len(a) > 1:
+            return text.error("migrate", f"option {a} not recognized", with_usage=False)
+        else:
+            rest.append(a)
+        i += 1
+    if len(rest) != 2:
+        if text.v >= (3, 3):
+            return text.error("migrate", "Invalid number of arguments")
+        return text.error("migrate", f"Invalid arguments: {rest!r}", with_usage=False)
+    name, dst = rest
+    dom = host.find(name)
+    if dom is None:
+        return text.no_domain("migrate", name)
+    if dom.dom0:
+        return text.error("migrate", "Cannot migrate Domain-0", with_usage=False)
+    g = lab.options.guest_name
+    incoming = lab.incoming is not None and lab.incoming[1] is dom
+    if incoming or lab.guest.migrating or (dom.paused and text.v >= (3, 3)):
+        return text.error("migrate", "Domain is not running")
+    target_ip = lab.resolve(dst, host)
+    if target_ip is None:
+        return text.error("migrate", text.cant_connect(EAI_NONAME, "Name or service not known"))
+    port = port or host.relocation.port
+    truth = _begin(lab, host, dst, live, "xm")
+    target_host = lab.host_by_ip(target_ip)
+
+    def stop_and_copy() -> None:
+        dom.set_suspended(True)
+        lab.guest.halt("stop-and-copy")
+
+    # XendCheckpoint.save renames first, so that a migration to the local host has no clash.
+    dom.name = f"migrating-{g}"
+    try:
+        stats = await _transfer(lab, host, target_ip, port, truth, stop_and_copy)
+    except _Refused as e:
+        _drop_incoming(lab)
+        dom.name = g
+        dom.set_suspended(False)
+        lab.guest.resume("stop-and-copy")
+        _end(lab, truth, False, e.detail)
+        if e.kind == "connect":
+            return text.error("migrate", text.cant_connect(ECONNREFUSED, "Connection refused"))
+        # The target dropped us (hosts-allow, or its restore failed): xc_save loses its peer.
+        live_flag = 1 if live else 0
+        return text.error(
+            "migrate",
+            f"/usr/lib/xen/bin/xc_save 20 {dom.domid} 0 0 {live_flag} failed",
+            with_usage=False,
+        )
+    truth.stats = stats
+    new_dom = lab.incoming[1] if lab.incoming is not None else None
+    host.remove(dom)
+    if new_dom is None or target_host is None:
+        await lab.guest.stopped()
+        _end(lab, truth, False, "target vanished")
+        return text.error("migrate", "Domain was lost at the target", with_usage=False)
+    new_dom.set_paused(0)  # XendCheckpoint.restore unpauses once xc_restore is done
+    new_dom.cpu_s = 0.0
+    lab.guest.place(target_host, new_dom)
+    lab.guest.resume("paused")
+    lab.guest.resume("stop-and-copy")
+    _end(lab, truth, True)
+    return Out()
+
+
+def _xm_migrate_help(text: XmText) -> str:
+    from xentui.lab.xm_cli import usage
+
+    return (
+        usage("migrate") + "\nOptions:\n\n-h, --help           Print this help.\n"
+        "-l, --live           Use live migration.\n"
+    )
+
+
+# --- xl ----------------------------------------------------------------------------------------
+
+
+async def xl_migrate(lab: Lab, host: SimHost, opts: dict[str, str], args: list[str]) -> Out:
+    from xentui.lab.xl_cli import invalid
+
+    name, dst = args[0], args[1]
+    dom = host.find(name)
+    if dom is None:
+        return invalid(name)
+    pid = 4000 + os.getpid() % 1000
+    if dom.dom0 or (lab.incoming is not None and lab.incoming[1] is dom) or lab.guest.migrating:
+        return Out(
+            stderr=f"libxl: error: libxl_dom_suspend.c:139:libxl__domain_suspend: "
+            f"Domain {dom.domid}:Domain is not in a state that can be migrated\n"
+            "Migration failed, resuming at sender.\n",
+            rc=1,
+        )
+    target_ip = lab.resolve(dst, host)
+    if target_ip is None:
+        return Out(
+            stderr=f"ssh: Could not resolve hostname {dst}: Name or service not known\n"
+            "libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream truncated "
+            "reading banner from migration receiver stream\n"
+            f"libxl: info: libxl_exec.c:118:libxl_report_child_exitstatus: migration "
+            f"transport process [{pid}] exited with error status 255\n",
+            rc=1,
+        )
+    g = lab.options.guest_name
+    truth = _begin(lab, host, dst, True, "xl")
+    target_host = lab.host_by_ip(target_ip)
+    err = "migration target: Ready to receive domain.\n"
+    err += "Saving to migration stream new xl format (info 0x3/0x0/1411)\n"
+    err += "Loading new save file <incoming migration stream> (new xl fmt info 0x3/0x0/1411)\n"
+    err += " Savefile contains xl domain config in JSON format\nParsing config from <saved>\n"
+
+    def stop_and_copy() -> None:
+        dom.set_suspended(True)
+        lab.guest.halt("stop-and-copy")
+
+    try:
+        stats = await _transfer(
+            lab, host, target_ip, lab.relocation_port(target_host), truth, stop_and_copy
+        )
+    except _Refused as e:
+        _drop_incoming(lab)
+        dom.set_suspended(False)
+        lab.guest.resume("stop-and-copy")
+        _end(lab, truth, False, e.detail)
+        return Out(
+            stderr="libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream "
+            "truncated reading ready message from migration receiver stream\n"
+            f"libxl: info: libxl_exec.c:118:libxl_report_child_exitstatus: migration "
+            f"transport process [{pid}] exited with error status 1\n"
+            "Migration failed, resuming at sender.\n",
+            rc=1,
+        )
+    truth.stats = stats
+    err += f"xc: info: Saving domain {dom.domid}, type x86 PV\n"
+    err += "xc: info: Found x86 PV domain from Xen 4.9\nxc: info: Restoring domain\n"
+    err += "xc: info: Restore successful\n"
+    err += "xc: info: XenStore: mfn 0x328657, dom 0, evt 1\n"
+    err += "xc: info: Console: mfn 0x328656, dom 0, evt 2\n"
+    err += "migration target: Transfer complete, requesting permission to start domain.\n"
+    err += "migration sender: Target has acknowledged transfer.\n"
+    dom.name = f"{g}--migratedaway"
+    await asyncio.sleep(0.2 / lab.options.speed)  # the handshake's round trips over ssh
+    err += "migration sender: Giving target permission to start.\n"
+    new_dom = lab.incoming[1] if lab.incoming is not None else None
+    if new_dom is None or target_host is None:
+        dom.name = g
+        dom.set_suspended(False)
+        lab.guest.resume("stop-and-copy")
+        _end(lab, truth, False, "target lost the domain")
+        return Out(
+            stderr=err + "migration sender: Target reports startup failure (status code "
+            "-3).\nmigration sender: Trying to resume at our end.\n"
+            "migration sender: Resumed OK.\nMigration failed due to problems at target.\n",
+            rc=1,
+        )
+    err += "migration target: Got permission, starting domain.\n"
+    new_dom.name = g
+    new_dom.set_paused(0)
+    lab.guest.place(target_host, new_dom)
+    lab.guest.resume("paused")
+    lab.guest.resume("stop-and-copy")
+    err += "migration target: Domain started successsfully.\n"
+    err += "migration sender: Target reports successful startup.\n"
+    host.remove(dom)
+    _end(lab, truth, True)
+    return Out(stderr=err + "Migration successful.\n")
+
+
+def source_domain(lab: Lab) -> tuple[SimHost, SimDomain] | None:
+    dom = lab.guest.dom
+    return (lab.guest.host, dom) if lab.guest.host is not None and dom is not None else None

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 
 import asyncssh
 
 from xentui.lab.shell import Machine, run_line
+
+log = logging.getLogger(__name__)
 
 
 class _Server(asyncssh.SSHServer):
@@ -125,6 +128,11 @@ class SshEndpoint:
         except asyncio.CancelledError:
             process.close()
             raise
+        except Exception as e:  # a lab bug must not hang the client: say so in one line
+            log.exception("lab command failed on %s", self.machine.hostname)
+            with contextlib.suppress(Exception):
+                process.stderr.write(f"xentui lab: internal error: {type(e).__name__}: {e}\n")
+                process.exit(70)
 
     async def _interactive(self, process: asyncssh.SSHServerProcess) -> None:
         """A bare prompt for a person who types ``ssh host`` without a command."""
