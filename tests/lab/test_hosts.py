@@ -178,3 +178,24 @@ async def test_real_openssh_client(lab) -> None:
     assert proc.returncode == 0, err.decode()
     assert out.decode().splitlines()[0] == XM_303_HEADER
     assert "virt_server" in out.decode()
+
+
+async def test_interactive_session_runs_lines(lab) -> None:
+    async with asyncssh.connect(
+        "127.0.0.1",
+        lab.ssh_port("xen_host_1"),
+        username="root",
+        client_keys=[str(lab.client_key_path)],
+        known_hosts=str(lab.known_hosts_path),
+    ) as conn:
+        result = await conn.run(input="xm list\nhostname\nexit\n")
+    assert "[root@xen_host_1 ~]# " in result.stdout
+    assert XM_303_HEADER in result.stdout and "xen_host_1\n" in result.stdout
+
+
+async def test_twenty_hosts_answer(lab_factory) -> None:
+    lab = await lab_factory(hosts=20)
+    assert lab.host_names[-1] == "xen_host_20"
+    results = await asyncio.gather(*(ssh(lab, n, "xm list") for n in lab.host_names))
+    assert all(r.exit_status == 0 for r in results)
+    assert sum("virt_server" in r.stdout for r in results) == 1
