@@ -240,3 +240,40 @@ def test_exports_fix_on_export_like_text(pieces: list[str]) -> None:
         return
     assert exports.check_export(new, "/xen", PEERS)[0], (text, new)
     assert exports.ensure_export(new, "/xen", PEERS) == new
+
+
+_SXP_PIECES = [
+    "(xend-relocation-server no)",
+    "(xend-relocation-server yes)",
+    "#(xend-relocation-server yes)",
+    "(xend-relocation-port 8002)",
+    "#(xend-relocation-port 9000)",
+    "(xend-relocation-port)",
+    "(xend-relocation-hosts-allow '^localhost$')",
+    '(xend-relocation-hosts-allow "")',
+    "#(xend-relocation-hosts-allow '')",
+    "(dom0-min-mem 196)",
+    "# a comment",
+    "\n",
+    "\n",
+    " ",
+    "\t",
+    "(network-script 'network-bridge netdev=eth1')",
+]
+
+
+@given(
+    st.lists(st.sampled_from(_SXP_PIECES), max_size=12),
+    st.sampled_from([SERVER, PORT, HOSTS_ALLOW]),
+    st.sampled_from(["yes", "8002", "", "^xen_host_2$ ^localhost$", "a'b\\c"]),
+)
+def test_set_setting_sets_keeps_and_is_idempotent(pieces: list[str], name: str, value: str) -> None:
+    text = "".join(pieces)
+    new = xend_config.set_setting(text, name, value)
+    assert xend_config.read_settings(new)[name].text == value
+    assert xend_config.set_setting(new, name, value) == new
+    # every other setting reads the same as before
+    old_settings, new_settings = xend_config.read_settings(text), xend_config.read_settings(new)
+    for other in old_settings:
+        if other != name:
+            assert old_settings[other].text == new_settings[other].text

@@ -86,12 +86,12 @@ def set_setting(text: str, name: str, value: str) -> str:
             lines[i] = m.group(1) + m.group(2) + _newline(lines[i])
             return "".join(lines)
     new_line = f"({name} {rendered})\n"
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
     if matches:
         i, m = matches[-1]
         lines.insert(i + 1, m.group(1) + new_line)
     else:
-        if lines and not lines[-1].endswith("\n"):
-            lines[-1] += "\n"
         lines.append(new_line)
     return "".join(lines)
 
