@@ -225,3 +225,16 @@ async def test_xl_hosts_check_ssh_between_hosts(lab_factory) -> None:
         assert "ssh" in finding.reason
     plan = await Checklist(lab.config).plan_fix("relocation")
     assert "ssh-copy-id root@xen_host_2" in plan.describe() and not plan.runnable
+
+
+async def test_one_host_lab_says_there_is_nowhere_to_migrate(lab_factory) -> None:
+    lab = await lab_factory(hosts=1, fresh=True)
+    cl = Checklist(lab.config)
+    try:
+        await cl.run_all()
+    finally:
+        await cl.close()
+    assert cl.results["hosts"].status is Status.PASSED
+    assert cl.results["relocation"].status is Status.PASSED  # no peer to let in
+    assert cl.results["relocation-port"].status is Status.FAILED
+    assert "nowhere to migrate to" in cl.results["relocation-port"].reason

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from xentui.config import HostConfig, LabConfig
 from xentui.model import CommandResult
 from xentui.remote.base import HostUnreachable, Runner
+from xentui.setup.results import Finding, Status
 
 OpenRunner = Callable[[HostConfig], Awaitable[Runner]]
 COMMAND_TIMEOUT_S = 15.0
@@ -52,6 +53,13 @@ class Context:
     @property
     def others(self) -> tuple[HostConfig, ...]:
         return self.config.hosts[1:]
+
+    def alone(self) -> list[Finding]:
+        """The finding for a check that needs a second host when the lab file has one."""
+        if self.others:
+            return []
+        why = "the lab file has only this host: there is nowhere to migrate to"
+        return [Finding(self.first.name, Status.FAILED, why)]
 
     @staticmethod
     def names_of(host: HostConfig) -> list[str]:

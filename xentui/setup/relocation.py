@@ -128,6 +128,8 @@ async def _reach(ctx: Context, source: HostConfig, target: HostConfig) -> Findin
 
 
 async def check_reach(ctx: Context) -> list[Finding]:
+    if alone := ctx.alone():
+        return alone
     targets = [h for h in ctx.others if h.toolstack == "xm"]
     return list(await asyncio.gather(*(_reach(ctx, ctx.first, t) for t in targets)))
 
@@ -162,6 +164,8 @@ async def _ssh(ctx: Context, source: HostConfig, target: HostConfig) -> Finding:
 
 
 async def check_ssh(ctx: Context) -> list[Finding]:
+    if alone := ctx.alone():
+        return alone
     return list(await asyncio.gather(*(_ssh(ctx, ctx.first, t) for t in ctx.others)))
 
 

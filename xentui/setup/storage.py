@@ -98,6 +98,8 @@ async def _mounted(ctx: Context, host: HostConfig) -> Finding:
 
 
 async def check_mount(ctx: Context) -> list[Finding]:
+    if alone := ctx.alone():
+        return alone
     return list(await asyncio.gather(*(_mounted(ctx, h) for h in ctx.others)))
 
 
