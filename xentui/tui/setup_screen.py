@@ -73,6 +73,7 @@ class SetupScreen(Screen[None]):
 
     BINDINGS = [  # noqa: RUF012 - Textual's own API
         Binding("escape", "app.pop_screen", "Back", id="setup.back"),
+        Binding("w", "app.pop_screen", show=False),  # `w` again closes it, rather than stacking
         Binding("a", "check_all", "Check all", id="setup.all"),
         Binding("c", "check_one", "Check step", id="setup.one"),
         Binding("f", "fix", "Fix step", id="setup.fix"),
