@@ -1,0 +1,314 @@
+"""The lab guest's gnump3d: an HTTP/1.0 media server whose output freezes with the guest.
+
+A real paused guest sends nothing, not even what its kernel had queued. A user-space server on
+this host cannot freeze the kernel, so it keeps the kernel's unsent queue at most one chunk deep
+(small send buffer, TCP_NOTSENT_LOWAT, and the next chunk only once SIOCOUTQNSD reads 0); a halt
+then stops the wire within one chunk. Raw non-blocking sockets, because asyncio's transports
+hide a 64 KiB buffer. Everything is timed on one monotonic clock for the ground truth.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import socket
+import struct
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from xentui.lab.gnump3d import Request, error_page, header_bytes, read_request
+from xentui.lab.media import ChainedLoop, media_path
+
+SIOCOUTQNSD = 0x894B
+"""ioctl: bytes in the send queue that were not sent yet (not counting those in flight)."""
+CHUNK = 2048
+"""gnump3d reads and writes its file in 2 KiB pieces."""
+MSS = 1448
+"""Loopback's 64 KiB MSS with tiny buffers collapses to ~30 KB/s (stream-physics.md)."""
+SNDBUF = 4096
+QUIET_POLL_S = 0.001
+WAKE_POLL_S = 0.005
+"""Fallback re-check of the unsent queue if no writability wake-up comes."""
+VIRTUAL_SIZE = 2**31 - 1
+"""The size the endless loop announces: whole links up to this, like a file of ~2 GB."""
+
+
+@dataclass(slots=True)
+class HaltRecord:
+    """One time the guest's output stopped, on the server's monotonic clock."""
+
+    why: str
+    t_halt: float
+    """When the server stopped writing."""
+    t_wire_quiet: float | None = None
+    """When every connection's unsent queue ran empty: nothing more could reach a client."""
+    t_resume: float | None = None
+    queued_at_halt: int = 0
+    """Bytes still unsent in the kernel, over all connections, when the writing stopped."""
+
+
+def unsent_bytes(sock: socket.socket) -> int:
+    """SIOCOUTQNSD: what the kernel holds for this socket that has not left yet."""
+    buf = fcntl.ioctl(sock.fileno(), SIOCOUTQNSD, b"\0\0\0\0")
+    return struct.unpack("i", buf)[0]
+
+
+@dataclass(slots=True, eq=False)
+class _Conn:
+    sock: socket.socket
+    peer: str
+    task: asyncio.Task[None] | None = None
+    bytes_sent: int = 0
+    closed: bool = False
+
+
+class StreamServer:
+    """gnump3d-like server of one endless chained Ogg file; halts and resumes with the guest."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int = 0,
+        media: bytes | Path | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        path: str = "/TruthHappens.ogg",
+        chunk: int = CHUNK,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.path = path
+        self.chunk = chunk
+        self._clock = clock
+        source = media if media is not None else media_path("video")
+        if isinstance(source, Path):
+            self._media = source.read_bytes()
+            self._mtime = source.stat().st_mtime
+        else:
+            self._media = bytes(source)
+            self._mtime = time.time()
+        self._loop_media = ChainedLoop(self._media)  # validates the media once, up front
+        self.total_size = max(1, VIRTUAL_SIZE // len(self._media)) * len(self._media)
+        self.halts: list[HaltRecord] = []
+        self._running = asyncio.Event()
+        self._running.set()
+        self._listener: socket.socket | None = None
+        self._accept_task: asyncio.Task[None] | None = None
+        self._quiet_task: asyncio.Task[None] | None = None
+        self._conns: set[_Conn] = set()
+        self.bytes_sent = 0
+        self.requests = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}{self.path}"
+
+    @property
+    def halted(self) -> bool:
+        return not self._running.is_set()
+
+    @property
+    def connections(self) -> int:
+        return len(self._conns)
+
+    async def start(self) -> None:
+        """Listen (again, on the same port after close()); connections are served at once."""
+        if self._listener is not None:
+            return
+        lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            # Accepted sockets inherit these: the MSS must be set before the handshake.
+            lsock.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, MSS)
+            lsock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SNDBUF)
+            lsock.bind((self.host, self.port))
+            lsock.listen(16)
+            lsock.setblocking(False)
+        except OSError:
+            lsock.close()
+            raise
+        self._listener = lsock
+        self.port = lsock.getsockname()[1]
+        self._accept_task = asyncio.create_task(self._accept_loop(), name="stream-accept")
+
+    async def close(self) -> None:
+        """Stop listening and drop every connection."""
+        if self._accept_task is not None:
+            self._accept_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._accept_task
+            self._accept_task = None
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        tasks = [c.task for c in self._conns if c.task is not None]
+        self.disconnect_all()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._quiet_task is not None:
+            self._quiet_task.cancel()
+            self._quiet_task = None
+
+    def halt(self, why: str) -> None:
+        """Stop sending (paused, stop-and-copy, shut down); connections stay open.
+
+        Halts do not nest: halting a halted guest only adds ``why`` to the current record.
+        """
+        if self.halted:
+            record = self.halts[-1]
+            if why not in record.why.split(", "):
+                record.why = f"{record.why}, {why}"
+            return
+        self._running.clear()
+        record = HaltRecord(why=why, t_halt=self._clock())
+        record.queued_at_halt = sum(self._unsent(c) for c in self._conns)
+        self.halts.append(record)
+        self._quiet_task = asyncio.get_running_loop().create_task(self._watch_quiet(record))
+
+    def resume(self, why: str) -> None:
+        """Send again: the first chunk follows within one loop turn."""
+        if not self.halted:
+            return
+        self.halts[-1].t_resume = self._clock()
+        self._running.set()
+        if self._quiet_task is not None:
+            self._quiet_task.cancel()
+            self._quiet_task = None
+
+    def disconnect_all(self) -> None:
+        """The guest was destroyed or shut down: its TCP connections end."""
+        for conn in list(self._conns):
+            if conn.task is not None:
+                conn.task.cancel()
+            else:
+                self._drop(conn)
+
+    # --- internals -----------------------------------------------------------------------------
+
+    def _unsent(self, conn: _Conn) -> int:
+        if conn.closed:
+            return 0
+        try:
+            return unsent_bytes(conn.sock)
+        except OSError:
+            return 0
+
+    async def _watch_quiet(self, record: HaltRecord) -> None:
+        while self.halted:
+            if all(self._unsent(c) == 0 for c in self._conns):
+                record.t_wire_quiet = self._clock()
+                return
+            await asyncio.sleep(QUIET_POLL_S)
+
+    async def _accept_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        assert self._listener is not None
+        while True:
+            try:
+                sock, addr = await loop.sock_accept(self._listener)
+            except OSError:
+                await asyncio.sleep(0.05)  # e.g. EMFILE: keep serving the others
+                continue
+            try:
+                sock.setblocking(False)
+                # Nagle would hold a chunk's sub-MSS tail until the client's delayed ACK.
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NOTSENT_LOWAT, 1)
+            except OSError:
+                sock.close()
+                continue
+            conn = _Conn(sock=sock, peer=addr[0])
+            self._conns.add(conn)
+            conn.task = asyncio.create_task(self._serve(conn), name=f"stream-{addr[0]}:{addr[1]}")
+
+    def _drop(self, conn: _Conn) -> None:
+        if not conn.closed:
+            conn.closed = True
+            conn.sock.close()
+        self._conns.discard(conn)
+
+    async def _serve(self, conn: _Conn) -> None:
+        try:
+            request = await read_request(conn.sock)
+            if request is None:
+                return
+            self.requests += 1
+            await self._respond(conn, request)
+        except (ConnectionError, OSError, TimeoutError):
+            pass  # the client went away: gnump3d logs a 410 and moves on
+        finally:
+            self._drop(conn)
+
+    async def _respond(self, conn: _Conn, request: Request) -> None:
+        await self._running.wait()  # a frozen guest answers nothing, not even a header
+        icy_name = Path(self.path).stem
+        where = f"{self.host}:{self.port}"
+        if request.method != "GET" or request.path != self.path:
+            head = header_bytes(404, "text/html", icy=request.icy, icy_name=icy_name, host=where)
+            await self._send(conn, head + error_page())
+            return
+        start = min(request.range_start, self.total_size)
+        head = header_bytes(
+            200,
+            "application/ogg",
+            size=self.total_size,
+            range_start=start,
+            mtime=self._mtime,
+            icy=request.icy,
+            icy_name=icy_name,
+            host=where,
+        )
+        await self._send(conn, head)
+        left = self.total_size - start
+        for piece in self._loop_media.chunks(start, self.chunk):
+            piece = piece[:left]
+            await self._send(conn, piece)
+            left -= len(piece)
+            if left <= 0:
+                return
+
+    async def _send(self, conn: _Conn, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            await self._running.wait()
+            await self._queue_empty(conn)
+            if self.halted:
+                continue  # halted while the queue drained: send nothing more
+            try:
+                n = conn.sock.send(view)
+            except BlockingIOError:
+                await self._writable(conn)  # the send buffer is full of bytes not yet ACKed
+                continue
+            conn.bytes_sent += n
+            self.bytes_sent += n
+            view = view[n:]
+
+    async def _queue_empty(self, conn: _Conn) -> None:
+        """Wait until the kernel has nothing unsent."""
+        while unsent_bytes(conn.sock) > 0:
+            await self._writable(conn)
+
+    async def _writable(self, conn: _Conn) -> None:
+        """One wake-up: the socket polls writable, or a short timer for a missed wake-up.
+
+        With TCP_NOTSENT_LOWAT 1 the socket polls writable only once its unsent queue is empty.
+        """
+        loop = asyncio.get_running_loop()
+        fd = conn.sock.fileno()
+        wake = loop.create_future()
+        loop.add_writer(fd, _settle, wake)
+        timer = loop.call_later(WAKE_POLL_S, _settle, wake)
+        try:
+            await wake
+        finally:
+            timer.cancel()
+            loop.remove_writer(fd)
+
+
+def _settle(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
