@@ -59,7 +59,7 @@ async def _recovers(server: BadServer, run: Run) -> None:
     ("mode", "words"),
     [
         ("html200", ("HTML page", "not media")),
-        ("status404", ("HTTP 404", "gnump3d's root")),
+        ("status404", ("HTTP 404", "not in its root")),
         ("mid_page", ("ended", "mid-page")),
         ("short_body", ("ended early",)),
     ],

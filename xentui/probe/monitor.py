@@ -188,15 +188,23 @@ class StreamProbe:
             self._said_silent = True
             what = "no data yet" if self.last_data_at is None else "no data"
             self._status(True, f"connected, but {what} for {quiet:.0f} s: the server is silent")
-        starving = self.player.state is not PlayerState.PLAYING
-        if starving and quiet < SILENT_S and self.clock() - self._short_since >= SILENT_S:
-            if not self._said_slow:
+        now = self.clock()
+        if self.player.state is PlayerState.PLAYING:
+            self._slow_mark, self._said_slow = (now, self.player.received_s), False
+            return
+        since, media_then = self._slow_mark
+        if now - since >= SILENT_S and quiet < SILENT_S:
+            # data comes, yet media builds up at less than half of real time: it cannot play
+            pace = (self.player.received_s - media_then) / (now - since)
+            if pace < 0.5 and not self._said_slow:
                 self._said_slow = True
-                kbps = self.meter.kbps(self.clock())
-                self._status(True, f"data trickles in at {kbps:.2f} kbit/s: too slow to play")
-        elif not starving:
-            self._short_since = self.clock()
-            self._said_slow = False
+                kbps = self.meter.kbps(now)
+                self._status(
+                    True,
+                    f"data trickles in at {kbps:.2f} kbit/s ({pace:.2f} s of media per second):"
+                    " too slow to play",
+                )
+            self._slow_mark = (now, self.player.received_s)
 
     # --- ReaderSink ---------------------------------------------------------------------------
     def connected(self, t: float, response: httpx.Response) -> None:
@@ -209,7 +217,7 @@ class StreamProbe:
         self.player.start()
         self.problems_reported = 0
         self.connected_at, self.last_data_at, self._said_silent = t, None, False
-        self._short_since, self._said_slow = t, False
+        self._slow_mark, self._said_slow = (t, self.player.received_s), False
         via = f" (redirected to {response.url})" if response.history else ""
         self._status(True, f"connected: HTTP {response.status_code}{via}")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 _HINTS = {
-    404: "the file is not in gnump3d's root (/home/mp3 by default) or the path is misspelt",
+    404: "no such file on the server (gnump3d: not in its root, /home/mp3 by default)",
     403: "the server refuses this file or this client (gnump3d's allowed clients?)",
     401: "the server asks for a password",
     500: "the server failed: see its error log",

@@ -1,0 +1,46 @@
+"""The same reader against a server that paces itself: a real Icecast2 fed by ffmpeg -re."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from xentui.model import PlayerState
+from xentui.probe.monitor import StreamProbe
+
+from .icecast import Icecast
+from .servers import AUDIO
+
+pytestmark = pytest.mark.skipif(not AUDIO.exists(), reason="the lab's clips are not built yet")
+
+
+@pytest.fixture
+def icecast():
+    server = Icecast(AUDIO)
+    yield server
+    server.close()
+
+
+async def test_icecast_stream_plays_without_false_gaps(icecast: Icecast) -> None:
+    probe = StreamProbe(icecast.url, buffer_s=1.0, reader_options={"backoff_s": (0.1, 0.5)})
+    said: list[str] = []
+    probe.add_listener(lambda e: said.append(getattr(e, "message", "")))
+    probe.start()
+    try:
+        loop = asyncio.get_running_loop()
+        end = loop.time() + 12
+        while probe.summary().state is not PlayerState.PLAYING:
+            assert loop.time() < end, f"never played: {said}; {icecast.errors()}"
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(4.0)
+        summary = probe.summary()
+        assert summary.state is PlayerState.PLAYING, summary.message
+        assert not summary.media_time_estimated
+        assert 40 < summary.bitrate_kbps < 120  # paced by the server at the media's own rate
+        assert probe.timeline.ogg.bad_pages == 0
+        # Icecast delivers in page-sized bursts: the reader waits for each one, which must not
+        # count as a gap (the interval is not longer than the resolution)
+        assert len(summary.gaps) <= 1, summary.gaps
+    finally:
+        await probe.close()
