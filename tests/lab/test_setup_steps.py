@@ -130,3 +130,18 @@ async def test_shell_details(lab) -> None:
         lab, "xen_host_1", "cat /etc/xen/xend-config.sxp | grep -c '^(xend-relocation-server'"
     )
     assert r.stdout == "1\n"
+
+
+def test_busy_relocation_port_falls_back_consistently() -> None:
+    import socket
+
+    from xentui.lab.host import parse_relocation
+    from xentui.lab.lab import _pick_port
+
+    with socket.socket() as busy:
+        busy.bind(("127.9.9.1", 8002))
+        busy.listen()
+        port = _pick_port(["127.9.9.1", "127.9.9.2"], 8002)
+    assert port != 8002
+    assert parse_relocation(ready_xend_config("3.0.3", port)).port == port
+    assert parse_relocation(shipped_xend_config("3.0.3", port)).port == port
