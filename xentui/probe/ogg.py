@@ -26,8 +26,13 @@ def ogg_crc(data: bytes) -> int:
     internal start of 0 mirrors the whole computation, so reversing its 32-bit result gives Ogg's.
     A Python per-byte loop would cost more than the rest of the probe at 100 Mbit/s.
     """
-    mirrored = ~zlib.crc32(data.translate(_REVERSE), 0xFFFFFFFF) & 0xFFFFFFFF
-    return int(f"{mirrored:032b}"[::-1], 2)
+    return _mirrored_crc(data.translate(_REVERSE))
+
+
+def _mirrored_crc(mirrored: bytes | bytearray) -> int:
+    """Ogg's CRC of data whose bytes were already bit-reversed."""
+    crc = ~zlib.crc32(mirrored, 0xFFFFFFFF) & 0xFFFFFFFF
+    return int(f"{crc:032b}"[::-1], 2)
 
 
 @dataclass(slots=True)
@@ -74,6 +79,8 @@ class OggClock:
     _buf: bytearray = field(default_factory=bytearray)
     _offset: int = 0
     """Stream offset of ``_buf[0]``."""
+    _pos: int = 0
+    """Parse position in ``_buf``: bytes before it are done with."""
     _streams: dict[int, _Logical] = field(default_factory=dict)
     _link_base_s: float = 0.0
     _synced: bool = False
@@ -98,7 +105,7 @@ class OggClock:
     @property
     def pending(self) -> int:
         """Bytes held while waiting for the rest of a page (bounded by one page)."""
-        return len(self._buf)
+        return len(self._buf) - self._pos
 
     def _problem(self, text: str) -> None:
         self.problem_count += 1
@@ -106,84 +113,88 @@ class OggClock:
         del self.problems[: -self.max_problems]
 
     def feed(self, data: bytes) -> None:
+        if self._pos:  # drop what was parsed once per piece, not once per page
+            del self._buf[: self._pos]
+            self._offset += self._pos
+            self._pos = 0
         self._buf += data
         while self._step():
             pass
 
     def end_of_stream(self) -> str | None:
         """The stream closed: say so if it stopped in the middle of a page."""
-        if self._buf and self._synced:
-            why = f"the stream ended mid-page ({len(self._buf)} bytes of an unfinished page)"
+        if self.pending and self._synced:
+            why = f"the stream ended mid-page ({self.pending} bytes of an unfinished page)"
             self._problem(why)
             return why
         return None
 
-    def _skip(self, n: int) -> None:
-        del self._buf[:n]
-        self._offset += n
+    @property
+    def _at(self) -> int:
+        """Stream offset of the parse position."""
+        return self._offset + self._pos
 
     def _step(self) -> bool:
-        buf = self._buf
-        at = buf.find(_CAPTURE)
+        buf, pos = self._buf, self._pos
+        have = len(buf) - pos
+        at = buf.find(_CAPTURE, pos)
         if at < 0:
-            keep = min(len(buf), 3)  # a capture pattern may straddle two pieces
-            lost = len(buf) - keep
+            lost = have - min(have, 3)  # a capture pattern may straddle two pieces
             if lost:
                 self._lost(lost)
             return False
-        if at:
-            self._lost(at)
+        if at > pos:
+            self._lost(at - pos)
             return True
-        if len(buf) < 27:
+        if have < 27:
             return False
-        _, version, flags, granule, serial, _seq, crc, nseg = _HEADER.unpack_from(buf)
+        _, version, flags, granule, serial, _seq, crc, nseg = _HEADER.unpack_from(buf, pos)
         if version != 0:
-            self._bad(f"an Ogg page of unknown version {version} at byte {self._offset}")
+            self._bad(f"an Ogg page of unknown version {version} at byte {self._at}")
             return True
-        if len(buf) < 27 + nseg:
+        if have < 27 + nseg:
             return False
-        lacing = buf[27 : 27 + nseg]
+        lacing = bytes(buf[pos + 27 : pos + 27 + nseg])
         size = 27 + nseg + sum(lacing)
-        if len(buf) < size:
+        if have < size:
             return False
-        page = bytes(buf[:size])
-        check = page[:22] + b"\0\0\0\0" + page[26:]
-        if ogg_crc(check) != crc:
-            self._bad(f"a page with a wrong checksum at byte {self._offset}")
+        mirrored = buf[pos : pos + size].translate(_REVERSE)
+        mirrored[22:26] = b"\0\0\0\0"
+        if _mirrored_crc(mirrored) != crc:
+            self._bad(f"a page with a wrong checksum at byte {self._at}")
             return True
-        self._page(page, 27 + nseg, flags, granule, serial, lacing)
-        self._skip(size)
+        body = pos + 27 + nseg
+        first = bytes(buf[body : body + lacing[0]]) if flags & 0x02 and lacing else b""
+        self._page(size, first, flags, granule, serial)
+        self._pos += size
         return True
 
     def _lost(self, n: int) -> None:
         if self._synced:
-            self._problem(f"lost Ogg sync at byte {self._offset}: skipping to the next page")
+            self._problem(f"lost Ogg sync at byte {self._at}: skipping to the next page")
         elif not self.pages and not self.skipped_bytes:
-            self._problem(f"not Ogg data at byte {self._offset}")
+            self._problem(f"not Ogg data at byte {self._at}")
         self._synced = False
         self.skipped_bytes += n
-        self._skip(n)
+        self._pos += n
 
     def _bad(self, why: str) -> None:
         self.bad_pages += 1
         self._problem(why)
         self._synced = False
         self.skipped_bytes += 1
-        self._skip(1)  # resync: look for the next capture pattern after this one
+        self._pos += 1  # resync: look for the next capture pattern after this one
 
-    def _page(
-        self, page: bytes, body_at: int, flags: int, granule: int, serial: int, lacing: bytes
-    ) -> None:
+    def _page(self, size: int, first: bytes, flags: int, granule: int, serial: int) -> None:
         self.pages += 1
         self._synced = True
-        end = self._offset + len(page)
+        end = self._at + size
         if flags & 0x02:  # beginning of stream: a new logical stream, maybe a new chain link
             if not self._in_bos_group:  # BOS pages come first in a link; one after data starts one
                 self._link_base_s = self.media_s
                 self._streams.clear()
                 self.links += 1
                 self._in_bos_group = True
-            first = page[body_at : body_at + (lacing[0] if lacing else 0)]
             self._streams[serial] = _identify(first)
         else:
             self._in_bos_group = False
