@@ -103,7 +103,8 @@ def main() -> None:
         if shutil.which("curl"):
             c_mbit, c_cpu = curl_run(url, args.seconds)
             print(f"curl:  {c_mbit:7.1f} Mbit/s with {c_cpu * 100:5.1f} % of one core")
-            ratio = (cpu / mbit) / (c_cpu / c_mbit) if c_cpu > 0 and c_mbit > 0 else None
+            ok = mbit > 0 and c_cpu > 0 and c_mbit > 0
+            ratio = (cpu / mbit) / (c_cpu / c_mbit) if ok else None
             figures.update(
                 curl_mbit_s=round(c_mbit, 1),
                 curl_cpu_pct=round(c_cpu * 100, 2),
