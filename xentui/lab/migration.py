@@ -16,6 +16,7 @@ from collections.abc import Callable
 from xentui.lab import migframe as f
 from xentui.lab.migframe import MigrationError, MigrationRefused, MigrationStats, RoundRecord
 from xentui.lab.migrecv import IncomingMigration, RelocationServer
+from xentui.lab.pacing import TokenBucket
 from xentui.lab.precopy import PAGE_SIZE, GuestMemory, PrecopyPolicy
 
 __all__ = [
@@ -32,8 +33,6 @@ __all__ = [
 
 BATCH_PAGES = 16
 """64 KiB per write: about 5 ms at 100 Mbit/s, fine-grained enough for pacing."""
-BURST_S = 0.002
-"""The token bucket banks at most this much link time, so pacing never runs ahead."""
 RESTORE_S = 0.05
 """The target's work after the last page (build the domain, reconnect devices, unpause), in
 guest seconds. Xen 3.0's manual gives 60-300 ms downtime in all; Clark et al. as low as 60 ms."""
@@ -43,20 +42,6 @@ HANDSHAKE_TIMEOUT_S = 30.0
 
 class ConnectRefused(MigrationRefused, ConnectionRefusedError):
     """Nothing listens on the relocation port (the relocation server is off)."""
-
-
-class _Bucket:
-    """Token bucket on the loop's monotonic time: sleep until ``n`` more bytes fit the link."""
-
-    def __init__(self, bytes_per_s: float) -> None:
-        self.rate = bytes_per_s
-        self.t = time.monotonic()
-
-    async def take(self, n: int) -> None:
-        now = time.monotonic()
-        self.t = max(self.t, now - BURST_S) + n / self.rate
-        if self.t > now:
-            await asyncio.sleep(self.t - now)
 
 
 async def send_guest(
@@ -137,7 +122,7 @@ async def _rounds(
     on_round: Callable[[RoundRecord], None] | None,
     before_stop_and_copy: Callable[[], None] | None,
 ) -> None:
-    bucket = _Bucket(stats.link_mbit * 1e6 / 8 * speed)
+    bucket = TokenBucket(stats.link_mbit * 1e6 / 8 * speed)
     pages = policy.first_round()
     payload = bytes(range(256)) * (BATCH_PAGES * PAGE_SIZE // 256)
     while True:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from xentui.lab.gnump3d import Request, error_page, header_bytes, read_request
 from xentui.lab.media import ChainedLoop, media_path
+from xentui.lab.pacing import TokenBucket
 
 SIOCOUTQNSD = 0x894B
 """ioctl: bytes in the send queue that were not sent yet (not counting those in flight)."""
@@ -77,6 +78,7 @@ class StreamServer:
         clock: Callable[[], float] = time.monotonic,
         path: str = "/TruthHappens.ogg",
         chunk: int = CHUNK,
+        link_mbit: float = 100.0,
     ) -> None:
         self.host = host
         self.port = port
@@ -101,6 +103,9 @@ class StreamServer:
         self._conns: set[_Conn] = set()
         self.bytes_sent = 0
         self.requests = 0
+        # The guest's NIC (the seed's 100 Mbit/s Ethernet), shared by all its connections; it
+        # also keeps a client that reads as fast as loopback allows from starving the loop.
+        self._nic = TokenBucket(link_mbit * 1e6 / 8)
 
     @property
     def url(self) -> str:
@@ -278,6 +283,9 @@ class StreamServer:
             await self._queue_empty(conn)
             if self.halted:
                 continue  # halted while the queue drained: send nothing more
+            await self._nic.take(min(len(view), self.chunk))
+            if self.halted:
+                continue
             try:
                 n = conn.sock.send(view)
             except BlockingIOError:
