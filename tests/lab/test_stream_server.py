@@ -285,3 +285,47 @@ async def test_restart_after_close_keeps_the_port() -> None:
         sock.close()
     finally:
         await srv.close()
+
+
+async def test_a_free_reader_gets_the_nics_rate_and_the_loop_stays_responsive() -> None:
+    srv = StreamServer(HOST, media=media_path("audio"), link_mbit=8.0)  # 1 MB/s
+    await srv.start()
+    lags: list[float] = []
+
+    async def ticker() -> None:
+        while True:
+            t = time.monotonic()
+            await asyncio.sleep(0.005)
+            lags.append(time.monotonic() - t - 0.005)
+
+    tick = asyncio.create_task(ticker())
+    try:
+        sock = await connect(srv, GET)
+        log: list[tuple[float, int]] = []
+        reader = asyncio.create_task(_reader(sock, log))
+        await asyncio.sleep(1.2)
+        reader.cancel()
+        sock.close()
+    finally:
+        tick.cancel()
+        await srv.close()
+    late = [n for t, n in log if t > log[0][0] + 0.2]
+    assert sum(late) / (log[-1][0] - log[0][0] - 0.2) == pytest.approx(1e6, rel=0.15)
+    assert max(lags) < 0.05
+
+
+def test_a_link_of_no_speed_is_refused_in_one_line() -> None:
+    with pytest.raises(ValueError, match=r"positive number of bytes per second, not 0\.0"):
+        StreamServer(HOST, media=media_path("audio"), link_mbit=0.0)
+
+
+async def test_accepted_sockets_are_lean_with_a_clamped_mss(server: StreamServer) -> None:
+    sock = await connect(server, GET)
+    await read_until(sock, 100)
+    (conn,) = server._conns
+    s = conn.sock
+    assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG) <= 1448  # not loopback's 65483
+    assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NOTSENT_LOWAT) == 1
+    assert s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) <= 16384
+    assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+    sock.close()
