@@ -2,37 +2,35 @@
 
 A real paused guest sends nothing, not even what its kernel had queued. A user-space server on
 this host cannot freeze the kernel, so it keeps the kernel's unsent queue at most one chunk deep
-(small send buffer, TCP_NOTSENT_LOWAT, and the next chunk only once SIOCOUTQNSD reads 0); a halt
-then stops the wire within one chunk. Raw non-blocking sockets, because asyncio's transports
-hide a 64 KiB buffer. Everything is timed on one monotonic clock for the ground truth.
+(``leansock.py``); a halt then stops the wire within one chunk. Raw non-blocking sockets,
+because asyncio's transports hide a 64 KiB buffer. Everything is timed on one monotonic clock
+for the ground truth.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import socket
-import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from xentui.lab.gnump3d import Request, error_page, header_bytes, read_request
+from xentui.lab.leansock import (
+    lean_listener,
+    make_lean,
+    unsent_bytes,
+    wait_queue_empty,
+    wait_writable,
+)
 from xentui.lab.media import ChainedLoop, media_path
 from xentui.lab.pacing import TokenBucket
 
-SIOCOUTQNSD = 0x894B
-"""ioctl: bytes in the send queue that were not sent yet (not counting those in flight)."""
 CHUNK = 2048
 """gnump3d reads and writes its file in 2 KiB pieces."""
-MSS = 1448
-"""Loopback's 64 KiB MSS with tiny buffers collapses to ~30 KB/s (stream-physics.md)."""
-SNDBUF = 4096
 QUIET_POLL_S = 0.001
-WAKE_POLL_S = 0.005
-"""Fallback re-check of the unsent queue if no writability wake-up comes."""
 VIRTUAL_SIZE = 2**31 - 1
 """The size the endless loop announces: whole links up to this, like a file of ~2 GB."""
 
@@ -49,12 +47,6 @@ class HaltRecord:
     t_resume: float | None = None
     queued_at_halt: int = 0
     """Bytes still unsent in the kernel, over all connections, when the writing stopped."""
-
-
-def unsent_bytes(sock: socket.socket) -> int:
-    """SIOCOUTQNSD: what the kernel holds for this socket that has not left yet."""
-    buf = fcntl.ioctl(sock.fileno(), SIOCOUTQNSD, b"\0\0\0\0")
-    return struct.unpack("i", buf)[0]
 
 
 @dataclass(slots=True, eq=False)
@@ -123,18 +115,7 @@ class StreamServer:
         """Listen (again, on the same port after close()); connections are served at once."""
         if self._listener is not None:
             return
-        lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            # Accepted sockets inherit these: the MSS must be set before the handshake.
-            lsock.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, MSS)
-            lsock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SNDBUF)
-            lsock.bind((self.host, self.port))
-            lsock.listen(16)
-            lsock.setblocking(False)
-        except OSError:
-            lsock.close()
-            raise
+        lsock = lean_listener(self.host, self.port)
         self._listener = lsock
         self.port = lsock.getsockname()[1]
         self._accept_task = asyncio.create_task(self._accept_loop(), name="stream-accept")
@@ -219,10 +200,7 @@ class StreamServer:
                 await asyncio.sleep(0.05)  # e.g. EMFILE: keep serving the others
                 continue
             try:
-                sock.setblocking(False)
-                # Nagle would hold a chunk's sub-MSS tail until the client's delayed ACK.
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NOTSENT_LOWAT, 1)
+                make_lean(sock)
             except OSError:
                 sock.close()
                 continue
@@ -280,7 +258,7 @@ class StreamServer:
         view = memoryview(data)
         while view:
             await self._running.wait()
-            await self._queue_empty(conn)
+            await wait_queue_empty(conn.sock)
             if self.halted:
                 continue  # halted while the queue drained: send nothing more
             await self._nic.take(min(len(view), self.chunk))
@@ -289,34 +267,8 @@ class StreamServer:
             try:
                 n = conn.sock.send(view)
             except BlockingIOError:
-                await self._writable(conn)  # the send buffer is full of bytes not yet ACKed
+                await wait_writable(conn.sock)  # the send buffer is full of bytes not yet ACKed
                 continue
             conn.bytes_sent += n
             self.bytes_sent += n
             view = view[n:]
-
-    async def _queue_empty(self, conn: _Conn) -> None:
-        """Wait until the kernel has nothing unsent."""
-        while unsent_bytes(conn.sock) > 0:
-            await self._writable(conn)
-
-    async def _writable(self, conn: _Conn) -> None:
-        """One wake-up: the socket polls writable, or a short timer for a missed wake-up.
-
-        With TCP_NOTSENT_LOWAT 1 the socket polls writable only once its unsent queue is empty.
-        """
-        loop = asyncio.get_running_loop()
-        fd = conn.sock.fileno()
-        wake = loop.create_future()
-        loop.add_writer(fd, _settle, wake)
-        timer = loop.call_later(WAKE_POLL_S, _settle, wake)
-        try:
-            await wake
-        finally:
-            timer.cancel()
-            loop.remove_writer(fd)
-
-
-def _settle(fut: asyncio.Future[None]) -> None:
-    if not fut.done():
-        fut.set_result(None)
