@@ -13,7 +13,7 @@ import pytest
 from xentui.lab import Lab, LabOptions
 
 # A migration of the fixture's guest takes about 1-3 s: small memory, fast link, sped-up clock.
-FAST = {"speed": 20.0, "link_mbit": 400.0, "transfer_mib": 16.0, "dirty_pages_per_s": 400.0}
+FAST = {"speed": 1.0, "link_mbit": 100.0, "transfer_mib": 16.0, "dirty_pages_per_s": 400.0}
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import asyncio
 import os
 from typing import TYPE_CHECKING, Any
 
+from xentui.lab import migration as engine
 from xentui.lab.shell import Out
 from xentui.lab.truth import MigrationTruth
 
@@ -21,12 +22,6 @@ if TYPE_CHECKING:
     from xentui.lab.xm_cli import XmText
 
 ECONNREFUSED, EAI_NONAME = 111, -2
-
-
-def _engine() -> Any:
-    from xentui.lab import migration
-
-    return migration
 
 
 class _Refused(Exception):
@@ -42,9 +37,10 @@ async def _transfer(
     port: int,
     truth: MigrationTruth,
     on_stop_and_copy: Any,
+    *,
+    live: bool = True,
 ) -> Any:
     """Run the engine; raise _Refused('connect'|'dropped'|'error', detail) on failure."""
-    engine = _engine()
     opts = lab.options
     memory = engine.GuestMemory.of_mib(opts.transfer_mib)
 
@@ -66,6 +62,7 @@ async def _transfer(
             on_round=on_round,
             before_stop_and_copy=before_stop,
             clock=lab.clock,
+            live=live,
         )
     except ConnectionRefusedError as e:
         raise _Refused("connect", "Connection refused") from e
@@ -154,7 +151,7 @@ async def xm_migrate(lab: Lab, host: SimHost, text: XmText, args: list[str]) -> 
     # XendCheckpoint.save renames first, so that a migration to the local host has no clash.
     dom.name = f"migrating-{g}"
     try:
-        stats = await _transfer(lab, host, target_ip, port, truth, stop_and_copy)
+        stats = await _transfer(lab, host, target_ip, port, truth, stop_and_copy, live=live)
     except _Refused as e:
         _drop_incoming(lab)
         dom.name = g

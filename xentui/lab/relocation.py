@@ -15,10 +15,7 @@ if TYPE_CHECKING:
     from xentui.lab.host import SimHost
     from xentui.lab.lab import Lab
 
-try:
-    from xentui.lab import migration
-except ImportError:  # the engine lands separately (contract 5); until then nothing listens
-    migration = None  # type: ignore[assignment]
+from xentui.lab import migration
 
 LOCAL_ONLY = {"localhost", "127.0.0.1", "localhost.localdomain"}
 
@@ -39,8 +36,6 @@ async def apply_relocation(lab: Lab, host: SimHost) -> None:
     if old is not None:
         with contextlib.suppress(Exception):
             await old.close()
-    if migration is None:
-        return
     reloc = host.relocation
     if host.toolstack == "xm":
         if not reloc.server or reloc.address in LOCAL_ONLY:
@@ -57,6 +52,7 @@ async def apply_relocation(lab: Lab, host: SimHost) -> None:
         port,
         admit=lambda peer, h=host: admit(lab, h, peer),
         on_incoming=lambda inc, h=host: on_incoming(lab, h, inc),
+        clock=lab.clock,
     )
     try:
         await server.start()

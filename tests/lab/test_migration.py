@@ -1,0 +1,174 @@
+"""`xm migrate -l` / `xl migrate` over real SSH, with real TCP traffic between the hosts."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.lab.helpers import assert_one_guest, ssh
+
+
+async def _lists(lab, tool: str) -> dict[str, list[list[str]]]:
+    out = {}
+    for name in lab.host_names:
+        text = (await ssh(lab, name, f"{tool} list")).stdout
+        out[name] = [line.split() for line in text.splitlines()[1:]]
+    return out
+
+
+async def _watch(lab, tool: str, seen: list[dict[str, list[list[str]]]]) -> None:
+    while True:
+        seen.append(await _lists(lab, tool))
+        await asyncio.sleep(0.02)
+
+
+async def _stream_reader(lab, got: list[int]) -> None:
+    reader, writer = await asyncio.open_connection(lab.guest.ip, lab.guest.stream_port)
+    writer.write(b"GET /TruthHappens.ogg HTTP/1.0\r\n\r\n")
+    try:
+        while data := await reader.read(65536):
+            got.append(len(data))
+    finally:
+        writer.close()
+
+
+async def test_xm_live_migration_names_traffic_and_truth(lab) -> None:
+    got: list[int] = []
+    reader = asyncio.create_task(_stream_reader(lab, got))
+    await asyncio.sleep(0.2)
+    before = await _lists(lab, "xm")
+    old_id = next(row[1] for row in before["xen_host_1"] if row[0] == "virt_server")
+    seen: list[dict[str, list[list[str]]]] = []
+    watcher = asyncio.create_task(_watch(lab, "xm", seen))
+    result = await ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2")
+    watcher.cancel()
+    assert (result.exit_status, result.stdout, result.stderr) == (0, "", "")
+    source_rows = [r for snap in seen for r in snap["xen_host_1"] if "virt_server" in r[0]]
+    target_rows = [r for snap in seen for r in snap["xen_host_2"] if "virt_server" in r[0]]
+    assert any(r[0] == "migrating-virt_server" and r[1] == old_id for r in source_rows)
+    assert any(r[0] == "virt_server" and r[4] == "--p---" and r[1] != old_id for r in target_rows)
+    assert {r[0] for r in target_rows} == {"virt_server"}
+    after = await _lists(lab, "xm")
+    assert [r[0] for r in after["xen_host_1"]] == ["Domain-0"]
+    assert [r[0] for r in after["xen_host_2"]] == ["Domain-0", "virt_server"]
+    assert lab.where_is_guest() == "xen_host_2"
+    truth = lab.ground_truth.last_migration
+    assert truth.ok and truth.source == "xen_host_1" and truth.target == "xen_host_2"
+    assert truth.rounds and truth.stop_and_copy_at is not None and truth.downtime_s is not None
+    halt = lab.ground_truth.halts[-1]
+    assert "stop-and-copy" in halt.why and halt.t_resume is not None
+    assert truth.started <= halt.t_halt <= halt.t_resume <= truth.finished
+    n = len(got)
+    for _ in range(300):
+        if len(got) > n or reader.done():
+            break
+        await asyncio.sleep(0.01)
+    assert not reader.done(), reader
+    assert len(got) > n, "the stream flows again after the migration, on the same connection"
+    reader.cancel()
+    assert_one_guest(lab)
+    back = await ssh(lab, "xen_host_2", "xm migrate --live virt_server xen_host_1")
+    assert back.exit_status == 0 and lab.where_is_guest() == "xen_host_1"
+    assert_one_guest(lab)
+
+
+async def test_xl_migration_transcript_and_names(lab_factory) -> None:
+    lab = await lab_factory(toolstack="xl")
+    seen: list[dict[str, list[list[str]]]] = []
+    watcher = asyncio.create_task(_watch(lab, "xl", seen))
+    result = await ssh(lab, "xen_host_1", "xl migrate virt_server xen_host_2")
+    watcher.cancel()
+    assert result.exit_status == 0 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0] == "migration target: Ready to receive domain."
+    assert "migration target: Domain started successsfully." in lines
+    assert lines[-1] == "Migration successful."
+    names = {r[0] for snap in seen for host in snap.values() for r in host}
+    assert "virt_server--incoming" in names
+    target_incoming = [r for s in seen for r in s["xen_host_2"] if r[0] == "virt_server--incoming"]
+    assert all(r[4] == "--p---" for r in target_incoming)
+    assert lab.where_is_guest() == "xen_host_2"
+    assert_one_guest(lab)
+
+
+async def test_relocation_off_then_repaired(lab) -> None:
+    sxp = (await ssh(lab, "xen_host_2", "cat /etc/xen/xend-config.sxp")).stdout
+    off = sxp.replace("\n(xend-relocation-server yes)\n", "\n(xend-relocation-server no)\n")
+    await ssh(lab, "xen_host_2", "cat > /etc/xen/xend-config.sxp", input=off)
+    # Not re-read yet: xend still listens.
+    probe = await ssh(lab, "xen_host_1", "nc -z -w 2 xen_host_2 8002")
+    assert probe.exit_status == 0 or lab.relocation_port(lab.host("xen_host_2")) != 8002
+    await ssh(lab, "xen_host_2", "service xend restart")
+    refused = await ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2")
+    assert refused.exit_status == 1
+    assert refused.stderr == "Error: can't connect: Connection refused\n"
+    assert refused.stdout.startswith("Usage: xm migrate")
+    assert lab.where_is_guest() == "xen_host_1"
+    assert_one_guest(lab)
+    await ssh(lab, "xen_host_2", "cat > /etc/xen/xend-config.sxp", input=sxp)
+    await ssh(lab, "xen_host_2", "service xend restart")
+    ok = await ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2")
+    assert ok.exit_status == 0 and lab.where_is_guest() == "xen_host_2"
+    assert_one_guest(lab)
+
+
+async def test_fresh_target_refuses_by_hosts_allow(lab_factory) -> None:
+    lab = await lab_factory(fresh=True)
+    await ssh(lab, "xen_host_1", "xm create virt_server")
+    await ssh(lab, "xen_host_1", "cat > /etc/exports", input="/xen *(rw,sync,no_root_squash)\n")
+    await ssh(lab, "xen_host_1", "service nfs restart")
+    await ssh(lab, "xen_host_2", "mount xen_host_1:/xen /xen")
+    r = await ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2")
+    assert r.exit_status == 1 and r.stderr.startswith("Error: /usr/lib/xen/bin/xc_save ")
+    assert lab.where_is_guest() == "xen_host_1"
+    assert lab.ground_truth.last_migration.ok is False
+    assert_one_guest(lab)
+
+
+async def test_target_without_shared_storage_refuses(lab) -> None:
+    await ssh(lab, "xen_host_2", "umount /xen")
+    r = await ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2")
+    assert r.exit_status == 1 and "xc_save" in r.stderr
+    assert lab.where_is_guest() == "xen_host_1" and not lab.guest.stream.halted
+    assert_one_guest(lab)
+
+
+async def test_bad_migrations(lab) -> None:
+    unknown = await ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_9")
+    assert unknown.stderr == "Error: can't connect: Name or service not known\n"
+    typo = await ssh(lab, "xen_host_1", "xm migrate -l virt_sever xen_host_2")
+    assert typo.stderr == "Error: Domain 'virt_sever' does not exist.\n"
+    dom0 = await ssh(lab, "xen_host_1", "xm migrate -l Domain-0 xen_host_2")
+    assert dom0.stderr == "Error: Cannot migrate Domain-0\n"
+    short = await ssh(lab, "xen_host_1", "xm migrate virt_server")
+    assert short.stderr == "Error: Invalid arguments: ['virt_server']\n"
+    assert_one_guest(lab)
+    # Migrating to itself is a real localhost migration: a new domid, same host.
+    old = lab.guest.dom.domid
+    self_mig = await ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_1")
+    assert self_mig.exit_status == 0
+    assert lab.where_is_guest() == "xen_host_1" and lab.guest.dom.domid != old
+    assert_one_guest(lab)
+
+
+async def test_second_migration_while_one_runs(lab) -> None:
+    first = asyncio.create_task(ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2"))
+    while lab.incoming is None:
+        await asyncio.sleep(0.005)
+    on_source = await ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2")
+    assert on_source.stderr == "Error: Domain 'virt_server' does not exist.\n"
+    on_target = await ssh(lab, "xen_host_2", "xm migrate -l virt_server xen_host_1")
+    assert on_target.stderr == "Error: Domain is not running\n"
+    assert (await first).exit_status == 0
+    assert lab.where_is_guest() == "xen_host_2"
+    assert_one_guest(lab)
+
+
+async def test_paused_guest_on_xend_33_is_refused(lab_factory) -> None:
+    lab = await lab_factory(xm_version="3.4")
+    await ssh(lab, "xen_host_1", "xm pause virt_server")
+    r = await ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2")
+    assert r.stderr == "Error: Domain is not running\n"
+    assert r.stdout.startswith("Usage: xm migrate")
+    refused = await ssh(lab, "xen_host_1", "xm unpause virt_server")
+    assert refused.exit_status == 0
+    assert_one_guest(lab)
