@@ -172,3 +172,27 @@ async def test_paused_guest_on_xend_33_is_refused(lab_factory) -> None:
     refused = await ssh(lab, "xen_host_1", "xm unpause virt_server")
     assert refused.exit_status == 0
     assert_one_guest(lab)
+
+
+async def test_migration_survives_the_ssh_session(lab) -> None:
+    """xend, not the xm client, runs the migration: killing the session does not stop it."""
+    task = asyncio.create_task(ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2"))
+    while lab.incoming is None:
+        await asyncio.sleep(0.005)
+    await lab.stop_host("xen_host_1")
+    task.cancel()
+    while lab.guest.migrating:
+        await asyncio.sleep(0.02)
+    await lab.start_host("xen_host_1")
+    assert lab.where_is_guest() == "xen_host_2"
+    assert lab.ground_truth.last_migration.ok
+    assert_one_guest(lab)
+
+
+async def test_non_live_migration_halts_for_the_whole_copy(lab) -> None:
+    r = await ssh(lab, "xen_host_1", "xm migrate virt_server xen_host_2")
+    assert r.exit_status == 0
+    truth = lab.ground_truth.last_migration
+    assert not truth.live and len(truth.rounds) == 1
+    assert lab.where_is_guest() == "xen_host_2"
+    assert_one_guest(lab)

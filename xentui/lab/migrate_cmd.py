@@ -133,7 +133,6 @@ async def xm_migrate(lab: Lab, host: SimHost, text: XmText, args: list[str]) -> 
         return text.no_domain("migrate", name)
     if dom.dom0:
         return text.error("migrate", "Cannot migrate Domain-0", with_usage=False)
-    g = lab.options.guest_name
     incoming = lab.incoming is not None and lab.incoming[1] is dom
     if incoming or lab.guest.migrating or (dom.paused and text.v >= (3, 3)):
         return text.error("migrate", "Domain is not running")
@@ -141,6 +140,22 @@ async def xm_migrate(lab: Lab, host: SimHost, text: XmText, args: list[str]) -> 
     if target_ip is None:
         return text.error("migrate", text.cant_connect(EAI_NONAME, "Name or service not known"))
     port = port or host.relocation.port
+    # xend runs the migration, not the xm client: a dropped SSH session does not stop it.
+    run = _xm_run(lab, host, text, dom, dst, target_ip, port, live)
+    return await asyncio.shield(lab.spawn(run, "xm-migrate"))
+
+
+async def _xm_run(
+    lab: Lab,
+    host: SimHost,
+    text: XmText,
+    dom: SimDomain,
+    dst: str,
+    target_ip: str,
+    port: int,
+    live: bool,
+) -> Out:
+    g = lab.options.guest_name
     truth = _begin(lab, host, dst, live, "xm")
     target_host = lab.host_by_ip(target_ip)
 
@@ -220,6 +235,13 @@ async def xl_migrate(lab: Lab, host: SimHost, opts: dict[str, str], args: list[s
             f"transport process [{pid}] exited with error status 255\n",
             rc=1,
         )
+    run = _xl_run(lab, host, dom, dst, target_ip, pid)
+    return await asyncio.shield(lab.spawn(run, "xl-migrate"))
+
+
+async def _xl_run(
+    lab: Lab, host: SimHost, dom: SimDomain, dst: str, target_ip: str, pid: int
+) -> Out:
     g = lab.options.guest_name
     truth = _begin(lab, host, dst, True, "xl")
     target_host = lab.host_by_ip(target_ip)
