@@ -77,7 +77,7 @@ async def test_fixes_repair_a_fresh_lab_and_a_second_run_changes_nothing(lab_fac
         # the backups hold the originals
         for host, text in originals.items():
             [bak] = backups(lab, host, XEND)
-            assert bak == "xend-config.sxp.xentui-bak-20260115-080000"
+            assert bak == "xend-config.sxp.xentui-bak-20270115-080000"
             assert lab.host(host).vfs.read_text(f"/etc/xen/{bak}") == text
         [bak] = backups(lab, "xen_host_1", "/etc/xen/virt_server")
         assert lab.host("xen_host_1").vfs.read_text(f"/etc/xen/{bak}") == original_guest
