@@ -196,3 +196,13 @@ async def test_non_live_migration_halts_for_the_whole_copy(lab) -> None:
     assert not truth.live and len(truth.rounds) == 1
     assert lab.where_is_guest() == "xen_host_2"
     assert_one_guest(lab)
+
+
+async def test_mixed_toolstacks_keep_one_guest(lab_factory) -> None:
+    lab = await lab_factory(toolstack=("xm", "xl"))
+    there = await ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2")
+    assert there.exit_status == 0
+    assert "virt_server " in (await ssh(lab, "xen_host_2", "xl list")).stdout
+    back = await ssh(lab, "xen_host_2", "xl migrate virt_server xen_host_1")
+    assert back.exit_status == 0 and lab.where_is_guest() == "xen_host_1"
+    assert_one_guest(lab)

@@ -27,7 +27,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Run simulated Xen hosts and the streaming guest on loopback until Ctrl-C.",
     )
     p.add_argument("--hosts", type=int, default=2, metavar="N", help="number of hosts (2)")
-    p.add_argument("--toolstack", choices=("xm", "xl"), default="xm", help="toolstack (xm)")
+    p.add_argument(
+        "--toolstack",
+        default="xm",
+        metavar="xm|xl",
+        help="toolstack of every host, or one per host, comma-separated (xm)",
+    )
     p.add_argument(
         "--xm-version",
         default="3.0.3",
@@ -51,6 +56,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def _check(args: argparse.Namespace) -> str | None:
     if not 1 <= args.hosts <= 250:
         return f"--hosts {args.hosts}: expected 1 to 250"
+    tools = args.toolstack.split(",")
+    if not all(t in ("xm", "xl") for t in tools):
+        return f"--toolstack {args.toolstack}: expected xm or xl (or a comma-separated list)"
     if args.speed <= 0 or args.link_mbit <= 0:
         return "--speed and --link-mbit must be greater than 0"
     from xentui.lab.files import version_tuple
@@ -78,7 +86,7 @@ async def _serve(args: argparse.Namespace) -> int:
 
     opts = LabOptions(
         hosts=args.hosts,
-        toolstack=args.toolstack,
+        toolstack=tuple(args.toolstack.split(",")),
         xm_version=args.xm_version,
         fresh=args.fresh,
         speed=args.speed,

@@ -189,6 +189,7 @@ async def _xm_run(
         await lab.guest.stopped()
         _end(lab, truth, False, "target vanished")
         return text.error("migrate", "Domain was lost at the target", with_usage=False)
+    new_dom.name = g  # an xl target would have called it NAME--incoming
     new_dom.set_paused(0)  # XendCheckpoint.restore unpauses once xc_restore is done
     new_dom.cpu_s = 0.0
     lab.guest.place(target_host, new_dom)
