@@ -238,3 +238,25 @@ async def test_one_host_lab_says_there_is_nowhere_to_migrate(lab_factory) -> Non
     assert cl.results["relocation"].status is Status.PASSED  # no peer to let in
     assert cl.results["relocation-port"].status is Status.FAILED
     assert "nowhere to migrate to" in cl.results["relocation-port"].reason
+
+
+async def test_ready_lab_passes_then_a_migration_moves_the_guest(lab) -> None:
+    needs_relocation_engine()
+    cl = Checklist(lab.config)
+    try:
+        await cl.run_all()
+        assert cl.all_passed, {
+            k: r.reason for k, r in cl.results.items() if r.status.value != "passed"
+        }
+        result = await cl.ctx.run(
+            "xen_host_1", ["xm", "migrate", "-l", "virt_server", "xen_host_2"], timeout=60
+        )
+        assert result.ok, result.output
+        assert lab.where_is_guest() == "xen_host_2"
+        after = await cl.run_step("guest-running")
+        assert after.status is Status.FAILED
+        assert after.reason == "xen_host_1: virt_server runs on xen_host_2, not on xen_host_1"
+        plan = await cl.plan_fix("guest-running")
+        assert not plan.runnable and "Migrate it back" in plan.instructions
+    finally:
+        await cl.close()
