@@ -135,13 +135,13 @@ async def test_shell_details(lab) -> None:
 def test_busy_relocation_port_falls_back_consistently() -> None:
     import socket
 
+    from xentui.lab.addresses import pick_port
     from xentui.lab.host import parse_relocation
-    from xentui.lab.lab import _pick_port
 
     with socket.socket() as busy:
         busy.bind(("127.9.9.1", 8002))
         busy.listen()
-        port = _pick_port(["127.9.9.1", "127.9.9.2"], 8002)
+        port = pick_port(["127.9.9.1", "127.9.9.2"], 8002)
     assert port != 8002
     assert parse_relocation(ready_xend_config("3.0.3", port)).port == port
     assert parse_relocation(shipped_xend_config("3.0.3", port)).port == port

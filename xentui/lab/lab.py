@@ -10,8 +10,6 @@ import asyncio
 import contextlib
 import ipaddress
 import os
-import random
-import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,19 +20,16 @@ import asyncssh
 
 from xentui.config import LabConfig, load_config
 from xentui.lab import coreutils, guest_cli, services, xl_cli, xm_cli
+from xentui.lab.addresses import GUEST_OCTET, RELOCATION_PORT, STREAM_PORT, free_block, pick_port
 from xentui.lab.domains import SimDomain
 from xentui.lab.files import guest_config
 from xentui.lab.guest import Guest
-from xentui.lab.host import SimHost
+from xentui.lab.host import SHARED, Mount, SimHost
 from xentui.lab.labfile import write_lab_file
 from xentui.lab.media import media_path
 from xentui.lab.shell import Machine
 from xentui.lab.sshserver import SshEndpoint
 from xentui.lab.truth import GroundTruth
-
-GUEST_OCTET = 200
-RELOCATION_PORT = 8002
-STREAM_PORT = 8888
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,47 +57,6 @@ class LabOptions:
         if isinstance(self.toolstack, str):
             return self.toolstack
         return self.toolstack[(index - 1) % len(self.toolstack)]
-
-
-def _free_block() -> str:
-    """A 127.A.B.0/24 block no other lab uses now: hosts at .1.., the guest at .200."""
-    for _ in range(50):
-        base = f"127.{random.randint(100, 250)}.{random.randint(1, 250)}"
-        probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            probe.bind((f"{base}.{GUEST_OCTET}", STREAM_PORT))
-        except OSError:
-            continue
-        finally:
-            probe.close()
-        return base
-    raise RuntimeError("no free loopback block for the lab")
-
-
-def _port_free(ip: str, port: int) -> bool:
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind((ip, port))
-        return True
-    except OSError:
-        return False
-    finally:
-        s.close()
-
-
-def _pick_port(ips: list[str], wanted: int) -> int:
-    """The wanted port if every address has it free, else one free port on all of them."""
-    if all(_port_free(ip, wanted) for ip in ips):
-        return wanted
-    for _ in range(100):
-        s = socket.socket()
-        s.bind((ips[0], 0))
-        port = s.getsockname()[1]
-        s.close()
-        if all(_port_free(ip, port) for ip in ips):
-            return port
-    raise RuntimeError(f"no port free on {ips}")
 
 
 class Lab:
@@ -155,12 +109,12 @@ class Lab:
             self._tmp = tempfile.TemporaryDirectory(prefix="xentui-lab-")
             self.workdir = Path(self._tmp.name)
         self.workdir.mkdir(parents=True, exist_ok=True)
-        base = _free_block()
+        base = free_block()
         self.base = base
         ips = [f"{base}.{i}" for i in range(1, opts.hosts + 1)]
-        reloc_port = _pick_port(ips, RELOCATION_PORT)
+        reloc_port = pick_port(ips, RELOCATION_PORT)
         guest_ip = f"{base}.{GUEST_OCTET}"
-        stream_port = _pick_port([guest_ip], STREAM_PORT)
+        stream_port = pick_port([guest_ip], STREAM_PORT)
 
         client_key = asyncssh.generate_private_key("ssh-ed25519", comment="xentui-lab")
         self.client_key_path = self.workdir / "client_key"
@@ -218,8 +172,6 @@ class Lab:
             await self.guest.start_gnump3d()
             for host in self.hosts.values():
                 if not host.storage_server:
-                    from xentui.lab.host import SHARED, Mount
-
                     host.mounts.append(Mount(f"xen_host_1:{SHARED}", SHARED, "xen_host_1"))
         try:
             await asyncio.gather(

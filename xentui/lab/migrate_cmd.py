@@ -1,14 +1,13 @@
-"""`xm migrate` and `xl migrate` on a simulated host: checks, renames, and the real TCP transfer.
+"""`xm migrate` on a simulated host, and the flow both tools share around the real transfer.
 
 The bytes move through the engine of contract 5 (``migration.send_guest`` to the target's
-``RelocationServer``); this module does what the tools do around it: the names each host lists
-while it runs (xen-facts.md §1.3, §2.2), the stream's halt at stop-and-copy, and the texts.
+``RelocationServer``); this module does what xend does around it: the names each host lists
+while it runs (xen-facts.md §1.3), the stream's halt at stop-and-copy, and xm's texts.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 from typing import TYPE_CHECKING, Any
 
 from xentui.lab import migration as engine
@@ -24,13 +23,13 @@ if TYPE_CHECKING:
 ECONNREFUSED, EAI_NONAME = 111, -2
 
 
-class _Refused(Exception):
+class Refused(Exception):
     def __init__(self, kind: str, detail: str = "") -> None:
         self.kind, self.detail = kind, detail
         super().__init__(f"{kind}: {detail}")
 
 
-async def _transfer(
+async def transfer(
     lab: Lab,
     source: SimHost,
     target_ip: str,
@@ -40,7 +39,7 @@ async def _transfer(
     *,
     live: bool = True,
 ) -> Any:
-    """Run the engine; raise _Refused('connect'|'dropped'|'error', detail) on failure."""
+    """Run the engine; raise Refused('connect'|'dropped'|'error', detail) on failure."""
     opts = lab.options
     memory = engine.GuestMemory.of_mib(opts.transfer_mib)
 
@@ -65,27 +64,27 @@ async def _transfer(
             live=live,
         )
     except ConnectionRefusedError as e:
-        raise _Refused("connect", "Connection refused") from e
+        raise Refused("connect", "Connection refused") from e
     except engine.MigrationRefused as e:
-        raise _Refused("dropped", str(e)) from e
+        raise Refused("dropped", str(e)) from e
     except (engine.MigrationError, OSError) as e:
-        raise _Refused("error", str(e)) from e
+        raise Refused("error", str(e)) from e
 
 
-def _begin(lab: Lab, source: SimHost, target: str, live: bool, tool: str) -> MigrationTruth:
+def begin(lab: Lab, source: SimHost, target: str, live: bool, tool: str) -> MigrationTruth:
     truth = MigrationTruth(lab.options.guest_name, source.name, target, tool, live, lab.clock())
     lab.ground_truth.migrations.append(truth)
     lab.guest.migrating = True
     return truth
 
 
-def _end(lab: Lab, truth: MigrationTruth, ok: bool, message: str = "") -> None:
+def end(lab: Lab, truth: MigrationTruth, ok: bool, message: str = "") -> None:
     truth.finished, truth.ok, truth.message = lab.clock(), ok, message
     lab.guest.migrating = False
     lab.incoming = None
 
 
-def _drop_incoming(lab: Lab) -> None:
+def drop_incoming(lab: Lab) -> None:
     if lab.incoming is not None:
         host, dom = lab.incoming
         host.remove(dom)
@@ -156,7 +155,7 @@ async def _xm_run(
     live: bool,
 ) -> Out:
     g = lab.options.guest_name
-    truth = _begin(lab, host, dst, live, "xm")
+    truth = begin(lab, host, dst, live, "xm")
     target_host = lab.host_by_ip(target_ip)
 
     def stop_and_copy() -> None:
@@ -166,13 +165,13 @@ async def _xm_run(
     # XendCheckpoint.save renames first, so that a migration to the local host has no clash.
     dom.name = f"migrating-{g}"
     try:
-        stats = await _transfer(lab, host, target_ip, port, truth, stop_and_copy, live=live)
-    except _Refused as e:
-        _drop_incoming(lab)
+        stats = await transfer(lab, host, target_ip, port, truth, stop_and_copy, live=live)
+    except Refused as e:
+        drop_incoming(lab)
         dom.name = g
         dom.set_suspended(False)
         lab.guest.resume("stop-and-copy")
-        _end(lab, truth, False, e.detail)
+        end(lab, truth, False, e.detail)
         if e.kind == "connect":
             return text.error("migrate", text.cant_connect(ECONNREFUSED, "Connection refused"))
         # The target dropped us (hosts-allow, or its restore failed): xc_save loses its peer.
@@ -187,7 +186,7 @@ async def _xm_run(
     host.remove(dom)
     if new_dom is None or target_host is None:
         await lab.guest.stopped()
-        _end(lab, truth, False, "target vanished")
+        end(lab, truth, False, "target vanished")
         return text.error("migrate", "Domain was lost at the target", with_usage=False)
     new_dom.name = g  # an xl target would have called it NAME--incoming
     new_dom.set_paused(0)  # XendCheckpoint.restore unpauses once xc_restore is done
@@ -195,7 +194,7 @@ async def _xm_run(
     lab.guest.place(target_host, new_dom)
     lab.guest.resume("paused")
     lab.guest.resume("stop-and-copy")
-    _end(lab, truth, True)
+    end(lab, truth, True)
     return Out()
 
 
@@ -206,108 +205,3 @@ def _xm_migrate_help(text: XmText) -> str:
         usage("migrate") + "\nOptions:\n\n-h, --help           Print this help.\n"
         "-l, --live           Use live migration.\n"
     )
-
-
-# --- xl ----------------------------------------------------------------------------------------
-
-
-async def xl_migrate(lab: Lab, host: SimHost, opts: dict[str, str], args: list[str]) -> Out:
-    from xentui.lab.xl_cli import invalid
-
-    name, dst = args[0], args[1]
-    dom = host.find(name)
-    if dom is None:
-        return invalid(name)
-    pid = 4000 + os.getpid() % 1000
-    if dom.dom0 or (lab.incoming is not None and lab.incoming[1] is dom) or lab.guest.migrating:
-        return Out(
-            stderr=f"libxl: error: libxl_dom_suspend.c:139:libxl__domain_suspend: "
-            f"Domain {dom.domid}:Domain is not in a state that can be migrated\n"
-            "Migration failed, resuming at sender.\n",
-            rc=1,
-        )
-    target_ip = lab.resolve(dst, host)
-    if target_ip is None:
-        return Out(
-            stderr=f"ssh: Could not resolve hostname {dst}: Name or service not known\n"
-            "libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream truncated "
-            "reading banner from migration receiver stream\n"
-            f"libxl: info: libxl_exec.c:118:libxl_report_child_exitstatus: migration "
-            f"transport process [{pid}] exited with error status 255\n",
-            rc=1,
-        )
-    run = _xl_run(lab, host, dom, dst, target_ip, pid)
-    return await asyncio.shield(lab.spawn(run, "xl-migrate"))
-
-
-async def _xl_run(
-    lab: Lab, host: SimHost, dom: SimDomain, dst: str, target_ip: str, pid: int
-) -> Out:
-    g = lab.options.guest_name
-    truth = _begin(lab, host, dst, True, "xl")
-    target_host = lab.host_by_ip(target_ip)
-    err = "migration target: Ready to receive domain.\n"
-    err += "Saving to migration stream new xl format (info 0x3/0x0/1411)\n"
-    err += "Loading new save file <incoming migration stream> (new xl fmt info 0x3/0x0/1411)\n"
-    err += " Savefile contains xl domain config in JSON format\nParsing config from <saved>\n"
-
-    def stop_and_copy() -> None:
-        dom.set_suspended(True)
-        lab.guest.halt("stop-and-copy")
-
-    try:
-        stats = await _transfer(
-            lab, host, target_ip, lab.relocation_port(target_host), truth, stop_and_copy
-        )
-    except _Refused as e:
-        _drop_incoming(lab)
-        dom.set_suspended(False)
-        lab.guest.resume("stop-and-copy")
-        _end(lab, truth, False, e.detail)
-        return Out(
-            stderr="libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream "
-            "truncated reading ready message from migration receiver stream\n"
-            f"libxl: info: libxl_exec.c:118:libxl_report_child_exitstatus: migration "
-            f"transport process [{pid}] exited with error status 1\n"
-            "Migration failed, resuming at sender.\n",
-            rc=1,
-        )
-    truth.stats = stats
-    err += f"xc: info: Saving domain {dom.domid}, type x86 PV\n"
-    err += "xc: info: Found x86 PV domain from Xen 4.9\nxc: info: Restoring domain\n"
-    err += "xc: info: Restore successful\n"
-    err += "xc: info: XenStore: mfn 0x328657, dom 0, evt 1\n"
-    err += "xc: info: Console: mfn 0x328656, dom 0, evt 2\n"
-    err += "migration target: Transfer complete, requesting permission to start domain.\n"
-    err += "migration sender: Target has acknowledged transfer.\n"
-    dom.name = f"{g}--migratedaway"
-    await asyncio.sleep(0.2 / lab.options.speed)  # the handshake's round trips over ssh
-    err += "migration sender: Giving target permission to start.\n"
-    new_dom = lab.incoming[1] if lab.incoming is not None else None
-    if new_dom is None or target_host is None:
-        dom.name = g
-        dom.set_suspended(False)
-        lab.guest.resume("stop-and-copy")
-        _end(lab, truth, False, "target lost the domain")
-        return Out(
-            stderr=err + "migration sender: Target reports startup failure (status code "
-            "-3).\nmigration sender: Trying to resume at our end.\n"
-            "migration sender: Resumed OK.\nMigration failed due to problems at target.\n",
-            rc=1,
-        )
-    err += "migration target: Got permission, starting domain.\n"
-    new_dom.name = g
-    new_dom.set_paused(0)
-    lab.guest.place(target_host, new_dom)
-    lab.guest.resume("paused")
-    lab.guest.resume("stop-and-copy")
-    err += "migration target: Domain started successsfully.\n"
-    err += "migration sender: Target reports successful startup.\n"
-    host.remove(dom)
-    _end(lab, truth, True)
-    return Out(stderr=err + "Migration successful.\n")
-
-
-def source_domain(lab: Lab) -> tuple[SimHost, SimDomain] | None:
-    dom = lab.guest.dom
-    return (lab.guest.host, dom) if lab.guest.host is not None and dom is not None else None

@@ -60,7 +60,8 @@ async def run_line(machine: Machine, line: str, stdin: Stdin) -> Out:
             "bash: -c: line 1: syntax error: unexpected end of file\n",
             rc=2,
         )
-    total, run_next, pipeline, connector = Out(), True, [], None
+    total, run_next = Out(), True
+    pipeline: list[list[str]] = []
     segments: list[tuple[list[list[str]], str | None]] = []
     current: list[str] = []
     for tok in [*tokens, ";"]:

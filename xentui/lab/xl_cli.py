@@ -109,7 +109,7 @@ async def xl(m: Machine, argv: list[str], stdin: Stdin) -> Out:
             return Out(stderr="Config file not specified\n", rc=1)
         return await lab.create_guest(host, rest[0], console="c" in opts, tool="xl")
     if cmd == "migrate":
-        from xentui.lab.migrate_cmd import xl_migrate
+        from xentui.lab.xl_migrate import xl_migrate
 
         return await xl_migrate(lab, host, opts, rest)
     dom = host.find(rest[0])

@@ -1,0 +1,116 @@
+"""`xl migrate` on a simulated host: xl's names (NAME--incoming, NAME--migratedaway) and transcript.
+
+The transfer is the same engine as xm's; what differs is what each host lists meanwhile and the
+stderr transcript of xl_migrate.c (xen-facts.md §2.2-2.4), typo "successsfully" included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import TYPE_CHECKING
+
+from xentui.lab.migrate_cmd import Refused, begin, drop_incoming, end, transfer
+from xentui.lab.shell import Out
+
+if TYPE_CHECKING:
+    from xentui.lab.domains import SimDomain
+    from xentui.lab.host import SimHost
+    from xentui.lab.lab import Lab
+
+
+async def xl_migrate(lab: Lab, host: SimHost, opts: dict[str, str], args: list[str]) -> Out:
+    from xentui.lab.xl_cli import invalid
+
+    name, dst = args[0], args[1]
+    dom = host.find(name)
+    if dom is None:
+        return invalid(name)
+    pid = 4000 + os.getpid() % 1000
+    if dom.dom0 or (lab.incoming is not None and lab.incoming[1] is dom) or lab.guest.migrating:
+        return Out(
+            stderr=f"libxl: error: libxl_dom_suspend.c:139:libxl__domain_suspend: "
+            f"Domain {dom.domid}:Domain is not in a state that can be migrated\n"
+            "Migration failed, resuming at sender.\n",
+            rc=1,
+        )
+    target_ip = lab.resolve(dst, host)
+    if target_ip is None:
+        return Out(
+            stderr=f"ssh: Could not resolve hostname {dst}: Name or service not known\n"
+            "libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream truncated "
+            "reading banner from migration receiver stream\n"
+            f"libxl: info: libxl_exec.c:118:libxl_report_child_exitstatus: migration "
+            f"transport process [{pid}] exited with error status 255\n",
+            rc=1,
+        )
+    run = _xl_run(lab, host, dom, dst, target_ip, pid)
+    return await asyncio.shield(lab.spawn(run, "xl-migrate"))
+
+
+async def _xl_run(
+    lab: Lab, host: SimHost, dom: SimDomain, dst: str, target_ip: str, pid: int
+) -> Out:
+    g = lab.options.guest_name
+    truth = begin(lab, host, dst, True, "xl")
+    target_host = lab.host_by_ip(target_ip)
+    err = "migration target: Ready to receive domain.\n"
+    err += "Saving to migration stream new xl format (info 0x3/0x0/1411)\n"
+    err += "Loading new save file <incoming migration stream> (new xl fmt info 0x3/0x0/1411)\n"
+    err += " Savefile contains xl domain config in JSON format\nParsing config from <saved>\n"
+
+    def stop_and_copy() -> None:
+        dom.set_suspended(True)
+        lab.guest.halt("stop-and-copy")
+
+    try:
+        stats = await transfer(
+            lab, host, target_ip, lab.relocation_port(target_host), truth, stop_and_copy
+        )
+    except Refused as e:
+        drop_incoming(lab)
+        dom.set_suspended(False)
+        lab.guest.resume("stop-and-copy")
+        end(lab, truth, False, e.detail)
+        return Out(
+            stderr="libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream "
+            "truncated reading ready message from migration receiver stream\n"
+            f"libxl: info: libxl_exec.c:118:libxl_report_child_exitstatus: migration "
+            f"transport process [{pid}] exited with error status 1\n"
+            "Migration failed, resuming at sender.\n",
+            rc=1,
+        )
+    truth.stats = stats
+    err += f"xc: info: Saving domain {dom.domid}, type x86 PV\n"
+    err += "xc: info: Found x86 PV domain from Xen 4.9\nxc: info: Restoring domain\n"
+    err += "xc: info: Restore successful\n"
+    err += "xc: info: XenStore: mfn 0x328657, dom 0, evt 1\n"
+    err += "xc: info: Console: mfn 0x328656, dom 0, evt 2\n"
+    err += "migration target: Transfer complete, requesting permission to start domain.\n"
+    err += "migration sender: Target has acknowledged transfer.\n"
+    dom.name = f"{g}--migratedaway"
+    await asyncio.sleep(0.2 / lab.options.speed)  # the handshake's round trips over ssh
+    err += "migration sender: Giving target permission to start.\n"
+    new_dom = lab.incoming[1] if lab.incoming is not None else None
+    if new_dom is None or target_host is None:
+        dom.name = g
+        dom.set_suspended(False)
+        lab.guest.resume("stop-and-copy")
+        end(lab, truth, False, "target lost the domain")
+        return Out(
+            stderr=err + "migration sender: Target reports startup failure (status code "
+            "-3).\nmigration sender: Trying to resume at our end.\n"
+            "migration sender: Resumed OK.\nMigration failed due to problems at target.\n",
+            rc=1,
+        )
+    err += "migration target: Got permission, starting domain.\n"
+    new_dom.name = g
+    new_dom.set_paused(0)
+    lab.guest.place(target_host, new_dom)
+    lab.guest.resume("paused")
+    lab.guest.resume("stop-and-copy")
+    err += "migration target: Domain started successsfully.\n"
+    err += "migration sender: Target reports successful startup.\n"
+    host.remove(dom)
+    end(lab, truth, True)
+    return Out(stderr=err + "Migration successful.\n")
