@@ -111,7 +111,7 @@ def test_rejects_a_non_positive_buffer() -> None:
 def test_gap_detector_counts_only_starved_intervals() -> None:
     det = GapDetector()
     t = 0.0
-    for _ in range(50):  # normal arrivals every 10 ms, reads never starve
+    for _ in range(150):  # normal arrivals every 10 ms, reads never starve
         t += 0.010
         assert det.arrival(t) is None
     assert det.resolution_s == pytest.approx(0.010)
@@ -138,3 +138,28 @@ def test_gap_detector_reset_forgets_the_old_connection() -> None:
     det.reset()
     det.starving(1.0)
     assert det.arrival(5.0) is None
+
+
+def test_gap_detector_no_gaps_before_it_knows_the_rhythm() -> None:
+    det = GapDetector()
+    det.arrival(0.0)
+    det.starving(0.5)
+    assert det.arrival(0.5) is None  # one interval is no history
+
+
+def test_gap_detector_against_a_self_pacing_server() -> None:
+    """Icecast: the reader waits for every page; only a clearly longer silence is a gap."""
+    det = GapDetector()
+    t, gaps = 0.0, []
+    for i in range(200):
+        det.starving(0.1)
+        t += 0.5 + 0.3 * ((i * 7) % 5) / 4  # pages 0.5-0.8 s apart, all waited for
+        if (gap := det.arrival(t)) is not None:
+            gaps.append(gap)
+    assert gaps == []
+    assert det.starved_share > 0.9
+    assert 0.5 < det.resolution_s < 0.8
+    det.starving(3.0)
+    t += 3.0
+    gap = det.arrival(t)
+    assert gap is not None and gap.length_s == pytest.approx(3.0)

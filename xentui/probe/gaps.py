@@ -4,8 +4,12 @@ Arrival times alone cannot tell a halt from a long normal interval between windo
 starvation alone times the gap late by whatever the kernel still held (stream-physics.md, "KS").
 So: a gap is an interval between two arrivals during which a read waited longer than
 ``starve_s`` and that is longer than the resolution: the time-weighted mean of recent normal
-intervals, i.e. the length of the interval around a random instant. The second condition matters
-against a server that paces itself (Icecast), where the reader waits for every arrival.
+intervals, i.e. the length of the interval around a random instant.
+
+Against a server that paces itself (Icecast sends whole Ogg pages, ~1 s apart at 64 kbit/s) the
+reader waits for every arrival, so starvation says nothing: when most intervals are starved, a
+gap must be twice the resolution. Every interval feeds the history, a gap's capped at twice the
+threshold, so a stream whose rhythm slows raises its resolution instead of crying gap forever.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ from xentui.model import Gap
 
 STARVE_S = 0.003
 """A read that waits longer than this is starvation; normal waits are p99.9 <= 0.4 ms."""
+WARM_S = 1.0
+"""Arrivals over this long (and ``min_history`` of them) before any gap is reported."""
+SELF_PACED_FACTOR = 2.0
 
 
 class GapDetector:
@@ -28,14 +35,17 @@ class GapDetector:
         self.min_history = min_history
         self._last: float | None = None
         self._starved = False
-        self._normal: deque[float] = deque(maxlen=history)
+        self._normal: deque[tuple[float, bool]] = deque(maxlen=history)
+        self._sum_starved = 0.0
         self._sum = 0.0
         self._sum_sq = 0.0
 
     def reset(self) -> None:
-        """A new connection: the time before it is not a gap in this stream."""
+        """A new connection: the time before it is not a gap in this stream, and a new rhythm."""
         self._last = None
         self._starved = False
+        self._normal.clear()
+        self._sum = self._sum_sq = self._sum_starved = 0.0
 
     def starving(self, waited_s: float) -> None:
         """The reader has been waiting ``waited_s`` for data on its current read."""
@@ -48,20 +58,31 @@ class GapDetector:
         if last is None:
             return None
         starved, self._starved = self._starved, False
-        known = len(self._normal) >= self.min_history
-        if starved and known and t - last > self.resolution_s:
-            return Gap(last, t, self.resolution_s)
-        self._remember(t - last)
+        dt, resolution = t - last, self.resolution_s
+        factor = SELF_PACED_FACTOR if self.starved_share > 0.5 else 1.0
+        limit = factor * resolution
+        known = len(self._normal) >= self.min_history and self._sum >= WARM_S
+        if starved and known and dt > limit:
+            self._remember(min(dt, 2 * limit), starved)
+            return Gap(last, t, resolution)
+        self._remember(dt, starved)
         return None
 
-    def _remember(self, dt: float) -> None:
+    @property
+    def starved_share(self) -> float:
+        """Share of recent time spent waiting for data: near 1 when the server paces itself."""
+        return self._sum_starved / self._sum if self._sum > 0 else 0.0
+
+    def _remember(self, dt: float, starved: bool) -> None:
         if len(self._normal) == self._normal.maxlen:
-            old = self._normal[0]
+            old, was_starved = self._normal[0]
             self._sum -= old
             self._sum_sq -= old * old
-        self._normal.append(dt)
+            self._sum_starved -= old * was_starved
+        self._normal.append((dt, starved))
         self._sum += dt
         self._sum_sq += dt * dt
+        self._sum_starved += dt * starved
 
     @property
     def resolution_s(self) -> float:
