@@ -206,3 +206,24 @@ async def test_mixed_toolstacks_keep_one_guest(lab_factory) -> None:
     back = await ssh(lab, "xen_host_2", "xl migrate virt_server xen_host_1")
     assert back.exit_status == 0 and lab.where_is_guest() == "xen_host_1"
     assert_one_guest(lab)
+
+
+async def test_hosts_allow_is_matched_against_the_source_name(lab) -> None:
+    sxp = (await ssh(lab, "xen_host_2", "cat /etc/xen/xend-config.sxp")).stdout
+
+    async def allow(patterns: str) -> None:
+        text = sxp.replace(
+            "\n(xend-relocation-hosts-allow '')\n",
+            f"\n(xend-relocation-hosts-allow '{patterns}')\n",
+        )
+        await ssh(lab, "xen_host_2", "cat > /etc/xen/xend-config.sxp", input=text)
+        await ssh(lab, "xen_host_2", "service xend restart")
+
+    await allow("^xen_host_3$ ^localhost$")
+    refused = await ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2")
+    assert refused.exit_status == 1 and lab.where_is_guest() == "xen_host_1"
+    assert any("Rejected connection from" in line for line in lab.relocation["xen_host_2"].log)
+    await allow("^xen_host_[12]$ ^localhost$")
+    ok = await ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2")
+    assert ok.exit_status == 0 and lab.where_is_guest() == "xen_host_2"
+    assert_one_guest(lab)
