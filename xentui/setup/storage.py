@@ -40,7 +40,8 @@ async def check_export(ctx: Context) -> list[Finding]:
         ok, why = ex.check_export(text, SHARED, _peer_names(ctx))
     except ex.ExportsError as exc:
         return [Finding(host, U, f"{EXPORTS} line {exc.line}: {exc.message}")]
-    findings = [Finding(host, P if ok else F, f"{EXPORTS}: {why}")]
+    shown = text.strip()[:400] or "(empty file)"
+    findings = [Finding(host, P if ok else F, f"{EXPORTS}: {why}", "" if ok else shown)]
     if ok:
         live, shown = await _live(ctx)
         findings.append(
@@ -94,7 +95,8 @@ async def _mounted(ctx: Context, host: HostConfig) -> Finding:
         if fields[0].rstrip("/") in sources and fields[2].startswith("nfs"):
             return Finding(host.name, P, f"{fields[0]} is mounted on {SHARED} ({fields[2]})")
         return Finding(host.name, F, f"{SHARED} is mounted from {fields[0]}, not {ctx.first.name}")
-    return Finding(host.name, F, f"nothing is mounted on {SHARED}")
+    nfs = "\n".join(ln for ln in text.splitlines() if " nfs" in ln) or "no NFS mounts"
+    return Finding(host.name, F, f"nothing is mounted on {SHARED}", nfs)
 
 
 async def check_mount(ctx: Context) -> list[Finding]:

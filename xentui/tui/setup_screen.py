@@ -88,6 +88,7 @@ class SetupScreen(Screen[None]):
         self.checklist = Checklist(config, open_runner=open_runner)
         self.checklist.add_listener(self._on_result)
         self.last_fix: str = ""
+        self._fixing = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Setup checklist · the seed's preparation steps"), id="setup-title")
@@ -173,8 +174,21 @@ class SetupScreen(Screen[None]):
         if (step := self.selected) is not None:
             await self.checklist.run_step(step.id)
 
-    @work(group="setup-fix", exclusive=True, exit_on_error=False)
-    async def action_fix(self) -> None:
+    def action_fix(self) -> None:
+        if self._fixing:  # never cancel a fix half-way through its writes: refuse a second one
+            self.notify("A fix is running: wait for it to finish.", markup=False)
+            return
+        self._fixing = True
+        self._fix()
+
+    @work(group="setup-fix", exit_on_error=False)
+    async def _fix(self) -> None:
+        try:
+            await self._fix_selected()
+        finally:
+            self._fixing = False
+
+    async def _fix_selected(self) -> None:
         step = self.selected
         if step is None:
             return
