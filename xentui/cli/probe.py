@@ -98,8 +98,13 @@ async def _main(args: argparse.Namespace, buffer_s: float) -> int:
     probe.start()
     start = time.monotonic()
     try:
-        while args.duration is None or time.monotonic() - start < args.duration:
-            await asyncio.sleep(1.0 - (time.monotonic() - start) % 1.0)
+        while True:
+            elapsed = time.monotonic() - start
+            tick = int(elapsed) + 1  # lines on whole seconds since the start
+            if args.duration is not None and tick > args.duration:
+                await asyncio.sleep(max(0.0, args.duration - elapsed))
+                break
+            await asyncio.sleep(tick - elapsed)
             summary = probe.summary()
             longest = max((g.length_s for g in summary.gaps), default=0.0)
             print(_line(summary, longest * 1000, args.json), flush=True)

@@ -1,0 +1,51 @@
+"""`xentui probe URL` as a person runs it: one line per second, or one JSON object per line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+import pytest
+
+from .servers import AUDIO, BadServer
+
+pytestmark = pytest.mark.skipif(not AUDIO.exists(), reason="the lab's clips are not built yet")
+
+
+async def _run(*args: str) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "xentui", "probe", *args,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(proc.communicate(), 20)
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_json_lines() -> None:
+    async with BadServer("good") as server:
+        code, out, err = await _run(server.url, "--json", "--duration", "2.5", "--buffer", "0.5")
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 2
+    for key in ("bitrate_kbps", "buffer_s", "state", "longest_gap_ms"):
+        assert key in rows[-1]
+    assert rows[-1]["state"] == "playing"
+    assert rows[-1]["bitrate_kbps"] > 0
+    assert rows[-1]["media_time_estimated"] is False
+
+
+async def test_text_lines_say_why_when_refused() -> None:
+    async with BadServer("good") as server:
+        url = server.url
+    code, out, _ = await _run(url, "--duration", "1.5")
+    assert code == 0
+    line = out.splitlines()[0]
+    assert "stopped" in line and "connection refused" in line
+
+
+async def test_bad_buffer_is_one_line() -> None:
+    code, _, err = await _run("http://127.0.0.1:9/x.ogg", "--buffer", "0")
+    assert code == 2
+    assert err.strip() == "xentui probe: --buffer must be > 0 seconds"
