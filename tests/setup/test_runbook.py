@@ -99,3 +99,38 @@ def test_failed_migration_marks_the_step() -> None:
     assert runbook.items[3].detail == "Error: can't connect"
     assert runbook.verdict is None
     assert not runbook.feed(StallEvent(t=50.0, wall=50.0, stall=Stall(50.0, None)))
+
+
+def test_a_refused_pause_does_not_undo_a_measured_buffer() -> None:
+    runbook = Runbook()
+    runbook.feed(action(ActionKind.PAUSE, 10.0, None))
+    runbook.feed(action(ActionKind.PAUSE, 10.1, True))
+    runbook.feed(StallEvent(t=15.0, wall=15.0, stall=Stall(15.0, None)))
+    refused = ActionEvent(
+        t=16.0,
+        wall=16.0,
+        kind=ActionKind.PAUSE,
+        guest="virt_server",
+        host="xen_host_1",
+        ok=False,
+        message="refused: already paused",
+    )
+    runbook.feed(refused)
+    assert runbook.items[1].state is ItemState.DONE
+    assert runbook.buffer_s == 5.0
+
+
+def test_a_refused_pause_before_any_shows_why() -> None:
+    runbook = Runbook()
+    refused = ActionEvent(
+        t=16.0,
+        wall=16.0,
+        kind=ActionKind.PAUSE,
+        guest="virt_server",
+        host="",
+        ok=False,
+        message="refused: the guest runs nowhere",
+    )
+    assert runbook.feed(refused)
+    assert runbook.items[1].state is ItemState.FAILED
+    assert runbook.items[1].detail == "refused: the guest runs nowhere"

@@ -57,6 +57,7 @@ class Runbook:
         """Seconds from the pause to the player's stall: the buffer size the seed promises."""
         self.verdict: str | None = None
         self._paused_at: float | None = None
+        self._pause_sent: float | None = None
         self._window: tuple[float, float | None] | None = None
         self._stall_in_window: float | None = None
         self._longest_gap: float | None = None
@@ -96,22 +97,28 @@ class Runbook:
 
     def _on_action(self, event: ActionEvent) -> None:
         if event.kind is ActionKind.PAUSE:
-            if event.ok is None and event.result is None:
-                self._paused_at = event.t
+            if event.ok is None:
+                self._pause_sent = event.t  # the guest stops about now: time the buffer from here
             elif event.ok:
-                self._paused_at = self._paused_at if self._paused_at is not None else event.t
+                self._paused_at = self._pause_sent if self._pause_sent is not None else event.t
+                self._pause_sent = None
                 if self.buffer_s is None:
                     self._set(PAUSE, ItemState.TODO, "paused: waiting for the player to stall")
             else:
-                self._paused_at = None
-                self._set(PAUSE, ItemState.FAILED, event.message or "pause failed")
+                self._pause_sent = None  # refused or failed: an earlier pause still stands
+                self._fail(PAUSE, event.message or "pause failed")
         elif event.kind is ActionKind.UNPAUSE and event.ok:
             if self._paused_at is not None and self.buffer_s is None:
                 self._set(PAUSE, ItemState.TODO, "unpaused before the player stalled: pause longer")
             self._paused_at = None
             self._set(UNPAUSE, ItemState.DONE, "")
         elif event.kind is ActionKind.UNPAUSE and event.ok is False:
-            self._set(UNPAUSE, ItemState.FAILED, event.message or "unpause failed")
+            self._fail(UNPAUSE, event.message or "unpause failed")
+
+    def _fail(self, index: int, message: str) -> None:
+        """A refusal after the step is done does not undo it."""
+        if self._items[index].state is not ItemState.DONE:
+            self._set(index, ItemState.FAILED, message)
 
     def _on_stall(self, event: StallEvent) -> None:
         start = event.stall.start
