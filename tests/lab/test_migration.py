@@ -227,3 +227,14 @@ async def test_hosts_allow_is_matched_against_the_source_name(lab) -> None:
     ok = await ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2")
     assert ok.exit_status == 0 and lab.where_is_guest() == "xen_host_2"
     assert_one_guest(lab)
+
+
+async def test_xm_migrate_usage_dumps_its_options(lab) -> None:
+    sxp = (await ssh(lab, "xen_host_2", "cat /etc/xen/xend-config.sxp")).stdout
+    off = sxp.replace("\n(xend-relocation-server yes)\n", "\n(xend-relocation-server no)\n")
+    await ssh(lab, "xen_host_2", "cat > /etc/xen/xend-config.sxp && service xend restart", off)
+    r = await ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2")
+    assert r.stdout == (
+        "Usage: xm migrate <Domain> <Host>\n\nMigrate a domain to another machine.\n"
+        "help=None\nlive=\nresource=None\n"
+    )

@@ -43,7 +43,7 @@ async def create_guest(lab: Lab, host: SimHost, path: str, *, console: bool, too
             return Out(
                 stderr=f"Failed to read config file: {path}: No such file or directory\n", rc=1
             )
-        return err(f"Unable to open config file: {path}")
+        return err(f'Cannot open config file "{path}"')
     m = _NAME.search(text)
     name = m.group(1) if m else path.rsplit("/", 1)[-1]
     mem = int(_MEMORY.search(text).group(1)) if _MEMORY.search(text) else 128

@@ -109,6 +109,7 @@ async def xm_migrate(lab: Lab, host: SimHost, text: XmText, args: list[str]) -> 
         a = args[i]
         if a in ("-l", "--live"):
             live = True
+            text.specified["live"] = ""
         elif a in ("-h", "--help"):
             return Out(stdout=_xm_migrate_help(text))
         elif a in ("-r", "--resource") or (a in ("-p", "--port") and text.v >= (3, 0, 4)):
@@ -116,6 +117,7 @@ async def xm_migrate(lab: Lab, host: SimHost, text: XmText, args: list[str]) -> 
                 return text.error("migrate", f"option {a} requires argument", with_usage=False)
             if a in ("-p", "--port"):
                 port = int(args[i + 1])
+            text.specified["port" if a in ("-p", "--port") else "resource"] = args[i + 1]
             i += 1
         elif a.startswith("-") and len(a) > 1:
             return text.error("migrate", f"option {a} not recognized", with_usage=False)

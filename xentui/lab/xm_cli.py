@@ -37,6 +37,18 @@ SHORT_HELP = (
 )
 
 
+# xen/xm/migrate.py's options in declaration order, with the version that added each.
+MIGRATE_OPTS = (
+    ("help", (3, 0, 0)),
+    ("live", (3, 0, 0)),
+    ("resource", (3, 0, 0)),
+    ("port", (3, 0, 4)),
+    ("node", (3, 3)),
+    ("ssl", (3, 3)),
+    ("change_home_server", (4, 0)),
+)
+
+
 def usage(cmd: str) -> str:
     args, desc = HELP[cmd]
     return f"Usage: xm {cmd} {args}\n\n{desc}\n"
@@ -48,10 +60,24 @@ class XmText:
     def __init__(self, version: str) -> None:
         self.version = version
         self.v = version_tuple(version)
+        self.specified: dict[str, str] = {}
+        """The migrate options given on the command line, as getopt returned their values."""
 
     def error(self, cmd: str, message: str, *, with_usage: bool = True) -> Out:
         show = with_usage and self.v >= (3, 0, 3)
-        return Out(stdout=usage(cmd) if show else "", stderr=f"Error: {message}\n", rc=1)
+        return Out(stdout=self.usage(cmd) if show else "", stderr=f"Error: {message}\n", rc=1)
+
+    def usage(self, cmd: str) -> str:
+        """cmdHelp(): for `migrate`, xm also prints ``str(gopts)``, which is each option's
+        ``name=specified value`` (Opt.__repr__), not a help text."""
+        if cmd != "migrate":
+            return usage(cmd)
+        names = [
+            n
+            for n, since in MIGRATE_OPTS
+            if self.v >= since and not (n == "resource" and self.v >= (3, 3))
+        ]
+        return usage(cmd) + "".join(f"{n}={self.specified.get(n, 'None')}\n" for n in names)
 
     def no_domain(self, cmd: str, name: str) -> Out:
         if self.v < (3, 0, 2):
@@ -67,7 +93,7 @@ class XmText:
 
     def arg_count(self, cmd: str, n: int) -> Out:
         return Out(
-            stdout=usage(cmd),
+            stdout=self.usage(cmd),
             stderr=f"Error: 'xm {cmd}' requires {n} argument{'' if n == 1 else 's'}.\n\n",
             rc=1,
         )
