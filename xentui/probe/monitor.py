@@ -91,6 +91,8 @@ class StreamProbe:
         self._listeners.append(cb)
 
     async def run(self) -> None:
+        if self._task is None:  # so that close() also stops a run() awaited in a task of yours
+            self._task = asyncio.current_task()
         ticker = asyncio.create_task(self._tick(), name="probe-tick")
         try:
             await self.reader.run()
@@ -131,6 +133,26 @@ class StreamProbe:
     def longest_gap_since(self, t: float) -> Gap | None:
         gaps = [g for g in self.player.gaps if g.end >= t]
         return max(gaps, key=lambda g: g.length_s, default=None)
+
+    def stalls_since(self, t: float) -> tuple[Stall, ...]:
+        return tuple(s for s in self.player.stalls if s.end is None or s.end >= t)
+
+    def describe_since(self, t: float) -> str:
+        """The verdict in words: "longest gap 0.21 s, buffer never below 4.6 s, no stall"."""
+        gap = self.longest_gap_since(t)
+        low = self.min_buffer_since(t)
+        stalls = [s for s in self.stalls_since(t) if s.start >= t]
+        parts = [f"longest gap {gap.length_s:.2f} s" if gap else "no gap"]
+        if low is not None:
+            parts.append(f"buffer never below {low:.1f} s")
+        if stalls:
+            first = stalls[0]
+            parts.append(
+                f"stalled {first.start - t:.1f} s in, for {first.length_s(self.clock()):.1f} s"
+            )
+        else:
+            parts.append("no stall")
+        return ", ".join(parts)
 
     def min_buffer_since(self, t: float) -> float | None:
         self._note_level()
