@@ -1,17 +1,151 @@
-"""`xentui hosts`: placeholder until its issue lands."""
+"""`xentui list` and `xentui ctl`: the hosts' lists and one action, headless, for scripts and SSH.
+
+Exit 0 on success, 1 when the action failed, 2 for a lab-file or connection error.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import sys
+from typing import TYPE_CHECKING
+
+from xentui.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
+
+if TYPE_CHECKING:
+    from xentui.config import LabConfig
+    from xentui.control.engine import Engine
+    from xentui.model import Event
+
+FIRST_POLL_S = 15.0
+"""How long the first list of each host may take (connect, host-key check, list)."""
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    # SUPPRESS: given before the subcommand, the top-level --config must survive
+    p.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help="the lab file")
+    p.add_argument(
+        "--trust-new-host-keys",
+        action="store_true",
+        help="accept and record host keys not yet in known_hosts (changed keys stay refused)",
+    )
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    for name in {"hosts": ("list", "ctl")}.get("hosts", ("hosts",)):
-        p = sub.add_parser(name, help=f"{name} (not built yet)")
-        p.set_defaults(func=_not_yet)
+    p = sub.add_parser("list", help="print each host's domains (exit 2 if a host is unreachable)")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="one JSON object (a stable shape)")
+    p.set_defaults(func=run_list)
+
+    c = sub.add_parser("ctl", help="pause, unpause or live-migrate the guest and report")
+    csub = c.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, text in (("pause", "pause the guest"), ("unpause", "unpause the guest")):
+        a = csub.add_parser(name, help=text)
+        _common(a)
+        a.set_defaults(func=run_ctl)
+    m = csub.add_parser("migrate", help="migrate the guest to --to HOST and print the timeline")
+    _common(m)
+    m.add_argument("--to", required=True, metavar="HOST", help="the target host (lab-file name)")
+    m.add_argument("--no-live", dest="live", action="store_false", help="stop-and-copy")
+    m.add_argument("--timeout", type=float, default=600.0, help="seconds to follow (600)")
+    m.set_defaults(func=run_ctl)
 
 
-def _not_yet(args: argparse.Namespace) -> int:
-    print(f"xentui {args.command}: not built yet in this version", file=sys.stderr)
-    return 2
+def _load(args: argparse.Namespace) -> LabConfig | None:
+    from xentui.config import ConfigError, find_config, load_config
+
+    try:
+        return load_config(find_config(getattr(args, "config", None)))
+    except (ConfigError, OSError) as exc:
+        print(f"xentui {args.command}: {exc}", file=sys.stderr)
+        return None
+
+
+def _engine(config: LabConfig, args: argparse.Namespace) -> Engine:
+    from xentui.control.engine import Engine
+
+    return Engine(config, trust_new_host_keys=args.trust_new_host_keys)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    config = _load(args)
+    return EXIT_CONFIG if config is None else asyncio.run(_list(config, args))
+
+
+async def _list(config: LabConfig, args: argparse.Namespace) -> int:
+    from xentui.control.listing import host_json, host_text
+
+    async with _engine(config, args) as engine:
+        await engine.refresh(timeout=FIRST_POLL_S, fresh=False)
+        hosts = []
+        for h in config.hosts:
+            snap = engine.snapshots.get(h.name)
+            hosts.append(
+                host_json(
+                    h.name,
+                    h.toolstack,
+                    reachable=engine.reachable(h.name),
+                    error=engine.errors.get(h.name) or (None if snap else "no answer yet"),
+                    latency_s=snap.latency_s if snap else None,
+                    domains=snap.domains if snap else (),
+                )
+            )
+    if args.json:
+        print(json.dumps({"hosts": hosts}, indent=2))
+    else:
+        print("\n".join(line for h in hosts for line in host_text(h)))
+    return EXIT_OK if all(h["reachable"] for h in hosts) else EXIT_CONFIG
+
+
+def run_ctl(args: argparse.Namespace) -> int:
+    config = _load(args)
+    return EXIT_CONFIG if config is None else asyncio.run(_ctl(config, args))
+
+
+def _log(event: Event) -> None:
+    from xentui.model import ConnectionEvent, ConnectionState, MigrationEvent
+
+    if isinstance(event, MigrationEvent):
+        print(f"  {event.phase.value}", file=sys.stderr)
+    elif isinstance(event, ConnectionEvent) and event.state is ConnectionState.UNREACHABLE:
+        print(f"  {event.host} unreachable: {event.reason}", file=sys.stderr)
+
+
+async def _ctl(config: LabConfig, args: argparse.Namespace) -> int:
+    from xentui.control.timeline import timeline_lines
+    from xentui.model import ActionKind, MigrationPhase
+
+    kind = ActionKind(args.action)
+    async with _engine(config, args) as engine:
+        engine.add_listener(_log)
+        await engine.refresh(timeout=FIRST_POLL_S, fresh=False)
+        located = engine.guest_host() is not None
+        needed = [h.name for h in config.hosts] if not located else []
+        if kind is ActionKind.MIGRATE:
+            needed.append(args.to)
+        down = [n for n in needed if n in engine.pollers and not engine.reachable(n)]
+        if kind is ActionKind.PAUSE:
+            event = await engine.pause()
+        elif kind is ActionKind.UNPAUSE:
+            event = await engine.unpause()
+        else:
+            event = await engine.migrate(args.to, live=args.live)
+        took = f" ({event.result.duration_s * 1000:.0f} ms)" if event.result else ""
+        verdict = "ok" if event.ok else f"FAILED: {event.message}"
+        target = f" -> {event.target}" if event.target else ""
+        print(f"{kind.value} {event.guest} on {event.host or '?'}{target}: {verdict}{took}")
+        refused = event.message.startswith("refused:")
+        if refused and down:
+            for n in down:
+                print(f"  {n}: {engine.errors.get(n) or 'unreachable'}", file=sys.stderr)
+        if kind is not ActionKind.MIGRATE or refused:
+            if event.ok:
+                return EXIT_OK
+            # no command result: the host was not there to run it
+            return EXIT_CONFIG if (down if refused else event.result is None) else EXIT_FAILED
+        record = await engine.wait_migration(args.timeout)
+        if record is None:
+            return EXIT_FAILED
+        print("\n".join(timeline_lines(record)))
+        return EXIT_OK if record.outcome is MigrationPhase.COMPLETED else EXIT_FAILED

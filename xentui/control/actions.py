@@ -143,6 +143,8 @@ class ActionRunner:
         argv = self._toolstack(source).migrate_argv(self.guest, to, live=live)
         tracker = MigrationTracker(self.guest, source, target, live=live, t=self.clock())
         self.tracker = tracker
+        for host in (source, target):
+            self.pollers[host].fast = True
         self._begin(ActionKind.MIGRATE, source, target)
         self._milestones([MigrationPhase.REQUESTED])
 
@@ -155,6 +157,8 @@ class ActionRunner:
             lost = result is None or result.exit_status is None
         except BaseException:
             self.busy.pop(self.guest, None)
+            for host in (source, target):
+                self.pollers[host].fast = False
             raise
         finally:
             for host in (source, target):
@@ -182,6 +186,8 @@ class ActionRunner:
                 self._milestones(tracker.give_up(why, self.clock()))
         finally:
             self.busy.pop(self.guest, None)
+            for host in (tracker.record.source, tracker.record.target):
+                self.pollers[host].fast = False
 
     # --- plumbing -----------------------------------------------------------------------------
 

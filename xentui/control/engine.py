@@ -168,11 +168,17 @@ class Engine(ActionRunner):
                     return name
         return seen[0][0]
 
-    async def refresh(self, host: str | None = None) -> None:
-        """Poll now (one host or all) and return when those polls have finished."""
+    async def refresh(
+        self, host: str | None = None, *, timeout: float | None = None, fresh: bool = True
+    ) -> None:
+        """Poll now (one host or all) and return when those polls have finished (or timeout).
+
+        ``fresh=False`` only waits for each host's first list (for a one-shot command).
+        """
         names = [host] if host is not None else list(self.pollers)
+        wait = timeout if timeout is not None else self._poll_timeout + 1
         await asyncio.gather(
-            *(self.pollers[n].next_poll(self._poll_timeout + 1) for n in names if n in self.pollers)
+            *(self.pollers[n].next_poll(wait, fresh=fresh) for n in names if n in self.pollers)
         )
 
     async def wait_migration(self, timeout: float) -> MigrationRecord | None:

@@ -19,6 +19,7 @@ from xentui.remote.base import HostUnreachable, Runner
 from xentui.toolstack.base import ListParseError, Toolstack
 
 Clock = Callable[[], float]
+FAST_INTERVAL_S = 0.25
 
 
 class HostPoller:
@@ -48,14 +49,21 @@ class HostPoller:
         self._started = self._finished = 0
         self._done = asyncio.Event()
         self._backoff = interval_s
+        self.fast = False
+        """Set while a migration involves this host: a finer timeline for a few cheap polls."""
 
     def poke(self) -> None:
         """Poll again at once (after an action); a poll in flight is followed by a fresh one."""
         self._poke.set()
 
-    async def next_poll(self, timeout: float) -> None:
-        """Wait until a poll that starts after this call has finished (or the timeout)."""
-        want = self._started + 1
+    async def next_poll(self, timeout: float, *, fresh: bool = True) -> None:
+        """Wait until a poll that starts after this call has finished (or the timeout).
+
+        ``fresh=False``: the first poll ever, or the one in flight, will do.
+        """
+        if not fresh and self._finished > 0:
+            return
+        want = self._started + 1 if fresh or self._started == 0 else self._started
         self.poke()
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout):
@@ -68,7 +76,8 @@ class HostPoller:
             delay = await self.poll_once()
             if delay > 0:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._poke.wait(), delay)
+                    async with asyncio.timeout(delay):
+                        await self._poke.wait()
 
     async def poll_once(self) -> float:
         """One poll; returns how long to wait before the next one."""
@@ -99,7 +108,8 @@ class HostPoller:
         if self.connection is None or self.connection.state is not ConnectionState.CONNECTED:
             self._connection(ConnectionState.CONNECTED, "")
         self._read(result)
-        return max(0.0, t0 + self.interval - self._clock())
+        every = min(self.interval, FAST_INTERVAL_S) if self.fast else self.interval
+        return max(0.0, t0 + every - self._clock())
 
     def _read(self, result: CommandResult) -> None:
         problem: str | None = None
