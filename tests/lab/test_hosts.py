@@ -199,3 +199,16 @@ async def test_twenty_hosts_answer(lab_factory) -> None:
     results = await asyncio.gather(*(ssh(lab, n, "xm list") for n in lab.host_names))
     assert all(r.exit_status == 0 for r in results)
     assert sum("virt_server" in r.stdout for r in results) == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"hosts": 0}, "at least one host"),
+        ({"xm_version": "5.0"}, "xm_version '5.0'"),
+        ({"toolstack": "virsh"}, "toolstack 'virsh'"),
+    ],
+)
+async def test_bad_options_are_refused_in_one_line(lab_factory, kwargs, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        await lab_factory(**kwargs)

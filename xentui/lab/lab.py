@@ -22,7 +22,7 @@ from xentui.config import LabConfig, load_config
 from xentui.lab import coreutils, guest_cli, services, xl_cli, xm_cli
 from xentui.lab.addresses import GUEST_OCTET, RELOCATION_PORT, STREAM_PORT, free_block, pick_port
 from xentui.lab.domains import SimDomain
-from xentui.lab.files import guest_config
+from xentui.lab.files import guest_config, version_tuple
 from xentui.lab.guest import Guest
 from xentui.lab.host import SHARED, Mount, SimHost
 from xentui.lab.labfile import write_lab_file
@@ -103,6 +103,12 @@ class Lab:
         opts = self.options
         if opts.hosts < 1:
             raise ValueError("a lab needs at least one host")
+        v = version_tuple(opts.xm_version)
+        if not (3, 0) <= v <= (4, 4, 99):
+            raise ValueError(f"xm_version {opts.xm_version!r}: expected a Xen version 3.0.0 to 4.4")
+        for i in range(1, opts.hosts + 1):
+            if opts.toolstack_of(i) not in ("xm", "xl"):
+                raise ValueError(f"toolstack {opts.toolstack_of(i)!r}: expected xm or xl")
         if self.workdir is None:
             import tempfile
 
