@@ -1,0 +1,60 @@
+"""Engines around the lab (or any lab file), stopped at the end of each test."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+
+from xentui.config import LabConfig
+from xentui.control.engine import Engine
+from xentui.model import Event
+
+
+class Recorder:
+    """Every event an engine emitted, in order, with a way to wait for one."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self._changed = asyncio.Event()
+
+    def __call__(self, event: Event) -> None:
+        self.events.append(event)
+        self._changed.set()
+
+    def of(self, kind: type) -> list[Any]:
+        return [e for e in self.events if isinstance(e, kind)]
+
+    async def wait_for(self, pred: Callable[[Event], bool], timeout: float = 10.0) -> Event:
+        async with asyncio.timeout(timeout):
+            seen = 0
+            while True:
+                for e in self.events[seen:]:
+                    if pred(e):
+                        return e
+                seen = len(self.events)
+                self._changed.clear()
+                await self._changed.wait()
+
+
+@pytest.fixture
+async def engine_factory() -> AsyncIterator[Callable[..., Any]]:
+    engines: list[Engine] = []
+
+    async def make(config: LabConfig, **kw: Any) -> tuple[Engine, Recorder]:
+        if "interval" in kw:
+            config = dataclasses.replace(config, poll_interval_s=kw.pop("interval"))
+        engine = Engine(config, **kw)
+        rec = Recorder()
+        engine.add_listener(rec)
+        engines.append(engine)
+        await engine.start()
+        await engine.refresh(timeout=10, fresh=False)
+        return engine, rec
+
+    yield make
+    for e in engines:
+        await e.stop()
