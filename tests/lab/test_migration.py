@@ -238,3 +238,15 @@ async def test_xm_migrate_usage_dumps_its_options(lab) -> None:
         "Usage: xm migrate <Domain> <Host>\n\nMigrate a domain to another machine.\n"
         "help=None\nlive=\nresource=None\n"
     )
+
+
+async def test_destroying_the_incoming_domain_fails_the_migration(lab) -> None:
+    task = asyncio.create_task(ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2"))
+    while lab.incoming is None:
+        await asyncio.sleep(0.005)
+    killed = await ssh(lab, "xen_host_2", "xm destroy virt_server")
+    assert killed.exit_status == 0
+    result = await task
+    assert result.exit_status == 1 and "xc_save" in result.stderr
+    assert lab.where_is_guest() == "xen_host_1" and not lab.guest.stream.halted
+    assert_one_guest(lab)

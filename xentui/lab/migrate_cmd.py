@@ -84,6 +84,10 @@ def end(lab: Lab, truth: MigrationTruth, ok: bool, message: str = "") -> None:
     lab.incoming = None
 
 
+def both_ends_alive(source: SimHost, dom: SimDomain, target: SimHost, new_dom: SimDomain) -> bool:
+    return dom in source.domains and new_dom in target.domains
+
+
 def drop_incoming(lab: Lab) -> None:
     if lab.incoming is not None:
         host, dom = lab.incoming
@@ -185,11 +189,22 @@ async def _xm_run(
         )
     truth.stats = stats
     new_dom = lab.incoming[1] if lab.incoming is not None else None
+    if (
+        new_dom is None
+        or target_host is None
+        or not both_ends_alive(host, dom, target_host, new_dom)
+    ):
+        # Someone destroyed an end meanwhile: the save or the restore fails, as in xend.
+        drop_incoming(lab)
+        if dom in host.domains:
+            dom.name = g
+            dom.set_suspended(False)
+            lab.guest.resume("stop-and-copy")
+        end(lab, truth, False, "an end of the migration was destroyed")
+        return text.error(
+            "migrate", f"/usr/lib/xen/bin/xc_save 20 {dom.domid} 0 0 1 failed", with_usage=False
+        )
     host.remove(dom)
-    if new_dom is None or target_host is None:
-        await lab.guest.stopped()
-        end(lab, truth, False, "target vanished")
-        return text.error("migrate", "Domain was lost at the target", with_usage=False)
     new_dom.name = g  # an xl target would have called it NAME--incoming
     new_dom.set_paused(0)  # XendCheckpoint.restore unpauses once xc_restore is done
     new_dom.cpu_s = 0.0

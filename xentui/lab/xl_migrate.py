@@ -10,7 +10,7 @@ import asyncio
 import os
 from typing import TYPE_CHECKING
 
-from xentui.lab.migrate_cmd import Refused, begin, drop_incoming, end, transfer
+from xentui.lab.migrate_cmd import Refused, begin, both_ends_alive, drop_incoming, end, transfer
 from xentui.lab.shell import Out
 
 if TYPE_CHECKING:
@@ -92,7 +92,12 @@ async def _xl_run(
     await asyncio.sleep(0.2 / lab.options.speed)  # the handshake's round trips over ssh
     err += "migration sender: Giving target permission to start.\n"
     new_dom = lab.incoming[1] if lab.incoming is not None else None
-    if new_dom is None or target_host is None:
+    if (
+        new_dom is None
+        or target_host is None
+        or not both_ends_alive(host, dom, target_host, new_dom)
+    ):
+        drop_incoming(lab)
         dom.name = g
         dom.set_suspended(False)
         lab.guest.resume("stop-and-copy")
