@@ -212,3 +212,33 @@ async def test_twenty_hosts_answer(lab_factory) -> None:
 async def test_bad_options_are_refused_in_one_line(lab_factory, kwargs, message) -> None:
     with pytest.raises(ValueError, match=message):
         await lab_factory(**kwargs)
+
+
+async def test_close_leaves_no_tasks_and_frees_ports(tmp_path) -> None:
+    import socket
+
+    from xentui.lab import Lab, LabOptions
+
+    lab = Lab(LabOptions(transfer_mib=4.0), workdir=tmp_path)
+    await lab.start()
+    ports = [lab.ssh_port(n) for n in lab.host_names]
+    guest = (lab.guest.ip, lab.guest.stream_port)
+    reader, writer = await asyncio.open_connection(*guest)
+    writer.write(b"GET /TruthHappens.ogg HTTP/1.0\r\n\r\n")
+    await reader.read(100)
+    mig = asyncio.create_task(ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2"))
+    while lab.incoming is None:
+        await asyncio.sleep(0.005)
+    await lab.close()
+    mig.cancel()
+    writer.close()
+    await asyncio.sleep(0.05)
+    leftover = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    assert leftover == []
+    for port in ports:
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("127.0.0.1", port))
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(guest)
