@@ -55,7 +55,7 @@ async def create_guest(lab: Lab, host: SimHost, path: str, *, console: bool, too
     if existing is not None:
         if tool == "xl":
             return Out(
-                stderr=xl_head + f"libxl: error: libxl_create.c:{560}:libxl__domain_make: "
+                stderr=xl_head + f"libxl: error: libxl_create.c:560:libxl__domain_make: "
                 f'Domain {existing.domid}:Domain with name "{name}" already exists.\n'
                 "libxl: error: libxl_create.c:972:initiate_domain_create: cannot make "
                 "domain: -6\n",
