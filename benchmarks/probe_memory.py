@@ -1,8 +1,8 @@
 """An hour of stream, sped up: the probe's memory must stay flat (RSS within +/- 5 MB).
 
 A child process pushes the lab's video clip, looped, at ``--speed`` times its media rate, with a
-short pause every two seconds (so gaps pile up too); the probe reads it unthrottled on a clock
-that runs ``--speed`` times faster, so an hour of its time (byte ring, buffer history, gaps,
+30 ms pause every ``--gap-every`` s (so gaps pile up too); the probe reads it unthrottled on a
+clock that runs ``--speed`` times faster, so an hour of its time (byte ring, buffer history, gaps,
 Ogg chain links) passes in ``60 / speed`` minutes. The TUI's once-a-second ``summary()`` runs
 throughout. RSS is sampled after a warm-up. Last line: JSON.
 
@@ -43,7 +43,7 @@ try:
             now = time.monotonic() - start
             if now >= next_pause:
                 time.sleep(0.03)
-                next_pause += 2.0
+                next_pause += float(sys.argv[3])
                 start += 0.03
             ahead = sent / rate - (time.monotonic() - start)
             if ahead > 0:
@@ -101,13 +101,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=60.0, help="stream time to cover")
     parser.add_argument("--speed", type=float, default=60.0)
+    parser.add_argument(
+        "--gap-every", type=float, default=2.0, help="wall seconds between 30 ms pauses"
+    )
     args = parser.parse_args()
     clip = media_path("video")
     probe_clock = OggClock()
     probe_clock.feed(clip.read_bytes())
     byte_rate = clip.stat().st_size / probe_clock.media_s
     server = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(clip), str(byte_rate * args.speed)],
+        [sys.executable, "-c", SERVER, str(clip), str(byte_rate * args.speed), str(args.gap_every)],
         stdout=subprocess.PIPE,
         text=True,
     )
