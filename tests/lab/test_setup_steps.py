@@ -51,7 +51,8 @@ async def test_nfs_steps_repair_the_shared_storage(lab_factory) -> None:
     await ssh(lab, "xen_host_1", "chkconfig nfs on")
     levels = (await ssh(lab, "xen_host_1", "chkconfig --list nfs")).stdout
     assert levels == "nfs            \t0:off\t1:off\t2:on\t3:on\t4:on\t5:on\t6:off\n"
-    assert (await ssh(lab, "xen_host_1", "exportfs -v")).stdout.startswith("/xen")
+    listed = (await ssh(lab, "xen_host_1", "exportfs -v")).stdout
+    assert listed == "/xen          \t<world>(rw,wdelay,no_root_squash)\n"
     ok = await ssh(lab, "xen_host_2", "mount xen_host_1:/xen /xen")
     assert (ok.exit_status, ok.stderr) == (0, "")
     assert "xen_host_1:/xen on /xen type nfs" in (await ssh(lab, "xen_host_2", "mount")).stdout

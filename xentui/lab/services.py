@@ -111,11 +111,24 @@ async def exportfs(m: Machine, argv: list[str], stdin: Stdin) -> Out:
         for e in host.exported:
             who, _, opts = e.clients.partition("(")
             who = "<world>" if who in ("*", "") else who
-            opts = opts.rstrip(")")
-            shown = ",".join([*opts.split(","), "wdelay"]) if opts else "ro,wdelay"
+            shown = _export_flags(opts.rstrip(")"))
             out += f"{e.path:<14}\t{who}({shown})\n" if "v" in flags else f"{e.path:<14}\t{who}\n"
         return Out(stdout=out)
     return Out()
+
+
+def _export_flags(opts: str) -> str:
+    """How exportfs -v lists an entry's options: its own fixed order, defaults filled in."""
+    given = {o.strip() for o in opts.split(",") if o.strip()}
+    flags = ["rw" if "rw" in given else "ro"]
+    if "async" in given:
+        flags.append("async")
+    if "no_wdelay" not in given and "async" not in given:
+        flags.append("wdelay")
+    flags.append("no_root_squash" if "no_root_squash" in given else "root_squash")
+    if "all_squash" in given:
+        flags.append("all_squash")
+    return ",".join(flags)
 
 
 async def mount(m: Machine, argv: list[str], stdin: Stdin) -> Out:
