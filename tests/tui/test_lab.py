@@ -122,8 +122,9 @@ async def test_a_host_killed_and_restarted(quick_lab):
         assert "xen_host_2 connected" in log_text(app)
 
 
-async def test_quit_during_a_migration_asks_then_quits(quick_lab):
-    app = build_live_app(quick_lab.config)
+async def test_quit_during_a_migration_asks_then_quits(lab_factory):
+    slow = await lab_factory(poll_interval_s=0.25, speed=1.0, link_mbit=20.0)  # ~7 s to migrate
+    app = build_live_app(slow.config)
     async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, app)
         await until(pilot, lambda: app.check_action("migrate", ()), why="migrate enabled")

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from xentui.config import LabConfig
@@ -59,29 +60,33 @@ class XentuiApp(App[None]):
         self.config, self.engine, self.probe = config, engine, probe
         self.clock, self.wall, self.tick_s = clock, wall, tick_s
         self.main = MainScreen(config, probe=probe, clock=clock, wall=wall)
+        self._binding_state: tuple[bool | None, ...] = ()
 
     async def on_mount(self) -> None:
         await self.push_screen(self.main)
         if self.engine is not None:
-            self.engine.add_listener(self._deliver)
+            self.engine.add_listener(self.deliver)
             self._replay(self.engine)
         if self.probe is not None:
-            self.probe.add_listener(self._deliver)
+            self.probe.add_listener(self.deliver)
         self.set_interval(self.tick_s, self._tick)
 
     def _replay(self, engine: EngineLike) -> None:
         """Show what the engine knew before the app subscribed."""
         for conn in engine.connections.values():
-            self._deliver(conn)
+            self.deliver(conn)
         for snap in engine.snapshots.values():
-            self._deliver(SnapshotEvent(t=snap.t, wall=snap.wall, snapshot=snap))
+            self.deliver(SnapshotEvent(t=snap.t, wall=snap.wall, snapshot=snap))
         if (record := engine.migration) is not None and record.milestones:
             phase, t = record.milestones[-1]
-            self._deliver(MigrationEvent(t=t, wall=self.wall(), phase=phase, record=record))
+            self.deliver(MigrationEvent(t=t, wall=self.wall(), phase=phase, record=record))
 
-    def _deliver(self, event: Event) -> None:
-        # listeners run on this loop; a message keeps the work in the screen's own queue
-        self.main.post_message(Incoming(event))
+    def deliver(self, event: Event) -> None:
+        """The engine's and probe's listener: runs on this loop, never blocks."""
+        if isinstance(event, SnapshotEvent):
+            self.main.queue_snapshot(event)  # coalesced per host, drawn a pane at a time
+        else:
+            self.main.post_message(Incoming(event))
 
     def feed(self, *events: Event) -> None:
         """Route events straight to the main screen (recorded events, tests, screenshots)."""
@@ -89,9 +94,15 @@ class XentuiApp(App[None]):
             self.main.apply(event)
 
     def _tick(self) -> None:
-        if self.screen_stack and self.main.is_attached:
+        try:
             self.main.tick()
-        self.refresh_bindings()
+        except NoMatches:  # the screen is being torn down as the app exits
+            return
+        # the footer recomposes on every refresh: only when a key's state really changed
+        state = tuple(self.check_action(a, ()) for a in (*KINDS, "refresh"))
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
 
     # --- what can run now ---------------------------------------------------------------
 
@@ -203,13 +214,16 @@ class XentuiApp(App[None]):
         self.push_screen(SetupScreen(self.config))
 
     def action_help(self) -> None:
-        keys = [
-            (b.key_display or b.key, b.tooltip or b.description)
-            for b in self.BINDINGS
-            if isinstance(b, Binding) and b.show
-        ]
-        keys.append(("ctrl+q", "quit"))
-        self.push_screen(HelpScreen(keys))
+        # composed once and kept: opening it again costs a paint, not a compose and a restyle
+        if not self.is_screen_installed("help"):
+            keys = [
+                (b.key_display or b.key, b.tooltip or b.description)
+                for b in self.BINDINGS
+                if isinstance(b, Binding) and b.show
+            ]
+            keys.append(("ctrl+q", "quit"))
+            self.install_screen(HelpScreen(keys), "help")
+        self.push_screen("help")
 
     async def action_quit(self) -> None:
         if not self.main.migration_running:

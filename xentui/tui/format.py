@@ -121,22 +121,44 @@ def _num(value: float | int | None, fmt: str = "{}") -> Text:
     return Text("" if value is None else fmt.format(value), justify="right")
 
 
+COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "base_name"),
+    "id": ("id",),
+    "mem": ("mem_mib",),
+    "vcpus": ("vcpus",),
+    "state": ("state", "flags", "migration", "active"),
+    "time": ("cpu_s",),
+}
+"""Which Domain fields each table column shows: a poll rebuilds only the cells that changed."""
+
+
+def domain_cell(domain: Domain, column: str, guest: str) -> Text:
+    """One cell of a domain's row; the guest's cells stand out."""
+    if column == "name":
+        marker = "▶ " if domain.base_name == guest else "  "
+        cell = Text(marker).append_text(plain(domain.name))
+    elif column == "state":
+        cell = state_text(domain)
+    elif column == "time":
+        cell = _num(domain.cpu_s, "{:.1f}")
+    else:
+        cell = _num(getattr(domain, COLUMN_FIELDS[column][0]))
+    if domain.base_name == guest:
+        cell.stylize(GUEST_STYLE)
+    return cell
+
+
 def domain_cells(domain: Domain, guest: str) -> tuple[Text, ...]:
-    """One table row: Name, ID, Mem, VCPUs, State, Time(s); the guest stands out."""
-    is_guest = domain.base_name == guest
-    name = Text("▶ " if is_guest else "  ").append_text(plain(domain.name))
-    cells = (
-        name,
-        _num(domain.id),
-        _num(domain.mem_mib),
-        _num(domain.vcpus),
-        state_text(domain),
-        _num(domain.cpu_s, "{:.1f}"),
-    )
-    if is_guest:
-        for cell in cells:
-            cell.stylize(GUEST_STYLE)
-    return cells
+    """One table row: Name, ID, Mem, VCPUs, State, Time(s)."""
+    return tuple(domain_cell(domain, column, guest) for column in COLUMN_FIELDS)
+
+
+def changed_columns(old: Domain, new: Domain) -> list[str]:
+    return [
+        column
+        for column, fields in COLUMN_FIELDS.items()
+        if any(getattr(old, f) != getattr(new, f) for f in fields)
+    ]
 
 
 def event_line(event: Event) -> Text | None:

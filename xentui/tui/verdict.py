@@ -64,13 +64,12 @@ def progress_lines(
     elapsed = 0.0 if start is None else max(0.0, now - start)
     phase = record.milestones[-1][0].value if record.milestones else "requested"
     head = Text.assemble(
-        ("MIGRATING ", "bold magenta"),
+        ("LIVE MIGRATION " if record.live else "MIGRATION ", "bold magenta"),
         plain(record.guest, "bold"),
         ": ",
         plain(record.source),
         " → ",
         plain(record.target),
-        " · live" if record.live else " · not live",
         " · ",
         (phase, "bold"),
         f" · {elapsed:5.1f} s",
@@ -78,8 +77,8 @@ def progress_lines(
     shows = Text()
     for i, host in enumerate((record.source, record.target)):
         if i:
-            shows.append("   ")
-        shows.append_text(plain(host)).append(" shows ")
+            shows.append(" · ")
+        shows.append_text(plain(host)).append(": ")
         snap = snapshots.get(host)
         domain = snap.find(record.guest) if snap is not None else None
         if domain is None:

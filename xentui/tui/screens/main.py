@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from xentui.config import LabConfig
 from xentui.model import (
@@ -27,6 +27,7 @@ from xentui.tui.sources import ProbeLike, ProbeSummaryLike
 from xentui.tui.verdict import Figures, figures_from, progress_lines, settled, verdict_lines
 from xentui.tui.widgets.event_log import EventLog
 from xentui.tui.widgets.host_pane import HostPane
+from xentui.tui.widgets.key_bar import KeyBar
 from xentui.tui.widgets.migration_panel import MigrationPanel
 from xentui.tui.widgets.stream_panel import StreamPanel
 from xentui.tui.widgets.title_bar import TitleBar
@@ -60,6 +61,8 @@ class MainScreen(Screen[None]):
         self.figures: Figures | None = None
         self.summary: ProbeSummaryLike | None = None
         self.last_action: tuple[str, float] | None = None
+        self._pending: dict[str, SnapshotEvent] = {}
+        self._draining = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.guest, id="title-bar")
@@ -68,7 +71,7 @@ class MainScreen(Screen[None]):
         yield StreamPanel(self.config.guest.stream_url, id="stream")
         yield MigrationPanel(id="migration")
         yield EventLog(id="log")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.query_one(MigrationPanel).clear()
@@ -89,12 +92,29 @@ class MainScreen(Screen[None]):
     def _incoming(self, message: Incoming) -> None:
         self.apply(message.event)
 
+    def queue_snapshot(self, event: SnapshotEvent) -> None:
+        """Take a poll from a listener: only the latest per host is kept until it is drawn."""
+        self._pending[event.snapshot.host] = event
+        if not self._draining:
+            self._draining = True
+            self.run_worker(self._drain(), group="draw", exit_on_error=False)
+
+    async def _drain(self) -> None:
+        # one host at a time, yielding between them, so that a key press waits for one pane's
+        # update at most, not for a burst of fifty
+        try:
+            while self._pending:
+                host = next(iter(self._pending))
+                self.apply(self._pending.pop(host))
+                await asyncio.sleep(0)
+        finally:
+            self._draining = False
+
     def apply(self, event: Event) -> None:
         """Route one event: to its host pane, the migration panel, and the log if it is news."""
         if isinstance(event, SnapshotEvent):
             pane = self.panes.get(event.snapshot.host)
-            if pane is not None:
-                pane.show_snapshot(event.snapshot)
+            if pane is not None and pane.show_snapshot(event.snapshot):
                 self.query_one(TitleBar).show(self.wall(), self.guest_host())
             if self.migration_running:
                 self._show_migration()

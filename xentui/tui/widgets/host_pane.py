@@ -5,12 +5,19 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
-from xentui.model import ConnectionEvent, ConnectionState, HostSnapshot
-from xentui.tui.format import domain_cells, host_title, unreachable_text
+from xentui.model import ConnectionEvent, ConnectionState, Domain, HostSnapshot
+from xentui.tui.format import (
+    changed_columns,
+    domain_cell,
+    domain_cells,
+    host_title,
+    unreachable_text,
+)
+from xentui.tui.widgets.line import Line
 
-COLUMNS: tuple[tuple[str, str, int], ...] = (
+COLUMNS: tuple[tuple[str, str, int], ...] = (  # label, key (format.COLUMN_FIELDS), width
     ("Name", "name", 24),
     ("ID", "id", 3),
     ("Mem", "mem", 5),
@@ -29,7 +36,8 @@ class HostPane(Vertical):
         self.host, self.toolstack, self.guest = host, toolstack, guest
         self.connection: ConnectionEvent | None = None
         self.snapshot: HostSnapshot | None = None
-        self._cells: dict[str, tuple[Text, ...]] = {}
+        self._domains: dict[str, Domain] = {}
+        self._height = 0
         self.border_title = host_title(host, toolstack, None, None)
 
     def compose(self) -> ComposeResult:
@@ -37,7 +45,7 @@ class HostPane(Vertical):
         for label, key, width in COLUMNS:
             table.add_column(Text(label, justify="left"), key=key, width=width)
         yield table
-        yield Static("", classes="down-reason")
+        yield Line("", classes="down-reason")
 
     @property
     def table(self) -> DataTable[Text]:
@@ -47,33 +55,39 @@ class HostPane(Vertical):
     def has_guest(self) -> bool:
         return self.snapshot is not None and self.snapshot.find(self.guest) is not None
 
-    def show_snapshot(self, snapshot: HostSnapshot) -> None:
-        """Put a poll on screen: only the cells that changed, rows keyed by domain name."""
+    def show_snapshot(self, snapshot: HostSnapshot) -> bool:
+        """Put a poll on screen: only the cells that changed, rows keyed by domain name.
+
+        Returns whether the guest came or went on this host.
+        """
+        had_guest = self.has_guest
         self.snapshot = snapshot
         table = self.table
-        fresh: dict[str, tuple[Text, ...]] = {}
+        fresh: dict[str, Domain] = {}
         for domain in snapshot.domains:
             key = domain.name
             while key in fresh:  # a tool listing one name twice must not crash the view
                 key += "\u200b"
-            fresh[key] = domain_cells(domain, self.guest)
+            fresh[key] = domain
         with self.app.batch_update():
-            for key in [k for k in self._cells if k not in fresh]:
+            for key in [k for k in self._domains if k not in fresh]:
                 table.remove_row(key)
-                del self._cells[key]
-            for key, cells in fresh.items():
-                old = self._cells.get(key)
+                del self._domains[key]
+            for key, domain in fresh.items():
+                old = self._domains.get(key)
                 if old is None:
-                    table.add_row(*cells, key=key)
-                else:
-                    for (_, column, _), before, after in zip(COLUMNS, old, cells, strict=True):
-                        if before != after:
-                            table.update_cell(key, column, after)
-                self._cells[key] = cells
+                    table.add_row(*domain_cells(domain, self.guest), key=key)
+                elif old != domain:
+                    for column in changed_columns(old, domain):
+                        table.update_cell(key, column, domain_cell(domain, column, self.guest))
+                self._domains[key] = domain
             self._retitle()
             # an explicit height makes the grid around the panes re-measure its rows
-            table.styles.height = len(fresh) + (1 if table.show_header else 0)
+            height = len(fresh) + (1 if table.show_header else 0)
+            if height != self._height:  # a relayout of every pane is costly: only on change
+                self._height = table.styles.height = height
         self.set_class(self.has_guest, "-has-guest")
+        return had_guest != self.has_guest
 
     def show_connection(self, connection: ConnectionEvent, now: float) -> None:
         self.connection = connection
@@ -84,13 +98,13 @@ class HostPane(Vertical):
     def tick(self, now: float) -> None:
         """Count the next retry down while the host is unreachable."""
         conn = self.connection
-        reason = self.query_one(".down-reason", Static)
+        reason = self.query_one(".down-reason", Line)
         if conn is not None and conn.state in DOWN:
-            reason.update(unreachable_text(conn, now))
+            reason.show(unreachable_text(conn, now))
         elif conn is not None and conn.state is ConnectionState.CONNECTING:
-            reason.update(Text("connecting…", style="yellow"))
+            reason.show(Text("connecting…", style="yellow"))
         else:
-            reason.update("")
+            reason.show("")
 
     def _retitle(self) -> None:
         latency = self.snapshot.latency_s if self.snapshot is not None else None

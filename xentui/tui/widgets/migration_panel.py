@@ -5,7 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
+
+from xentui.tui.widgets.line import Line
 
 
 class MigrationPanel(Vertical):
@@ -16,15 +17,16 @@ class MigrationPanel(Vertical):
         self.border_title = "Migration"
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="migration-head")
-        yield Static("", id="migration-detail")
+        yield Line("", id="migration-head")
+        yield Line("", id="migration-detail")
 
     def show(self, head: Text, detail: Text, *, finished: bool) -> None:
-        self.query_one("#migration-head", Static).update(head)
-        self.query_one("#migration-detail", Static).update(detail)
+        self.query_one("#migration-head", Line).show(head)
+        self.query_one("#migration-detail", Line).show(detail)
         self.set_class(finished, "-verdict")
         self.set_class(not finished, "-running")
-        self.display = True
+        if not self.display:
+            self.display = True
 
     def clear(self) -> None:
         self.display = False

@@ -12,6 +12,7 @@ from textual.widgets import Sparkline, Static
 from xentui.model import PlayerState
 from xentui.tui.format import PLAYER_STYLE, plain
 from xentui.tui.sources import ProbeSummaryLike
+from xentui.tui.widgets.line import Line
 
 WINDOW = 60
 """Sparkline points: one a second over the last minute, padded so the time axis never moves."""
@@ -43,35 +44,35 @@ class StreamPanel(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="stream-row"):
             yield Sparkline([0.0] * WINDOW, id="bitrate")
-            yield Static(Text("     - kbit/s", justify="right"), id="kbps")
+            yield Line(Text("     - kbit/s", justify="right"), id="kbps")
         with Horizontal(classes="stream-row"):
             yield Static("buffer ", classes="label")
             yield Gauge(id="buffer-gauge")
-            yield Static("", id="buffer-figures")
-            yield Static("", id="player-state")
-            yield Static("", id="longest-gap")
-        yield Static("", id="stream-message")
+            yield Line("", id="buffer-figures")
+            yield Line("", id="player-state")
+            yield Line("", id="longest-gap")
+        yield Line("", id="stream-message")
 
     def show(self, summary: ProbeSummaryLike, since: tuple[str, float] | None = None) -> None:
         """Display a summary; ``since`` is (the last action's name, its time) for the gap figure."""
         points = [p.kbps for p in summary.points][-WINDOW:]
         self.query_one(Sparkline).data = tuple([0.0] * (WINDOW - len(points)) + points)
-        self.query_one("#kbps", Static).update(
+        self.query_one("#kbps", Line).show(
             Text(f"{summary.bitrate_kbps:6.0f} kbit/s", justify="right", style="bold")
         )
         gauge = self.query_one(Gauge)
         gauge.value, gauge.capacity = summary.buffer_s, summary.buffer_capacity_s
-        self.query_one("#buffer-figures", Static).update(
+        self.query_one("#buffer-figures", Line).show(
             f" {summary.buffer_s:4.1f} s of {summary.buffer_capacity_s:.1f} s"
         )
         state = summary.state
-        self.query_one("#player-state", Static).update(
+        self.query_one("#player-state", Line).show(
             Text(f" {state.value.upper():^12} ", style=f"{PLAYER_STYLE[state]} reverse")
         )
         self.set_class(state is PlayerState.STALLED, "-stalled")
-        self.query_one("#longest-gap", Static).update(gap_text(summary, since))
+        self.query_one("#longest-gap", Line).show(gap_text(summary, since))
         stopped = state is PlayerState.STOPPED and summary.message
-        self.query_one("#stream-message", Static).update(
+        self.query_one("#stream-message", Line).show(
             plain(summary.message, "italic") if stopped else ""
         )
 

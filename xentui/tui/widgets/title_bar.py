@@ -8,6 +8,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from xentui.tui.format import clock, plain
+from xentui.tui.widgets.line import Line
 
 
 class TitleBar(Horizontal):
@@ -19,12 +20,12 @@ class TitleBar(Horizontal):
         title = Text.assemble(("xentui", "bold"), " · ", plain(self.guest, "bold"))
         title.append(" live migration")
         yield Static(title, id="title")
-        yield Static("", id="where")
-        yield Static("", id="clock")
+        yield Line("", id="where")
+        yield Line("", id="clock")
 
     def show(self, wall: float, where: str | None) -> None:
-        self.query_one("#clock", Static).update(clock(wall))
+        self.query_one("#clock", Line).show(clock(wall))
         text = Text("guest on ") if where else Text("guest not found", style="bold red")
         if where:
             text.append_text(plain(where, "bold"))
-        self.query_one("#where", Static).update(text)
+        self.query_one("#where", Line).show(text)

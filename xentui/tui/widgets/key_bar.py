@@ -1,0 +1,50 @@
+"""The footer: every shown key and what it does, dimmed when it cannot run now.
+
+One line of Text redrawn only when it changes; Textual's Footer recomposes a widget per key on
+every bindings update, which cost more than the rest of a screen switch with fifty hosts.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.screen import Screen
+from textual.widgets import Static
+
+
+class KeyBar(Static):
+    DEFAULT_CSS = "KeyBar { dock: bottom; height: 1; width: 1fr; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self._shown: Text | None = None
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self.bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if not self.is_attached or screen is not self.screen:
+            return
+        text = self.render_keys(screen)
+        if text != self._shown:
+            self._shown = text
+            self.update(text, layout=False)
+
+    def render_keys(self, screen: Screen) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        palette = None
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if key == self.app.COMMAND_PALETTE_BINDING:
+                palette = self.app.get_key_display(binding)
+            if not binding.show:
+                continue
+            style = "" if active.enabled else "dim"
+            text.append(f" {self.app.get_key_display(binding)} ", style=f"bold reverse {style}")
+            text.append(f" {binding.description}  ", style=style or "")
+        if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
+            text.append(f"  {palette} palette", style="dim")
+        return text
