@@ -160,3 +160,12 @@ def test_fuzz_corrupted_clip_keeps_time_monotonic(
         if pos >= len(data):
             break
     assert timeline.ogg.pages + timeline.ogg.bad_pages > 0
+
+
+def test_fallback_bitrate_order_configured_then_header_then_default() -> None:
+    timeline = MediaTimeline()
+    assert timeline.fallback_kbps == 128.0
+    timeline.header_kbps = 96.0  # icy-br
+    assert timeline.fallback_kbps == 96.0
+    assert MediaTimeline(fallback_kbps=64.0).fallback_kbps == 64.0
+    assert timeline.feed(b"\xff\xfb" * 6000) == pytest.approx(12000 / 12000)

@@ -129,3 +129,15 @@ def test_dns_and_timeouts_in_words() -> None:
     dns = httpx.ConnectError("cannot resolve 'virt_server': Name or service not known")
     assert describe_error(dns, url).startswith("DNS: ")
     assert "virt_server:8888" in describe_error(httpx.ConnectTimeout("no answer"), url)
+
+
+async def test_unthrottled_mode_reads_everything_fast() -> None:
+    async with BadServer("good") as server:
+        probe = StreamProbe(server.url, buffer_s=0.5, player_mode=False, reader_options=FAST)
+        probe.start()
+        try:
+            await _until(lambda: probe.meter.total >= 20 * AUDIO.stat().st_size)
+            assert probe.reader.options == []  # ordinary buffers
+            assert probe.timeline.ogg.links == 20
+        finally:
+            await probe.close()

@@ -5,6 +5,8 @@ A fixed ring (not a list of arrivals) so an hour of streaming costs the same mem
 
 from __future__ import annotations
 
+import math
+
 from xentui.model import Sample
 
 BIN_S = 0.1
@@ -34,7 +36,7 @@ class ByteMeter:
         self._latest = idx
 
     def add(self, t: float, nbytes: int) -> None:
-        idx = int(t // self.bin_s)
+        idx = math.floor(t * self.per_s)  # t // 0.1 puts 100.0 in bin 999: multiply instead
         self._advance(idx)
         assert self._latest is not None
         if idx > self._latest - self._n:  # bytes older than the ring are only totalled
@@ -43,9 +45,9 @@ class ByteMeter:
 
     def points(self, now: float, count: int = 60) -> tuple[Sample, ...]:
         """The last ``count`` complete seconds, oldest first, each as ``Sample(end, nbytes)``."""
-        idx_now = int(now // self.bin_s)
+        idx_now = math.floor(now * self.per_s)
         self._advance(idx_now)
-        end_sec = int(now)  # the current second is incomplete: stop at its start
+        end_sec = math.floor(now)  # the current second is incomplete: stop at its start
         out = []
         for sec in range(end_sec - count, end_sec):
             first = sec * self.per_s

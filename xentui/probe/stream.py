@@ -4,6 +4,9 @@ In player mode it reads one small step only when the sink (the virtual player) h
 a socket with a tiny receive buffer, so TCP backpressure paces a push server such as gnump3d; a
 1 ms task watches the kernel's arrival counter (TCP_INFO) and queue (FIONREAD) to time gaps.
 Unthrottled mode reads as fast as the network allows with ordinary buffers.
+
+gnump3d ends some header lines with a bare ``\n``; h11 0.16 splits header lines on ``\r?\n``, so
+httpx parses its real header as is (tests/probe/test_reader.py serves it verbatim).
 """
 
 from __future__ import annotations
