@@ -31,11 +31,10 @@ from xentui.probe.mediatime import MediaTimeline
 from xentui.probe.meter import ByteMeter
 from xentui.probe.player import VirtualPlayer
 from xentui.probe.stream import StreamReader
+from xentui.probe.watchdog import Watchdog
 
 TICK_S = 0.02
 """How often the player is brought up to date while no data comes (stall events on time)."""
-SILENT_S = 2.0
-"""A connected stream quiet this long is reported (a pause looks like this too)."""
 LEVEL_HISTORY = 3600
 """Per-second buffer minima kept (one hour) for ``min_buffer_since``."""
 
@@ -85,6 +84,7 @@ class StreamProbe:
         self._levels: deque[tuple[int, float]] = deque(maxlen=LEVEL_HISTORY)
         self._task: asyncio.Task[None] | None = None
         self.problems_reported = 0
+        self.watchdog = Watchdog(clock())
 
     # --- the contract -------------------------------------------------------------------------
     def add_listener(self, cb: Callable[[Event], None]) -> None:
@@ -202,31 +202,12 @@ class StreamProbe:
             self._check_silence()
 
     def _check_silence(self) -> None:
-        """Say so once when a connected stream sends nothing (headers, then silence; a pause)."""
-        if not self.is_connected:
-            return
-        quiet = self.clock() - (self.last_data_at or self.connected_at)
-        if quiet >= SILENT_S and not self._said_silent:
-            self._said_silent = True
-            what = "no data yet" if self.last_data_at is None else "no data"
-            self._status(True, f"connected, but {what} for {quiet:.0f} s: the server is silent")
-        now = self.clock()
-        if self.player.state is PlayerState.PLAYING:
-            self._slow_mark, self._said_slow = (now, self.player.received_s), False
-            return
-        since, media_then = self._slow_mark
-        if now - since >= SILENT_S and quiet < SILENT_S:
-            # data comes, yet media builds up at less than half of real time: it cannot play
-            pace = (self.player.received_s - media_then) / (now - since)
-            if pace < 0.5 and not self._said_slow:
-                self._said_slow = True
-                kbps = self.meter.kbps(now)
-                self._status(
-                    True,
-                    f"data trickles in at {kbps:.2f} kbit/s ({pace:.2f} s of media per second):"
-                    " too slow to play",
-                )
-            self._slow_mark = (now, self.player.received_s)
+        if self.is_connected:
+            now = self.clock()
+            playing = self.player.state is PlayerState.PLAYING
+            said = self.watchdog.check(now, playing, self.player.received_s, self.meter.kbps(now))
+            if said:
+                self._status(True, said)
 
     # --- ReaderSink ---------------------------------------------------------------------------
     def connected(self, t: float, response: httpx.Response) -> None:
@@ -238,19 +219,16 @@ class StreamProbe:
         self.detector.reset()
         self.player.start()
         self.problems_reported = 0
-        self.connected_at, self.last_data_at, self._said_silent = t, None, False
-        self._slow_mark, self._said_slow = (t, self.player.received_s), False
+        self.watchdog.connected(t, self.player.received_s)
         via = f" (redirected to {response.url})" if response.history else ""
         self._status(True, f"connected: HTTP {response.status_code}{via}")
 
     def data(self, t: float, chunk: bytes) -> None:
-        if self._said_silent:
-            self._said_silent = False
-            self._status(True, "data flows again")
+        if said := self.watchdog.data(t):
+            self._status(True, said)
         self._note_level()
         self.meter.add(t, len(chunk))
         self.player.receive(self.timeline.feed(chunk))
-        self.last_data_at = t
         ogg = self.timeline.ogg
         if ogg.problem_count != self.problems_reported:
             self.problems_reported = ogg.problem_count
