@@ -141,3 +141,12 @@ async def test_unthrottled_mode_reads_everything_fast() -> None:
             assert probe.timeline.ogg.links == 20
         finally:
             await probe.close()
+
+
+async def test_a_failing_listener_does_not_stop_the_probe() -> None:
+    def broken(event) -> None:
+        raise RuntimeError("listener bug")
+
+    async with BadServer("good") as server, Run(server.url) as run:
+        run.probe.add_listener(broken)
+        await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections import deque
 from collections.abc import Callable
@@ -32,6 +33,8 @@ from xentui.probe.meter import ByteMeter
 from xentui.probe.player import VirtualPlayer
 from xentui.probe.stream import StreamReader
 from xentui.probe.watchdog import Watchdog
+
+log = logging.getLogger(__name__)
 
 TICK_S = 0.02
 """How often the player is brought up to date while no data comes (stall events on time)."""
@@ -176,7 +179,10 @@ class StreamProbe:
 
     def _emit(self, event: Event) -> None:
         for cb in list(self._listeners):
-            cb(event)
+            try:
+                cb(event)
+            except Exception:  # a listener's bug must not stop the measurement
+                log.exception("stream probe listener %r failed on %r", cb, event)
 
     def _status(self, connected: bool, message: str, retry_in_s: float | None = None) -> None:
         self.message = message

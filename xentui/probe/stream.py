@@ -112,6 +112,8 @@ class StreamReader:
             return got[0], describe_error(exc, self.url)
         except OSError as exc:
             return got[0], f"network error: {exc.strerror or exc}"
+        except (httpx.InvalidURL, httpx.StreamError, ValueError) as exc:  # e.g. a bad redirect
+            return got[0], f"cannot read the stream: {exc}"
 
     async def _serve(self, resp: httpx.Response, stream: SockStream | None, got: list[bool]) -> str:
         if resp.status_code not in (200, 206):
