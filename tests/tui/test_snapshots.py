@@ -32,3 +32,9 @@ def test_snapshot(snap_compare, name, size):
 def test_snapshot_hostile_names_are_shown_literally(snap_compare):
     app, run_before = scene_app(scenes.hostile)
     assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)
+
+
+def test_snapshot_verdict_in_a_light_theme(snap_compare):
+    app, run_before = scene_app(scenes.verdict)
+    app.theme = "textual-light"
+    assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)

@@ -7,6 +7,7 @@ and HTTP, and the lab's migration traffic never competes with the UI's event loo
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -96,8 +97,10 @@ def run(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             print(f"xentui demo: the lab wrote a bad lab file: {exc}", file=sys.stderr)
             return 1
-        return start(config)
+        code = start(config)
     except KeyboardInterrupt:
         return 130
     finally:
         stop(child)
+    shutil.rmtree(workdir, ignore_errors=True)  # kept only when something went wrong
+    return code

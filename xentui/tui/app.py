@@ -14,7 +14,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from xentui.config import LabConfig
-from xentui.model import ActionKind, Event, MigrationEvent, SnapshotEvent
+from xentui.model import ActionKind, Event, SnapshotEvent
 from xentui.tui.format import plain
 from xentui.tui.messages import Incoming
 from xentui.tui.screens.confirm import Confirm
@@ -61,28 +61,24 @@ class XentuiApp(App[None]):
         self.clock, self.wall, self.tick_s = clock, wall, tick_s
         self.main = MainScreen(config, probe=probe, clock=clock, wall=wall)
         self._binding_state: tuple[bool | None, ...] = ()
+        # subscribed before the caller starts the sources: nothing they say is missed
+        self._early: list[Event] | None = []
+        for source in (engine, probe):
+            if source is not None:
+                source.add_listener(self.deliver)
 
     async def on_mount(self) -> None:
         await self.push_screen(self.main)
-        if self.engine is not None:
-            self.engine.add_listener(self.deliver)
-            self._replay(self.engine)
-        if self.probe is not None:
-            self.probe.add_listener(self.deliver)
+        early, self._early = self._early, None
+        for event in early or ():
+            self.deliver(event)
         self.set_interval(self.tick_s, self._tick)
-
-    def _replay(self, engine: EngineLike) -> None:
-        """Show what the engine knew before the app subscribed."""
-        for conn in engine.connections.values():
-            self.deliver(conn)
-        for snap in engine.snapshots.values():
-            self.deliver(SnapshotEvent(t=snap.t, wall=snap.wall, snapshot=snap))
-        if (record := engine.migration) is not None and record.milestones:
-            phase, t = record.milestones[-1]
-            self.deliver(MigrationEvent(t=t, wall=self.wall(), phase=phase, record=record))
 
     def deliver(self, event: Event) -> None:
         """The engine's and probe's listener: runs on this loop, never blocks."""
+        if self._early is not None:  # the screen is not up yet
+            self._early.append(event)
+            return
         if isinstance(event, SnapshotEvent):
             self.main.queue_snapshot(event)  # coalesced per host, drawn a pane at a time
         else:
@@ -98,7 +94,7 @@ class XentuiApp(App[None]):
             self.main.tick()
         except NoMatches:  # the screen is being torn down as the app exits
             return
-        # the footer recomposes on every refresh: only when a key's state really changed
+        # refreshing bindings recomputes every shown key: only when one of them changed
         state = tuple(self.check_action(a, ()) for a in (*KINDS, "refresh"))
         if state != self._binding_state:
             self._binding_state = state

@@ -202,11 +202,10 @@ def _event_body(event: Event) -> Text | None:
             text.append(f"; retry in {event.retry_in_s:.0f} s")
         return text
     if isinstance(event, StreamStatusEvent):
-        state = ("connected", "green") if event.connected else ("not connected", "red")
-        text = Text.assemble("stream ", state)
+        style = "" if event.connected else "red"
         if event.message:
-            text.append(": ").append_text(plain(event.message))
-        return text
+            return Text("stream: ", style=style).append_text(plain(event.message, style))
+        return Text("stream connected" if event.connected else "stream lost", style=style)
     if isinstance(event, NoticeEvent):
         style = {"error": "bold red", "warning": "yellow"}.get(event.level, "")
         return plain(event.text, style)

@@ -77,6 +77,10 @@ class MainScreen(Screen[None]):
         self.query_one(MigrationPanel).clear()
         self.tick()
 
+    def on_resize(self) -> None:
+        # a new width re-wraps the log: keep the newest line in view
+        self.query_one(EventLog).scroll_end(animate=False)
+
     @property
     def migration_running(self) -> bool:
         return self.migration is not None and not self.migration.finished

@@ -67,7 +67,7 @@ class StreamPanel(Vertical):
         )
         state = summary.state
         self.query_one("#player-state", Line).show(
-            Text(f" {state.value.upper():^12} ", style=f"{PLAYER_STYLE[state]} reverse")
+            Text(f"{state.value.upper():^12}", style=f"{PLAYER_STYLE[state]} reverse")
         )
         self.set_class(state is PlayerState.STALLED, "-stalled")
         self.query_one("#longest-gap", Line).show(gap_text(summary, since))
