@@ -1,0 +1,93 @@
+"""Regenerate the README's screenshots: the real app on the embedded lab, driven by keys.
+
+    python scripts/screenshots.py [--out screenshots]
+
+Starts the lab in this process (loopback only), opens the app headless at 160x48 and 80x24,
+waits for the stream to play, then migrates the guest with the keys a presenter uses, saving
+an SVG of the main screen, the migrate dialog, the migration in progress and the verdict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from xentui.lab import Lab, LabOptions
+from xentui.model import PlayerState
+from xentui.tui.app import XentuiApp
+from xentui.tui.screens.migrate import MigrateDialog
+from xentui.tui.session import build_live_app, live
+
+# slow enough that the migration can be caught in progress, fast enough for a script
+OPTIONS = LabOptions(speed=1.0, link_mbit=100.0, transfer_mib=96.0)
+
+
+async def until(what: Callable[[], object], timeout: float, why: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not what():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"screenshots: timed out waiting for {why}")
+        await asyncio.sleep(0.1)
+
+
+def playing(app: XentuiApp, seconds: int) -> bool:
+    """The player plays and the sparkline holds ``seconds`` of data."""
+    summary = app.main.summary
+    if summary is None or summary.state is not PlayerState.PLAYING:
+        return False
+    return sum(1 for p in summary.points if p.nbytes) >= seconds
+
+
+async def shoot(
+    lab: Lab, out: Path, size: tuple[int, int], names: dict[str, str], warm_s: int
+) -> None:
+    assert lab.config is not None
+    app = build_live_app(lab.config)
+    async with live(app.engine, app.probe), app.run_test(size=size) as pilot:
+        await until(lambda: app.check_action("migrate", ()), 30, "the hosts and the guest")
+        await until(lambda: playing(app, warm_s), warm_s + 30, "the stream to play")
+
+        def save(key: str) -> None:
+            if key in names:
+                app.save_screenshot(names[key], str(out))
+                print(f"wrote {out / names[key]}")
+
+        save("main")
+        if not {"dialog", "migrating", "verdict"} & names.keys():
+            return
+        await pilot.press("m")
+        await until(lambda: isinstance(app.screen, MigrateDialog), 5, "the migrate dialog")
+        save("dialog")
+        await pilot.press("enter")
+        await until(lambda: app.main.migration_running, 10, "the migration to start")
+        await until(lambda: len(app.main.migration.milestones) >= 3, 20, "the source's rename")
+        save("migrating")
+        await until(lambda: not app.main.migration_running, 120, "the migration's end")
+        await asyncio.sleep(3)  # the verdict's stream figures settle
+        save("verdict")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent.parent / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    wide = {
+        "main": "main.svg",
+        "dialog": "migrate-dialog.svg",
+        "migrating": "migrating.svg",
+        "verdict": "verdict.svg",
+    }
+    with tempfile.TemporaryDirectory(prefix="xentui-shots-") as tmp:
+        async with Lab(OPTIONS, workdir=Path(tmp) / "wide") as lab:
+            await shoot(lab, args.out, (160, 48), wide, warm_s=30)
+        async with Lab(OPTIONS, workdir=Path(tmp) / "narrow") as lab:
+            await shoot(lab, args.out, (80, 24), {"main": "main-80x24.svg"}, warm_s=10)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
