@@ -46,7 +46,10 @@ def config(hosts: int) -> LabConfig:
     return LabConfig(
         path=Path("bench.toml"),
         guest=GuestConfig(GUEST, "http://virt_server:8888/TruthHappens.ogg"),
-        hosts=tuple(HostConfig(ssh=SshTarget(name=f"xen_host_{i + 1}")) for i in range(hosts)),
+        hosts=tuple(
+            HostConfig(ssh=SshTarget(name=f"xen_host_{i + 1}", address="127.0.0.1", port=9))
+            for i in range(hosts)
+        ),
     )
 
 

@@ -39,7 +39,11 @@ def config(hosts: int = 2, guest: str = GUEST) -> LabConfig:
         path=Path("/nonexistent/xentui.toml"),
         guest=GuestConfig(name=guest, stream_url=URL),
         hosts=tuple(
-            HostConfig(ssh=SshTarget(name=f"xen_host_{i + 1}"), toolstack="xm")
+            # loopback and a closed port: a check or a connect never leaves this machine
+            HostConfig(
+                ssh=SshTarget(name=f"xen_host_{i + 1}", address="127.0.0.1", port=9),
+                toolstack="xm",
+            )
             for i in range(hosts)
         ),
     )

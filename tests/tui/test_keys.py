@@ -36,6 +36,8 @@ async def test_setup_key_says_when_the_checklist_is_missing(app):
             assert notes(app) == ["The setup checklist is not available in this version."]
         else:
             assert type(app.screen).__name__ == "SetupScreen"
+            await pilot.press("escape")
+            assert app.screen is app.main
 
 
 async def test_help_lists_every_key(app):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Container
+from textual.containers import Container, Horizontal
 from textual.screen import Screen
 
 from xentui.config import LabConfig
@@ -23,6 +23,7 @@ from xentui.model import (
     SnapshotEvent,
 )
 from xentui.tui.messages import Incoming
+from xentui.tui.runbook import RunbookView
 from xentui.tui.sources import ProbeLike, ProbeSummaryLike
 from xentui.tui.verdict import Figures, figures_from, progress_lines, settled, verdict_lines
 from xentui.tui.widgets.event_log import EventLog
@@ -70,10 +71,13 @@ class MainScreen(Screen[None]):
             yield from self.panes.values()
         yield StreamPanel(self.config.guest.stream_url, id="stream")
         yield MigrationPanel(id="migration")
-        yield EventLog(id="log")
+        with Horizontal(id="bottom"):
+            yield RunbookView(id="runbook")
+            yield EventLog(id="log")
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
+        self.query_one(RunbookView).border_title = "Runbook"
         self.query_one(MigrationPanel).clear()
         self.tick()
 
@@ -132,6 +136,7 @@ class MainScreen(Screen[None]):
                 self.figures = None
             self.migration = event.record
             self._show_migration()
+        self.query_one(RunbookView).feed(event)
         self.query_one(EventLog).add(event)
 
     def _action_requested(self, event: ActionEvent) -> None:
