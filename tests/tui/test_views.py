@@ -186,3 +186,12 @@ async def test_event_log_lines_have_timestamps(app, clock):
         lines = [strip.text for strip in app.main.query_one("#log").lines]
         assert lines[0].startswith("20:26:40.000  xen_host_1 connected")
         assert lines[-1].startswith("20:26:41.250  pause virt_server on xen_host_1: ok (42 ms)")
+
+
+def test_printable_makes_escapes_and_controls_inert():
+    from xentui.tui.format import printable
+
+    assert printable("virt_server") == "virt_server"
+    assert printable("a\x1b[2Jb\x07\u202e") == "a\\x1b[2Jb\\x07\\u202e"
+    assert printable("one\ntwo") == "one\\x0atwo"
+    assert printable("one\ntwo\x1b", newlines=True) == "one\ntwo\\x1b"

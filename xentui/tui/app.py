@@ -5,17 +5,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from xentui.config import LabConfig
 from xentui.model import ActionKind, Event, SnapshotEvent
-from xentui.tui.format import plain
+from xentui.tui.format import plain, printable
 from xentui.tui.messages import Incoming
 from xentui.tui.screens.confirm import Confirm
 from xentui.tui.screens.help import HelpScreen
@@ -126,10 +128,14 @@ class XentuiApp(App[None]):
             return None
         return True
 
+    def say(self, message: str, severity: SeverityLevel = "information", **kw: Any) -> None:
+        """A notification whose text may hold a host's words: inert, never markup or escapes."""
+        self.notify(printable(message, newlines=True), severity=severity, markup=False, **kw)
+
     def action_refuse(self, action: str) -> None:
         """Reached only when the action's own binding is disabled: say why instead of nothing."""
         reason = self.why_not(KINDS[action]) or "it cannot run right now"
-        self.notify(f"Cannot {action}: {reason}", severity="warning", markup=False)
+        self.say(f"Cannot {action}: {reason}", "warning")
 
     def _attempt(self, action: str) -> None:
         """Run an action by name the way a key would, refusing in words (command palette)."""
@@ -157,7 +163,7 @@ class XentuiApp(App[None]):
         if choice is None:
             return
         if reason := self.why_not(ActionKind.MIGRATE, choice.target):
-            self.notify(f"Cannot migrate: {reason}", severity="warning", markup=False)
+            self.say(f"Cannot migrate: {reason}", "warning")
             return
         self._run_action(ActionKind.MIGRATE, choice.target, choice.live)
 
@@ -176,17 +182,12 @@ class XentuiApp(App[None]):
                 assert target is not None
                 result = await self.engine.migrate(target, live=live)
         except Exception as exc:  # the app must survive any engine failure, and say it
-            self.notify(f"{kind.value} failed: {exc}", severity="error", markup=False)
+            self.say(f"{kind.value} failed: {exc}", "error")
             return
         finally:
             self.call_later(self.refresh_bindings)
         if result.ok is False:
-            self.notify(
-                f"{kind.value} failed: {result.message or 'no message'}",
-                severity="error",
-                markup=False,
-                timeout=10,
-            )
+            self.say(f"{kind.value} failed: {result.message or 'no message'}", "error", timeout=10)
 
     def action_refresh(self) -> None:
         self._refresh()
@@ -194,18 +195,18 @@ class XentuiApp(App[None]):
     @work(group="refresh", exclusive=True, exit_on_error=False)
     async def _refresh(self) -> None:
         if self.engine is None:
-            self.notify(NO_ENGINE, markup=False)
+            self.say(NO_ENGINE)
             return
         try:
             await self.engine.refresh()
         except Exception as exc:
-            self.notify(f"refresh failed: {exc}", severity="error", markup=False)
+            self.say(f"refresh failed: {exc}", "error")
 
     def action_setup(self) -> None:
         try:
             from xentui.tui.setup_screen import SetupScreen  # built by the setup engineer
         except ImportError:
-            self.notify("The setup checklist is not available in this version.", markup=False)
+            self.say("The setup checklist is not available in this version.")
             return
         self.push_screen(SetupScreen(self.config))
 

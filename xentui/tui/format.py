@@ -51,13 +51,16 @@ CONNECTION_STYLE: dict[ConnectionState, str] = {
 GUEST_STYLE = "bold reverse"
 
 
-def printable(text: str) -> str:
-    """The text with every control or format character shown as an escape, so it prints inert."""
+def printable(text: str, *, newlines: bool = False) -> str:
+    """The text with every control or format character shown as an escape, so it prints inert.
+
+    ``newlines`` keeps line breaks (a notification may have several lines; a table cell not).
+    """
     if text.isprintable():
         return text
     out = []
     for ch in text:
-        if ch == " " or not unicodedata.category(ch).startswith("C"):
+        if ch == " " or (newlines and ch == "\n") or not unicodedata.category(ch).startswith("C"):
             out.append(ch)
         else:
             code = ord(ch)
