@@ -58,3 +58,9 @@ async def engine_factory() -> AsyncIterator[Callable[..., Any]]:
     yield make
     for e in engines:
         await e.stop()
+
+
+# the real-sshd fixtures, for the end-to-end tests through OpenSSH
+from tests.remote.conftest import sshd, sshd_factory  # noqa: E402
+
+__all__ = ["Recorder", "engine_factory", "sshd", "sshd_factory"]

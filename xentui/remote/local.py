@@ -79,7 +79,8 @@ class LocalRunner:
         readers = asyncio.gather(_drain(proc.stdout, coll.out), _drain(proc.stderr, coll.err))
         timed_out = False
         try:
-            await asyncio.wait_for(asyncio.shield(readers), timeout)
+            async with asyncio.timeout(timeout):
+                await asyncio.shield(readers)
             coll.exit_status = await proc.wait()
         except TimeoutError:
             timed_out = True

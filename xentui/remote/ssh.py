@@ -119,10 +119,8 @@ class SshRunner:
             files = [given.expanduser()] if given else known_hosts_files(opts.known_hosts)
             client = CheckingClient(files, trust_new=self._trust_new)
             try:
-                conn = await asyncio.wait_for(
-                    asyncssh.connect(dest, options=opts, client_factory=lambda: client),
-                    self._connect_timeout + 1,
-                )
+                async with asyncio.timeout(self._connect_timeout + 1):
+                    conn = await asyncssh.connect(dest, options=opts, client_factory=lambda: client)
             except Exception as exc:
                 if isinstance(exc, asyncssh.HostKeyNotVerifiable) and client.seen is not None:
                     raise rejection(self.host, client.seen, files) from None
@@ -157,7 +155,8 @@ class SshRunner:
             chan.write_eof()
             timed_out = False
             try:
-                await asyncio.wait_for(asyncio.shield(coll.done), timeout)
+                async with asyncio.timeout(timeout):
+                    await asyncio.shield(coll.done)
             except TimeoutError:
                 timed_out = True
                 chan.close()
@@ -177,10 +176,10 @@ class SshRunner:
     ) -> tuple[asyncssh.SSHClientChannel[bytes], Collector]:
         for attempt in range(OPEN_RETRIES + 1):
             try:
-                return await asyncio.wait_for(
-                    conn.create_session(lambda: Collector(self._cap), command, encoding=None),
-                    timeout,
-                )
+                async with asyncio.timeout(timeout):
+                    return await conn.create_session(
+                        lambda: Collector(self._cap), command, encoding=None
+                    )
             except TimeoutError:
                 self._drop(conn)
                 raise HostUnreachable(
@@ -212,4 +211,5 @@ class SshRunner:
         if conn is not None:
             conn.close()
             with contextlib.suppress(TimeoutError, OSError, asyncssh.Error):
-                await asyncio.wait_for(conn.wait_closed(), 2.0)
+                async with asyncio.timeout(2.0):
+                    await conn.wait_closed()

@@ -1,0 +1,162 @@
+"""Hosts that misbehave (garbage, failing tool, hang, huge output, auth, host key), via a real sshd.
+
+Each is one clear event and message; the other host keeps updating; no action is lost or doubled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import pytest
+
+from xentui.config import GuestConfig, LabConfig
+from xentui.model import (
+    ActionEvent,
+    ConnectionEvent,
+    ConnectionState,
+    NoticeEvent,
+    SnapshotEvent,
+)
+
+LIST = (
+    "printf 'Name                                      ID Mem(MiB) VCPUs State  Time(s)\\n'\n"
+    "printf '%-40s %3d %8d %5d %5s %8.1f\\n' Domain-0 0 491 1 r----- 12.0\n"
+    "printf '%-40s %3d %8d %5d %5s %8.1f\\n' virt_server 3 128 1 -b---- 3.0\n"
+)
+MODES = {
+    "ok": LIST,
+    "garbage": "printf '\\x00\\x1b[31m%s\\n' 'this is not xm list' '=== ??? ==='\n",
+    "xend-down": (
+        "echo 'Error: Unable to connect to xend: No such file or directory. Is xend running?' >&2\n"
+        "exit 1\n"
+    ),
+    "hang": "exec sleep 30\n",
+    "huge": LIST + "head -c 3000000 /dev/zero | tr '\\0' x\n",
+}
+
+
+def xm_script(mode_file) -> str:
+    cases = "".join(f"  {m}) {body.strip()} ;;\n" for m, body in MODES.items())
+    return f'case "$1" in\n list)\n  case "$(cat {mode_file})" in\n{cases}  esac ;;\n esac\n'
+
+
+@pytest.fixture
+def two_hosts(sshd_factory, tmp_path):
+    good, bad = sshd_factory(), sshd_factory()
+    for name, s in (("good", good), ("bad", bad)):
+        (tmp_path / f"{name}.mode").write_text("ok")
+        s.put_tool("xm", xm_script(tmp_path / f"{name}.mode"))
+    cfg = LabConfig(
+        path=tmp_path / "lab.toml",
+        guest=GuestConfig("virt_server", "http://127.0.0.1:9/x.ogg"),
+        hosts=(good.host_config("good"), bad.host_config("bad")),
+        poll_interval_s=0.25,
+    )
+    return cfg, tmp_path / "bad.mode", bad
+
+
+def good_snapshots(rec) -> int:
+    return sum(1 for e in rec.of(SnapshotEvent) if e.snapshot.host == "good")
+
+
+async def keeps_updating(rec) -> None:
+    n = good_snapshots(rec)
+    await asyncio.sleep(0.6)
+    assert good_snapshots(rec) >= n + 2
+
+
+@pytest.mark.parametrize(
+    ("mode", "words"),
+    [
+        ("garbage", "xm list"),
+        ("xend-down", "Unable to connect to xend"),
+        ("huge", "over the cap"),
+    ],
+)
+async def test_bad_list_is_one_notice_and_the_other_host_goes_on(
+    two_hosts, engine_factory, mode, words
+) -> None:
+    cfg, mode_file, _ = two_hosts
+    engine, rec = await engine_factory(cfg)
+    mode_file.write_text(mode)
+    notice = await rec.wait_for(lambda e: isinstance(e, NoticeEvent) and e.text.startswith("bad:"))
+    assert words in notice.text and notice.level == "error"
+    assert engine.errors["bad"] is not None and words in engine.errors["bad"]
+    assert engine.reachable("bad")  # SSH is fine: the tool is the problem
+    await keeps_updating(rec)
+    notices = [e for e in rec.of(NoticeEvent) if e.text.startswith("bad:")]
+    assert len(notices) == 1  # one message, not one per poll
+    mode_file.write_text("ok")
+    back = await rec.wait_for(lambda e: isinstance(e, NoticeEvent) and "readable again" in e.text)
+    assert back.level == "info" and engine.errors["bad"] is None
+
+
+async def test_a_hanging_list_marks_the_host_unreachable_within_two_intervals(
+    two_hosts, engine_factory
+) -> None:
+    cfg, mode_file, _ = two_hosts
+    engine, rec = await engine_factory(cfg, poll_timeout_s=0.3)
+    mode_file.write_text("hang")
+    t0 = engine.clock()
+    down = await rec.wait_for(
+        lambda e: (
+            isinstance(e, ConnectionEvent) and e.host == "bad" and e.state.value == "unreachable"
+        )
+    )
+    assert down.t - t0 <= 2 * 0.25 + 0.3 + 0.2 and "timed out" in down.reason
+    await keeps_updating(rec)
+    mode_file.write_text("ok")
+    await rec.wait_for(
+        lambda e: (
+            isinstance(e, ConnectionEvent) and e.host == "bad" and e.state.value == "connected"
+        )
+    )
+
+
+async def test_host_gone_mid_action_is_one_failed_action(two_hosts, engine_factory) -> None:
+    cfg, _, bad = two_hosts
+    cfg = dataclasses.replace(cfg, hosts=(cfg.hosts[1], cfg.hosts[0]))  # guest found on "bad"
+    engine, rec = await engine_factory(cfg)
+    assert engine.guest_host() == "bad"
+    bad.put_tool(
+        "xm", 'case "$1" in list) ' + LIST.replace("\n", "; ") + " ;; pause) sleep 30 ;; esac\n"
+    )
+    task = asyncio.create_task(engine.pause())
+    await rec.wait_for(lambda e: isinstance(e, ActionEvent) and e.ok is None)
+    bad.kill_all()
+    event = await task
+    assert event.ok is False and event.result is None and event.message
+    finals = [e for e in rec.of(ActionEvent) if e.ok is not None]
+    assert finals == [event]
+    await rec.wait_for(
+        lambda e: (
+            isinstance(e, ConnectionEvent)
+            and e.host == "bad"
+            and e.state is ConnectionState.UNREACHABLE
+        )
+    )
+
+
+async def test_auth_failure_and_unknown_host_key_are_connection_events(
+    sshd_factory, engine_factory, tmp_path
+) -> None:
+    from tests.remote.sshd import keygen
+
+    s = sshd_factory()
+    s.put_tool("xm", 'echo "Name ID Mem(MiB) VCPUs State Time(s)"\n')
+    h = s.host_config("nokey")
+    nokey = dataclasses.replace(
+        h, ssh=dataclasses.replace(h.ssh, identity_file=keygen(tmp_path / "k"))
+    )
+    h2 = s.host_config("newkey")
+    newkey = dataclasses.replace(h2, ssh=dataclasses.replace(h2.ssh, known_hosts=tmp_path / "kh"))
+    cfg = LabConfig(
+        path=tmp_path / "lab.toml",
+        guest=GuestConfig("virt_server", "http://127.0.0.1:9/x.ogg"),
+        hosts=(nokey, newkey),
+    )
+    engine, _ = await engine_factory(cfg)
+    reasons = {h: c.reason for h, c in engine.connections.items()}
+    assert "authentication failed" in reasons["nokey"]
+    assert "unknown" in reasons["newkey"] and "SHA256:" in reasons["newkey"]
