@@ -88,7 +88,9 @@ class RealSshd:
             f"PidFile {workdir / 'sshd.pid'}\nAuthorizedKeysFile {auth}\n"
             "UsePAM no\nStrictModes no\nPermitRootLogin prohibit-password\n"
             "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
-            f"SetEnv PATH={bin_dir}:/usr/local/bin:/usr/bin:/bin\n"
+            # SHLVL=1: bash skips ~/.bashrc for sshd sessions only at top level; the runner's own
+            # rc file (here pyenv's, ~0.1 s) would otherwise dominate every command's cost
+            f"SetEnv PATH={bin_dir}:/usr/local/bin:/usr/bin:/bin SHLVL=1\n"
             "LogLevel ERROR\n" + extra
         )
         sshd = cls(workdir, port, host_key, client_key, known, bin_dir, log=workdir / "sshd.log")
