@@ -3,14 +3,16 @@
     python scripts/screenshots.py [--out screenshots]
 
 Starts the lab in this process (loopback only), opens the app headless at 160x48 and 80x24,
-waits for the stream to play, then migrates the guest with the keys a presenter uses, saving
-an SVG of the main screen, the migrate dialog, the migration in progress and the verdict.
+waits for the stream to play, then runs the seed's demo with the presenter's keys (pause until
+the player stalls, unpause, live migrate), saving an SVG of the main screen, the migrate
+dialog, the migration in progress and the verdict.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import tempfile
 import time
 from collections.abc import Callable
@@ -42,6 +44,15 @@ def playing(app: XentuiApp, seconds: int) -> bool:
     return sum(1 for p in summary.points if p.nbytes) >= seconds
 
 
+def state(app: XentuiApp) -> PlayerState | None:
+    return app.main.summary.state if app.main.summary is not None else None
+
+
+def full(app: XentuiApp) -> bool:
+    summary = app.main.summary
+    return summary is not None and summary.buffer_s >= 0.95 * summary.buffer_capacity_s
+
+
 async def shoot(
     lab: Lab, out: Path, size: tuple[int, int], names: dict[str, str], warm_s: int
 ) -> None:
@@ -59,6 +70,15 @@ async def shoot(
         save("main")
         if not {"dialog", "migrating", "verdict"} & names.keys():
             return
+        # the seed's runbook: pause until the player stalls, unpause, then migrate live
+        await pilot.press("p")
+        await until(lambda: state(app) is PlayerState.STALLED, 30, "the stall after the pause")
+        await until(lambda: app.check_action("unpause", ()), 10, "unpause enabled")
+        await pilot.press("u")
+        await until(lambda: playing(app, 0), 30, "the stream to play again")
+        with contextlib.suppress(SystemExit):  # refilled if the server bursts; else go on
+            await until(lambda: full(app), 20, "the buffer to refill")
+        await until(lambda: app.check_action("migrate", ()), 10, "migrate enabled")
         await pilot.press("m")
         await until(lambda: isinstance(app.screen, MigrateDialog), 5, "the migrate dialog")
         save("dialog")

@@ -44,7 +44,7 @@ class XentuiApp(App[None]):
         Binding("m", "refuse('migrate')", show=False),
         Binding("w", "setup", "Setup", id="setup", tooltip="the setup checklist"),
         Binding("r", "refresh", "Refresh", id="refresh", tooltip="poll every host now"),
-        Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?", tooltip="this list"),
         Binding("q", "quit", "Quit", id="quit", tooltip="quit (asks first mid-migration)"),
     ]
 
