@@ -94,3 +94,15 @@ async def test_migrate_dialog_returns_a_typed_choice(app):
         None,
         MigrateChoice("xen_host_2", live=True),
     ]
+
+
+async def test_a_palette_command_that_cannot_run_says_why(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        commands = {c.title: c.callback for c in app.get_system_commands(app.screen)}
+        commands["Unpause"]()
+        commands["Help"]()
+        await pilot.pause()
+        assert notes(app) == [
+            "Cannot unpause: no hosts are connected: this view only shows recorded events"
+        ]
+        assert isinstance(app.screen, HelpScreen)
