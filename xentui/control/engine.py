@@ -85,10 +85,12 @@ class Engine(ActionRunner):
         if self._started:
             return
         self._started = True
-        for host in self.config.hosts:
-            self._add_host(host)
+        n = len(self.config.hosts)
+        for i, host in enumerate(self.config.hosts):
+            # all first lists at once, then staggered: 50 hosts do not hit the loop together
+            self._add_host(host, phase=i * self.config.poll_interval_s / n)
 
-    def _add_host(self, host: HostConfig) -> None:
+    def _add_host(self, host: HostConfig, phase: float = 0.0) -> None:
         runner = make_runner(host, trust_new_host_keys=self._trust_new, clock=self.clock)
         poller = HostPoller(
             host.name,
@@ -101,6 +103,7 @@ class Engine(ActionRunner):
             clock=self.clock,
             wall=self.wall,
         )
+        poller.phase = phase
         self.runners[host.name], self.pollers[host.name] = runner, poller
         self._tasks.append(asyncio.create_task(poller.run(), name=f"poll {host.name}"))
 

@@ -49,6 +49,8 @@ class HostPoller:
         self._started = self._finished = 0
         self._done = asyncio.Event()
         self._backoff = interval_s
+        self.phase = 0.0
+        """Added once after the first poll: spreads many hosts' polls across the interval."""
         self.fast = False
         """Set while a migration involves this host: a finer timeline for a few cheap polls."""
 
@@ -72,8 +74,11 @@ class HostPoller:
 
     async def run(self) -> None:
         """Poll until cancelled; never raises (a failure is an event, then a retry)."""
+        first = True
         while True:
             delay = await self.poll_once()
+            if first:
+                delay, first = delay + self.phase, False
             if delay > 0:
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(delay):
