@@ -84,6 +84,22 @@ class MainScreen(Screen[None]):
     def on_resize(self) -> None:
         # a new width re-wraps the log: keep the newest line in view
         self.query_one(EventLog).scroll_end(animate=False)
+        self.call_after_refresh(self._even_all)  # the breakpoint class is set by then
+
+    def _even_out(self, pane: HostPane) -> None:
+        """Side by side, two panes of a grid row show tables of one height (a tidy projector)."""
+        panes = list(self.panes.values())
+        index = panes.index(pane)
+        row = [pane]
+        if self.has_class("-wide") and (partner := index ^ 1) < len(panes):
+            row.append(panes[partner])
+        height = max(p.rows_wanted for p in row)
+        for p in row:
+            p.set_table_height(height)
+
+    def _even_all(self) -> None:
+        for pane in self.panes.values():
+            self._even_out(pane)
 
     @property
     def migration_running(self) -> bool:
@@ -122,8 +138,10 @@ class MainScreen(Screen[None]):
         """Route one event: to its host pane, the migration panel, and the log if it is news."""
         if isinstance(event, SnapshotEvent):
             pane = self.panes.get(event.snapshot.host)
-            if pane is not None and pane.show_snapshot(event.snapshot):
-                self.query_one(TitleBar).show(self.wall(), self.guest_host())
+            if pane is not None:
+                if pane.show_snapshot(event.snapshot):
+                    self.query_one(TitleBar).show(self.wall(), self.guest_host())
+                self._even_out(pane)
             if self.migration_running:
                 self._show_migration()
             return

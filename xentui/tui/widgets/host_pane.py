@@ -38,6 +38,8 @@ class HostPane(Vertical):
         self.snapshot: HostSnapshot | None = None
         self._domains: dict[str, Domain] = {}
         self._height = 0
+        self.rows_wanted = 1
+        """Table lines this host's list needs (header included)."""
         self.border_title = host_title(host, toolstack, None, None)
 
     def compose(self) -> ComposeResult:
@@ -82,12 +84,14 @@ class HostPane(Vertical):
                         table.update_cell(key, column, domain_cell(domain, column, self.guest))
                 self._domains[key] = domain
             self._retitle()
-            # an explicit height makes the grid around the panes re-measure its rows
-            height = len(fresh) + (1 if table.show_header else 0)
-            if height != self._height:  # a relayout of every pane is costly: only on change
-                self._height = table.styles.height = height
+            self.rows_wanted = len(fresh) + (1 if table.show_header else 0)
         self.set_class(self.has_guest, "-has-guest")
         return had_guest != self.has_guest
+
+    def set_table_height(self, height: int) -> None:
+        """An explicit height makes the grid re-measure its rows; the screen evens out a row."""
+        if height != self._height:  # a relayout of every pane is costly: only on change
+            self._height = self.table.styles.height = height
 
     def show_connection(self, connection: ConnectionEvent, now: float) -> None:
         self.connection = connection
