@@ -30,6 +30,7 @@ class MigrationTracker:
         )
         self.command_ok: bool | None = None
         self.command_lost = False
+        self.lost_reason = ""
         self._on: dict[str, Domain | None] = {}
         self._add(P.REQUESTED, t)
 
@@ -71,7 +72,7 @@ class MigrationTracker:
     def channel_lost(self, reason: str) -> None:
         """The command's connection dropped: keep following the lists, the guest may still move."""
         self.command_lost = True
-        self.record = dataclasses.replace(self.record, message=f"command channel lost: {reason}")
+        self.lost_reason = reason
 
     def give_up(self, reason: str, t: float) -> list[MigrationPhase]:
         """No outcome within the deadline: a failure that says where the guest was last seen."""
@@ -123,6 +124,8 @@ class MigrationTracker:
     def _fail(self, t: float, message: str) -> list[MigrationPhase]:
         where = self.where_now()
         text = message.strip()
+        if self.lost_reason:
+            text += f" (the migrate command's channel was lost: {self.lost_reason})"
         if where:
             text += f" ({self.record.guest} is on {where})"
         self.record = dataclasses.replace(self.record, message=text)
