@@ -33,9 +33,14 @@ async def test_first_lists_connections_and_where_the_guest_is(lab, engine_factor
     assert rec.of(SnapshotEvent)
 
 
+MATRIX = [("xm", "3.0.2"), ("xm", "3.0.3"), ("xm", "3.1.0"), ("xm", "4.0.0"), ("xl", "3.0.3")]
+
+
+@pytest.mark.parametrize(("toolstack", "version"), MATRIX)
 async def test_pause_unpause_and_a_second_request_is_refused_not_queued(
-    lab, engine_factory
+    lab_factory, engine_factory, toolstack, version
 ) -> None:
+    lab = await lab_factory(toolstack=toolstack, xm_version=version)
     engine, rec = await engine_factory(lab.config)
     first, second = await asyncio.gather(engine.pause(), engine.pause())
     assert first.ok, first.message
@@ -49,9 +54,9 @@ async def test_pause_unpause_and_a_second_request_is_refused_not_queued(
     assert engine.snapshots["xen_host_1"].find("virt_server").state is not DomainState.PAUSED
 
 
-@pytest.mark.parametrize("toolstack", ["xm", "xl"])
-async def test_live_migration_timeline(lab_factory, engine_factory, toolstack) -> None:
-    lab = await lab_factory(toolstack=toolstack)
+@pytest.mark.parametrize(("toolstack", "version"), MATRIX)
+async def test_live_migration_timeline(lab_factory, engine_factory, toolstack, version) -> None:
+    lab = await lab_factory(toolstack=toolstack, xm_version=version)
     engine, rec = await engine_factory(lab.config)
     task = asyncio.create_task(engine.migrate("xen_host_2"))
     await rec.wait_for(lambda e: isinstance(e, MigrationEvent) and e.phase is P.STARTED)
