@@ -156,7 +156,20 @@ async def test_auth_failure_and_unknown_host_key_are_connection_events(
         guest=GuestConfig("virt_server", "http://127.0.0.1:9/x.ogg"),
         hosts=(nokey, newkey),
     )
-    engine, _ = await engine_factory(cfg)
+    engine, rec = await engine_factory(cfg)
     reasons = {h: c.reason for h, c in engine.connections.items()}
     assert "authentication failed" in reasons["nokey"]
     assert "unknown" in reasons["newkey"] and "SHA256:" in reasons["newkey"]
+    assert engine.unknown_host_key("nokey") is None
+    pending = engine.unknown_host_key("newkey")
+    assert pending is not None and pending.fingerprint in reasons["newkey"]
+    engine.trust_host_key("newkey")  # what the TUI's dialog does after a yes
+    await rec.wait_for(
+        lambda e: (
+            isinstance(e, ConnectionEvent)
+            and e.host == "newkey"
+            and e.state is ConnectionState.CONNECTED
+        )
+    )
+    assert f"[127.0.0.1]:{s.port}" in (tmp_path / "kh").read_text()
+    assert engine.unknown_host_key("newkey") is None

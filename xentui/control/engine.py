@@ -21,7 +21,7 @@ from xentui.model import (
     MigrationRecord,
     MigrationRole,
 )
-from xentui.remote import make_runner
+from xentui.remote import HostKeyRejected, make_runner
 from xentui.remote.base import Runner
 from xentui.toolstack import get_toolstack
 from xentui.toolstack.base import Toolstack
@@ -191,6 +191,21 @@ class Engine(ActionRunner):
                 while self.tracker is not None and not self.tracker.record.finished:
                     await self.changed.wait()
         return self.migration
+
+    def unknown_host_key(self, host: str) -> HostKeyRejected | None:
+        """The unknown (not changed) host key that keeps ``host`` out, for a trust dialog."""
+        poller = self.pollers.get(host)
+        failure = poller.failure if poller is not None else None
+        if isinstance(failure, HostKeyRejected) and not failure.changed:
+            return failure
+        return None
+
+    def trust_host_key(self, host: str) -> None:
+        """The presenter checked the fingerprint: accept that host's new key on the next try."""
+        runner = self.runners.get(host)
+        if runner is not None and hasattr(runner, "trust_once"):
+            runner.trust_once = True
+            self.pollers[host].poke()
 
     def _runner_for(self, host: str) -> Runner:
         return self.runners[host]

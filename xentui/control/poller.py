@@ -43,6 +43,8 @@ class HostPoller:
         self.interval, self.timeout, self.backoff_cap = interval_s, timeout_s, backoff_cap_s
         self.snapshot: HostSnapshot | None = None
         self.connection: ConnectionEvent | None = None
+        self.failure: HostUnreachable | None = None
+        """Why the last connection attempt failed (typed: HostKeyRejected, AuthFailed...)."""
         self.error: str | None = None
         """The last list problem (the tool failed or printed something unreadable), else None."""
         self._poke = asyncio.Event()
@@ -102,6 +104,7 @@ class HostPoller:
         try:
             result = await self.runner.run(self.toolstack.list_argv(), timeout=self.timeout)
         except HostUnreachable as exc:
+            self.failure = exc
             return self._unreachable(exc.reason)
         except Exception as exc:  # the edge: any surprise is this host's problem, not the loop's
             return self._unreachable(f"{type(exc).__name__}: {exc}")
@@ -110,6 +113,7 @@ class HostPoller:
             self._unreachable(result.output.splitlines()[-1] if result.output else "no answer")
             return self.interval
         self._backoff = self.interval
+        self.failure = None
         if self.connection is None or self.connection.state is not ConnectionState.CONNECTED:
             self._connection(ConnectionState.CONNECTED, "")
         self._read(result)

@@ -71,6 +71,8 @@ class SshRunner:
         self._conn: asyncssh.SSHClientConnection | None = None
         self._connecting = asyncio.Lock()
         self._closed = False
+        self.trust_once = False
+        """Trust an unknown host key on the next connect only (the TUI's dialog said yes)."""
 
     @property
     def connected(self) -> bool:
@@ -117,7 +119,7 @@ class SshRunner:
                 raise HostUnreachable(self.host, f"ssh settings: {exc}") from None
             given = self.config.ssh.known_hosts
             files = [given.expanduser()] if given else known_hosts_files(opts.known_hosts)
-            client = CheckingClient(files, trust_new=self._trust_new)
+            client = CheckingClient(files, trust_new=self._trust_new or self.trust_once)
             try:
                 async with asyncio.timeout(self._connect_timeout + 1):
                     conn = await asyncssh.connect(dest, options=opts, client_factory=lambda: client)
@@ -128,6 +130,7 @@ class SshRunner:
                     exc = await _why_dropped(opts, exc)
                 raise explain(self.host, exc, where=f"ssh to {dest}") from None
             self._conn = conn
+            self.trust_once = False
 
     async def run(
         self,
