@@ -91,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
         ready = wait_ready(child, log, READY_TIMEOUT_S)
         if isinstance(ready, str):
             print(f"xentui demo: {ready}", file=sys.stderr)
+            if child.poll() is not None:  # its last lines were shown: nothing left to read
+                shutil.rmtree(workdir, ignore_errors=True)
             return 1
         try:
             config = load_config(ready)
