@@ -53,6 +53,11 @@ def test_sudo_never_prompts_and_a_password_request_is_said_in_words() -> None:
         coll.err.add(text.encode())
         res: CommandResult = finish(("xm", "list"), coll, 0.0, 0.1, None, sudo=True)
         assert res.stderr.startswith(text.strip()) and "sudo wants a password" in res.stderr
+    coll = Collected(1000)
+    coll.exit_status = 1
+    coll.err.add(b"sudo: illegal option `-n'\nusage: sudo -K | -L | -V | -h | -k | -l | -v\n")
+    old = finish(("xm", "list"), coll, 0.0, 0.1, None, sudo=True)
+    assert "predates -n" in old.stderr
 
 
 async def test_sudo_flag_prefixes_the_command(tmp_path, monkeypatch) -> None:

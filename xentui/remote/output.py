@@ -19,6 +19,9 @@ _SUDO_PASSWORD = re.compile(
 )
 
 
+_SUDO_OLD = re.compile(r"sudo: (illegal|invalid) option .?-?n")
+
+
 def sudo_argv(argv: Sequence[str]) -> tuple[str, ...]:
     """sudo that never prompts: a prompt would hang a channel nobody types into."""
     return ("sudo", "-n", "--", *argv)
@@ -89,7 +92,12 @@ def finish(
         notes.append(f"xentui: {argv[0] if argv else 'command'} killed by signal {coll.signal}")
     elif coll.exit_status is None:
         notes.append("xentui: the channel closed without an exit status")
-    if sudo and coll.exit_status not in (None, 0) and _SUDO_PASSWORD.search(stderr):
+    if sudo and coll.exit_status not in (None, 0) and _SUDO_OLD.search(stderr):
+        notes.append(
+            "xentui: this sudo predates -n (sudo < 1.7, early RHEL 5): connect as root, "
+            "or upgrade sudo"
+        )
+    elif sudo and coll.exit_status not in (None, 0) and _SUDO_PASSWORD.search(stderr):
         notes.append(
             "xentui: sudo wants a password here; allow this user NOPASSWD for the toolstack in "
             "sudoers, or connect as root"

@@ -144,7 +144,6 @@ class SshRunner:
         argv = tuple(argv)
         full = sudo_argv(argv) if self.config.sudo else argv
         command = " ".join(shlex.quote(a) for a in full)
-        started = self._clock()
         await self.connect()
         conn = self._conn
         assert conn is not None
