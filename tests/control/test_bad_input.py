@@ -32,6 +32,7 @@ MODES = {
         "exit 1\n"
     ),
     "hang": "exec sleep 30\n",
+    "one-bad-line": LIST + "echo 'virt_server_2 x y z'\n",
     "huge": LIST + "head -c 3000000 /dev/zero | tr '\\0' x\n",
 }
 
@@ -72,6 +73,7 @@ async def keeps_updating(rec) -> None:
         ("garbage", "xm list"),
         ("xend-down", "Unable to connect to xend"),
         ("huge", "over the cap"),
+        ("one-bad-line", "1 line(s) unreadable"),
     ],
 )
 async def test_bad_list_is_one_notice_and_the_other_host_goes_on(

@@ -146,6 +146,12 @@ class HostPoller:
                 )
                 if result.truncated:
                     problem = "list output over the cap: cut"
+                elif parsed.problems:
+                    first = parsed.problems[0]
+                    problem = (
+                        f"{self.toolstack.name} list: {len(parsed.problems)} line(s) unreadable, "
+                        f"line {first.line_no}: {first.reason}: {first.line[:80]!r}"
+                    )
                 self._set_error(problem)
                 self._emit(
                     SnapshotEvent(t=result.finished, wall=self._wall(), snapshot=self.snapshot)
