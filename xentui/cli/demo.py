@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -73,10 +74,17 @@ def stop(child: subprocess.Popen[bytes]) -> None:
             child.wait()
 
 
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def run(args: argparse.Namespace) -> int:
     from xentui.cli.app import start
     from xentui.config import ConfigError, load_config
 
+    # a closed terminal (SIGHUP) or a kill (SIGTERM) still stops the lab and removes its files
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _exit_on_signal)
     workdir = Path(tempfile.mkdtemp(prefix="xentui-demo-"))
     log = workdir / "lab.log"
     with log.open("wb") as out:
@@ -101,8 +109,10 @@ def run(args: argparse.Namespace) -> int:
             return 1
         code = start(config)
     except KeyboardInterrupt:
-        return 130
+        code = 130
+    except SystemExit as exc:
+        code = int(exc.code or 1)
     finally:
         stop(child)
-    shutil.rmtree(workdir, ignore_errors=True)  # kept only when something went wrong
+    shutil.rmtree(workdir, ignore_errors=True)  # kept only when the lab never became ready
     return code
