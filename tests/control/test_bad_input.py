@@ -57,6 +57,13 @@ def two_hosts(sshd_factory, tmp_path):
     return cfg, tmp_path / "bad.mode", bad
 
 
+def set_mode(path, mode: str) -> None:
+    """Atomically: a poll must never read a half-written mode file."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(mode)
+    tmp.replace(path)
+
+
 def good_snapshots(rec) -> int:
     return sum(1 for e in rec.of(SnapshotEvent) if e.snapshot.host == "good")
 
@@ -81,7 +88,7 @@ async def test_bad_list_is_one_notice_and_the_other_host_goes_on(
 ) -> None:
     cfg, mode_file, _ = two_hosts
     engine, rec = await engine_factory(cfg)
-    mode_file.write_text(mode)
+    set_mode(mode_file, mode)
     notice = await rec.wait_for(lambda e: isinstance(e, NoticeEvent) and e.text.startswith("bad:"))
     assert words in notice.text and notice.level == "error"
     assert engine.errors["bad"] is not None and words in engine.errors["bad"]
@@ -89,7 +96,7 @@ async def test_bad_list_is_one_notice_and_the_other_host_goes_on(
     await keeps_updating(rec)
     notices = [e for e in rec.of(NoticeEvent) if e.text.startswith("bad:")]
     assert len(notices) == 1  # one message, not one per poll
-    mode_file.write_text("ok")
+    set_mode(mode_file, "ok")
     back = await rec.wait_for(lambda e: isinstance(e, NoticeEvent) and "readable again" in e.text)
     assert back.level == "info" and engine.errors["bad"] is None
 
@@ -99,7 +106,7 @@ async def test_a_hanging_list_marks_the_host_unreachable_within_two_intervals(
 ) -> None:
     cfg, mode_file, _ = two_hosts
     engine, rec = await engine_factory(cfg, poll_timeout_s=0.3)
-    mode_file.write_text("hang")
+    set_mode(mode_file, "hang")
     t0 = engine.clock()
     down = await rec.wait_for(
         lambda e: (
@@ -108,7 +115,7 @@ async def test_a_hanging_list_marks_the_host_unreachable_within_two_intervals(
     )
     assert down.t - t0 <= 2 * 0.25 + 0.3 + 0.2 and "timed out" in down.reason
     await keeps_updating(rec)
-    mode_file.write_text("ok")
+    set_mode(mode_file, "ok")
     await rec.wait_for(
         lambda e: (
             isinstance(e, ConnectionEvent) and e.host == "bad" and e.state.value == "connected"
