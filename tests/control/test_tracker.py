@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from xentui.control.timeline import phase_durations, timeline_lines
 from xentui.control.tracker import MigrationTracker
 from xentui.model import Domain, DomainState, HostSnapshot, MigrationPhase, MigrationRole
@@ -110,3 +113,48 @@ def test_other_hosts_and_other_guests_are_ignored() -> None:
     assert tr.observe(snap("h3", 10.5, dom(G))) == []
     assert tr.observe(snap("h2", 10.6, dom("other", base="other"))) == []
     assert tr.record.at(P.SEEN_ON_TARGET) is None
+
+
+# --- any interleaving of lists ------------------------------------------------------------------
+
+SOURCE_VIEWS = [(), (dom(G),), (dom(f"migrating-{G}", role=MigrationRole.OUTGOING),)]
+TARGET_VIEWS = [
+    (),
+    (dom(G, DomainState.PAUSED),),
+    (dom(G),),
+    (dom(f"{G}--incoming", DomainState.PAUSED, MigrationRole.INCOMING),),
+]
+step = st.one_of(
+    st.tuples(st.just("h1"), st.sampled_from(range(len(SOURCE_VIEWS)))),
+    st.tuples(st.just("h2"), st.sampled_from(range(len(TARGET_VIEWS)))),
+    st.tuples(st.just("end"), st.booleans()),
+    st.tuples(st.just("lost"), st.just(0)),
+)
+
+
+@given(st.lists(step, max_size=30))
+def test_any_interleaving_gives_a_sane_timeline(steps) -> None:
+    tr = new()
+    tr.started(10.0)
+    last: dict[str, tuple] = {}
+    t = 10.0
+    for kind, arg in steps:
+        t += 0.1
+        if kind == "end":
+            tr.command_finished(arg, "" if arg else "Error: boom", t)
+        elif kind == "lost":
+            tr.channel_lost("gone")
+        else:
+            views = SOURCE_VIEWS if kind == "h1" else TARGET_VIEWS
+            last[kind] = views[arg]
+            tr.observe(snap(kind, t, *views[arg]))
+    rec = tr.record
+    phases = [p for p, _ in rec.milestones]
+    assert len(phases) == len(set(phases))  # each milestone once
+    assert phases[:2] == [P.REQUESTED, P.STARTED]
+    assert not (P.COMPLETED in phases and P.FAILED in phases)
+    if rec.outcome is P.COMPLETED and tr.command_ok is not True:
+        # completed from the lists alone: gone from the source, plain and running on the target
+        assert last.get("h1") == () and last.get("h2") == (dom(G),)
+    if rec.outcome is not None:
+        assert phases[-1] is rec.outcome
