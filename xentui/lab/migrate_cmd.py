@@ -8,6 +8,7 @@ while it runs (xen-facts.md §1.3), the stream's halt at stop-and-copy, and xm's
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from xentui.lab import migration as engine
@@ -35,10 +36,10 @@ async def transfer(
     target_ip: str,
     port: int,
     truth: MigrationTruth,
-    on_stop_and_copy: Any,
+    on_stop_and_copy: Callable[[], None],
     *,
     live: bool = True,
-) -> Any:
+) -> engine.MigrationStats:
     """Run the engine; raise Refused('connect'|'dropped'|'error', detail) on failure."""
     opts = lab.options
     memory = engine.GuestMemory.of_mib(opts.transfer_mib)
@@ -84,15 +85,60 @@ def end(lab: Lab, truth: MigrationTruth, ok: bool, message: str = "") -> None:
     lab.incoming = None
 
 
-def both_ends_alive(source: SimHost, dom: SimDomain, target: SimHost, new_dom: SimDomain) -> bool:
-    return dom in source.domains and new_dom in target.domains
-
-
 def drop_incoming(lab: Lab) -> None:
     if lab.incoming is not None:
         host, dom = lab.incoming
         host.remove(dom)
     lab.incoming = None
+
+
+def stop_and_copy(lab: Lab, dom: SimDomain) -> Callable[[], None]:
+    """What the source does before the last round: the domain stops, and so does its stream."""
+
+    def stop() -> None:
+        dom.set_suspended(True)
+        lab.guest.halt("stop-and-copy")
+
+    return stop
+
+
+def arrived(lab: Lab, source: SimHost, dom: SimDomain, target: SimHost | None) -> SimDomain | None:
+    """The target's copy once the pages are over, or None if either end was destroyed meanwhile."""
+    new_dom = lab.incoming[1] if lab.incoming is not None else None
+    if new_dom is None or target is None:
+        return None
+    if dom not in source.domains or new_dom not in target.domains:
+        return None
+    return new_dom
+
+
+def roll_back(lab: Lab, source: SimHost, dom: SimDomain, truth: MigrationTruth, why: str) -> None:
+    """A failed migration: the target's copy goes, the source's domain runs on under its name."""
+    drop_incoming(lab)
+    if dom in source.domains:
+        dom.name = lab.options.guest_name
+        dom.set_suspended(False)
+        lab.guest.resume("stop-and-copy")
+    end(lab, truth, False, why)
+
+
+def hand_over(
+    lab: Lab,
+    source: SimHost,
+    dom: SimDomain,
+    target: SimHost,
+    new_dom: SimDomain,
+    truth: MigrationTruth,
+) -> None:
+    """A finished migration: the target's copy takes the name and runs; the source's goes."""
+    source.remove(dom)
+    new_dom.name = lab.options.guest_name  # an xl target called it NAME--incoming
+    new_dom.set_paused(0)  # XendCheckpoint.restore unpauses once xc_restore is done
+    new_dom.cpu_s = 0.0
+    lab.guest.place(target, new_dom)
+    lab.guest.resume("paused")
+    lab.guest.resume("stop-and-copy")
+    end(lab, truth, True)
 
 
 async def on_incoming(lab: Lab, host: SimHost, incoming: Any) -> None:
@@ -160,24 +206,16 @@ async def _xm_run(
     port: int,
     live: bool,
 ) -> Out:
-    g = lab.options.guest_name
     truth = begin(lab, host, dst, live, "xm")
     target_host = lab.host_by_ip(target_ip)
-
-    def stop_and_copy() -> None:
-        dom.set_suspended(True)
-        lab.guest.halt("stop-and-copy")
-
     # XendCheckpoint.save renames first, so that a migration to the local host has no clash.
-    dom.name = f"migrating-{g}"
+    dom.name = f"migrating-{lab.options.guest_name}"
     try:
-        stats = await transfer(lab, host, target_ip, port, truth, stop_and_copy, live=live)
+        stats = await transfer(
+            lab, host, target_ip, port, truth, stop_and_copy(lab, dom), live=live
+        )
     except Refused as e:
-        drop_incoming(lab)
-        dom.name = g
-        dom.set_suspended(False)
-        lab.guest.resume("stop-and-copy")
-        end(lab, truth, False, e.detail)
+        roll_back(lab, host, dom, truth, e.detail)
         if e.kind == "connect":
             return text.error("migrate", text.cant_connect(ECONNREFUSED, "Connection refused"))
         # The target dropped us (hosts-allow, or its restore failed): xc_save loses its peer.
@@ -188,30 +226,14 @@ async def _xm_run(
             with_usage=False,
         )
     truth.stats = stats
-    new_dom = lab.incoming[1] if lab.incoming is not None else None
-    if (
-        new_dom is None
-        or target_host is None
-        or not both_ends_alive(host, dom, target_host, new_dom)
-    ):
+    new_dom = arrived(lab, host, dom, target_host)
+    if new_dom is None or target_host is None:
         # Someone destroyed an end meanwhile: the save or the restore fails, as in xend.
-        drop_incoming(lab)
-        if dom in host.domains:
-            dom.name = g
-            dom.set_suspended(False)
-            lab.guest.resume("stop-and-copy")
-        end(lab, truth, False, "an end of the migration was destroyed")
+        roll_back(lab, host, dom, truth, "an end of the migration was destroyed")
         return text.error(
             "migrate", f"/usr/lib/xen/bin/xc_save 20 {dom.domid} 0 0 1 failed", with_usage=False
         )
-    host.remove(dom)
-    new_dom.name = g  # an xl target would have called it NAME--incoming
-    new_dom.set_paused(0)  # XendCheckpoint.restore unpauses once xc_restore is done
-    new_dom.cpu_s = 0.0
-    lab.guest.place(target_host, new_dom)
-    lab.guest.resume("paused")
-    lab.guest.resume("stop-and-copy")
-    end(lab, truth, True)
+    hand_over(lab, host, dom, target_host, new_dom, truth)
     return Out()
 
 

@@ -10,7 +10,15 @@ import asyncio
 import os
 from typing import TYPE_CHECKING
 
-from xentui.lab.migrate_cmd import Refused, begin, both_ends_alive, drop_incoming, end, transfer
+from xentui.lab.migrate_cmd import (
+    Refused,
+    arrived,
+    begin,
+    hand_over,
+    roll_back,
+    stop_and_copy,
+    transfer,
+)
 from xentui.lab.shell import Out
 
 if TYPE_CHECKING:
@@ -51,7 +59,6 @@ async def xl_migrate(lab: Lab, host: SimHost, opts: dict[str, str], args: list[s
 async def _xl_run(
     lab: Lab, host: SimHost, dom: SimDomain, dst: str, target_ip: str, pid: int
 ) -> Out:
-    g = lab.options.guest_name
     truth = begin(lab, host, dst, True, "xl")
     target_host = lab.host_by_ip(target_ip)
     err = "migration target: Ready to receive domain.\n"
@@ -59,19 +66,11 @@ async def _xl_run(
     err += "Loading new save file <incoming migration stream> (new xl fmt info 0x3/0x0/1411)\n"
     err += " Savefile contains xl domain config in JSON format\nParsing config from <saved>\n"
 
-    def stop_and_copy() -> None:
-        dom.set_suspended(True)
-        lab.guest.halt("stop-and-copy")
-
+    port = lab.relocation_port(target_host)
     try:
-        stats = await transfer(
-            lab, host, target_ip, lab.relocation_port(target_host), truth, stop_and_copy
-        )
+        stats = await transfer(lab, host, target_ip, port, truth, stop_and_copy(lab, dom))
     except Refused as e:
-        drop_incoming(lab)
-        dom.set_suspended(False)
-        lab.guest.resume("stop-and-copy")
-        end(lab, truth, False, e.detail)
+        roll_back(lab, host, dom, truth, e.detail)
         return Out(
             stderr="libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream "
             "truncated reading ready message from migration receiver stream\n"
@@ -88,20 +87,12 @@ async def _xl_run(
     err += "xc: info: Console: mfn 0x328656, dom 0, evt 2\n"
     err += "migration target: Transfer complete, requesting permission to start domain.\n"
     err += "migration sender: Target has acknowledged transfer.\n"
-    dom.name = f"{g}--migratedaway"
+    dom.name = f"{lab.options.guest_name}--migratedaway"
     await asyncio.sleep(0.2 / lab.options.speed)  # the handshake's round trips over ssh
     err += "migration sender: Giving target permission to start.\n"
-    new_dom = lab.incoming[1] if lab.incoming is not None else None
-    if (
-        new_dom is None
-        or target_host is None
-        or not both_ends_alive(host, dom, target_host, new_dom)
-    ):
-        drop_incoming(lab)
-        dom.name = g
-        dom.set_suspended(False)
-        lab.guest.resume("stop-and-copy")
-        end(lab, truth, False, "target lost the domain")
+    new_dom = arrived(lab, host, dom, target_host)
+    if new_dom is None or target_host is None:
+        roll_back(lab, host, dom, truth, "target lost the domain")
         return Out(
             stderr=err + "migration sender: Target reports startup failure (status code "
             "-3).\nmigration sender: Trying to resume at our end.\n"
@@ -109,13 +100,7 @@ async def _xl_run(
             rc=1,
         )
     err += "migration target: Got permission, starting domain.\n"
-    new_dom.name = g
-    new_dom.set_paused(0)
-    lab.guest.place(target_host, new_dom)
-    lab.guest.resume("paused")
-    lab.guest.resume("stop-and-copy")
+    hand_over(lab, host, dom, target_host, new_dom, truth)
     err += "migration target: Domain started successsfully.\n"
     err += "migration sender: Target reports successful startup.\n"
-    host.remove(dom)
-    end(lab, truth, True)
     return Out(stderr=err + "Migration successful.\n")
