@@ -241,7 +241,7 @@ class ActionRunner:
         """(ok, message, result): the tool's own words on failure, the reason if unreachable."""
         runner = self._runner_for(host)
         try:
-            result = await runner.run(argv, timeout=timeout, on_start=on_start)  # type: ignore[call-arg]
+            result = await runner.run(argv, timeout=timeout, on_start=on_start)
         except HostUnreachable as exc:
             return False, exc.reason, None
         except Exception as exc:  # the edge: a surprise is a failed action, not a dead engine

@@ -42,7 +42,7 @@ async def open_runner(host: HostConfig, *, trust_new_host_keys: bool = False) ->
     """A connected runner; raises HostUnreachable (or a subclass) with the reason in words."""
     runner = make_runner(host, trust_new_host_keys=trust_new_host_keys)
     try:
-        await runner.connect()  # type: ignore[attr-defined]
+        await runner.connect()
     except BaseException:
         await runner.close()
         raise

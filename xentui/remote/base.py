@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from xentui.model import CommandResult
@@ -21,10 +21,23 @@ class Runner(Protocol):
 
     host: str
 
+    async def connect(self) -> None:
+        """Open the connection now (runners also connect on first use)."""
+        ...
+
     async def run(
-        self, argv: Sequence[str], *, timeout: float, input: str | None = None
+        self,
+        argv: Sequence[str],
+        *,
+        timeout: float,
+        input: str | None = None,
+        on_start: Callable[[float], None] | None = None,
     ) -> CommandResult:
-        """Run argv; a non-zero exit is a result, an unreachable host raises HostUnreachable."""
+        """Run argv; a non-zero exit is a result, an unreachable host raises HostUnreachable.
+
+        ``on_start`` gets the monotonic time the command actually started on the host (after
+        any wait for a free channel), so a timeline can tell queueing from running.
+        """
         ...
 
     async def close(self) -> None: ...
