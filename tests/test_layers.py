@@ -1,0 +1,68 @@
+"""The arrows of ARCHITECTURE.md: each layer imports only from the layers beneath it."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import xentui
+
+PACKAGE = Path(xentui.__file__).parent
+
+# layer -> the layers it may import from (besides itself)
+ALLOWED: dict[str, set[str]] = {
+    "model": set(),
+    "toolstack": {"model"},
+    "config": {"model", "toolstack"},
+    "remote": {"model", "config"},
+    "probe": {"model", "config"},
+    "control": {"model", "toolstack", "config", "remote"},
+    "setup": {"model", "toolstack", "config", "remote"},
+    "tui": {"model", "toolstack", "config", "remote", "probe", "control", "setup"},
+    # the lab stands in for other machines: it must not share the parsers' understanding
+    "lab": {"model", "config"},
+}
+
+
+def _layer(module: str) -> str:
+    """The layer of a dotted module name below ``xentui`` (``toolstack.xm`` -> ``toolstack``)."""
+    top = module.split(".")[0].removesuffix(".py")
+    return "config" if top.startswith("config") else top
+
+
+def _path_layer(path: Path) -> str:
+    return _layer(".".join(path.relative_to(PACKAGE).with_suffix("").parts))
+
+
+def _imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        found.update(n.split(".", 1)[1] for n in names if n.startswith("xentui."))
+    return found
+
+
+def _files() -> list[tuple[str, Path]]:
+    out = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        layer = _path_layer(path)
+        if layer in ALLOWED:
+            out.append((layer, path))
+    return out
+
+
+@pytest.mark.parametrize(("layer", "path"), _files(), ids=str)
+def test_imports_point_down(layer: str, path: Path) -> None:
+    wrong = {m for m in _imports(path) if _layer(m) != layer and _layer(m) not in ALLOWED[layer]}
+    assert not wrong, f"{path.relative_to(PACKAGE)} ({layer}) imports {sorted(wrong)}"
+
+
+def test_every_layer_is_known() -> None:
+    tops = {_path_layer(p) for p in PACKAGE.rglob("*.py")}
+    assert tops - set(ALLOWED) == {"cli", "__init__", "__main__"}
