@@ -214,6 +214,17 @@ async def test_bad_options_are_refused_in_one_line(lab_factory, kwargs, message)
         await lab_factory(**kwargs)
 
 
+async def test_a_failed_start_removes_its_temp_dir() -> None:
+    from xentui.lab import Lab, LabOptions
+    from xentui.lab.media import MediaError
+
+    lab = Lab(LabOptions(media="bogus"))
+    with pytest.raises(MediaError, match="unknown media kind 'bogus'"):
+        await lab.start()
+    assert lab.workdir is not None
+    assert not lab.workdir.exists()
+
+
 async def test_close_leaves_no_tasks_and_frees_ports(tmp_path) -> None:
     import socket
 

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import ipaddress
 import os
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,9 +110,17 @@ class Lab:
         for i in range(1, opts.hosts + 1):
             if opts.toolstack_of(i) not in ("xm", "xl"):
                 raise ValueError(f"toolstack {opts.toolstack_of(i)!r}: expected xm or xl")
-        if self.workdir is None:
-            import tempfile
+        # a failed start is closed here: the caller's `async with` never reaches __aexit__
+        try:
+            await self._build()
+        except BaseException:
+            await self.close()
+            raise
+        self.started_at = self.clock()
 
+    async def _build(self) -> None:
+        opts = self.options
+        if self.workdir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="xentui-lab-")
             self.workdir = Path(self._tmp.name)
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -179,17 +188,12 @@ class Lab:
             for host in self.hosts.values():
                 if not host.storage_server:
                     host.mounts.append(Mount(f"xen_host_1:{SHARED}", SHARED, "xen_host_1"))
-        try:
-            await asyncio.gather(
-                *(ep.start() for ep in self.endpoints.values()), self.guest_endpoint.start()
-            )
-            for host in self.hosts.values():
-                await self._apply_relocation(host)
-            self._write_files()
-        except BaseException:
-            await self.close()
-            raise
-        self.started_at = self.clock()
+        await asyncio.gather(
+            *(ep.start() for ep in self.endpoints.values()), self.guest_endpoint.start()
+        )
+        for host in self.hosts.values():
+            await self._apply_relocation(host)
+        self._write_files()
 
     async def close(self) -> None:
         for ep in [*self.endpoints.values(), getattr(self, "guest_endpoint", None)]:
