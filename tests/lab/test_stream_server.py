@@ -255,6 +255,18 @@ async def test_disconnect_all_closes_client_connections(server: StreamServer) ->
     assert server.connections == 0
 
 
+async def test_close_while_halted_leaves_no_task() -> None:
+    srv = StreamServer(HOST, media=media_path("audio"))
+    await srv.start()
+    sock = await connect(srv, GET, rcvbuf=4096)
+    await read_until(sock, 10_000)
+    await asyncio.sleep(0.05)  # the client stops reading: the server's queue stays full
+    srv.halt("paused")
+    await srv.close()
+    sock.close()
+    assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+
+
 async def test_player_at_500_kbit_gets_a_smooth_stream(server: StreamServer) -> None:
     rate = 62_500  # bytes/s
     sock = await connect(server, GET, rcvbuf=4096)

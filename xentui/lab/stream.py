@@ -137,6 +137,8 @@ class StreamServer:
                 await task
         if self._quiet_task is not None:
             self._quiet_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._quiet_task
             self._quiet_task = None
 
     def halt(self, why: str) -> None:
