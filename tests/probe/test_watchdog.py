@@ -33,3 +33,23 @@ def test_trickle_is_too_slow_but_a_paced_prebuffer_is_not() -> None:
         said.append(dog.check(now, False, received, 6.4))
     words = [s for s in said if s]
     assert len(words) == 1 and "too slow to play" in words[0] and "6.40 kbit/s" in words[0]
+
+
+def test_a_silence_is_not_counted_against_the_pace_once_data_flows_again() -> None:
+    """After a pause the stream refills a stalled player at full speed: no "too slow"."""
+    dog = Watchdog(0.0)
+    received, said = 0.0, []
+    for step in range(1, 31):  # 3 s of normal flow, playing
+        received += 0.1
+        dog.data(step * 0.1)
+        said.append(dog.check(step * 0.1, True, received, 400.0))
+    for step in range(31, 111):  # 8 s of silence (the guest is paused); the player stalls
+        said.append(dog.check(step * 0.1, False, received, 0.0))
+    assert [s for s in said if s] == ["connected, but no data for 2 s: the server is silent"]
+    for step in range(111, 161):  # data again at the media's pace while still refilling
+        now = step * 0.1
+        received += 0.1
+        said.append(dog.data(now))
+        said.append(dog.check(now, False, received, 400.0))
+    words = [s for s in said if s]
+    assert words[1:] == ["data flows again"], words

@@ -39,7 +39,11 @@ class Watchdog:
             self._mark, self._said_slow = (now, received_s), False
             return None
         since, media_then = self._mark
-        if now - since < SILENT_S or quiet >= SILENT_S:
+        if quiet >= SILENT_S:
+            # a silence is told as a silence; the pace is judged only from when data flows again
+            self._mark = (now, received_s)
+            return None
+        if now - since < SILENT_S:
             return None
         self._mark = (now, received_s)
         pace = (received_s - media_then) / (now - since)
