@@ -49,3 +49,12 @@ async def test_bad_buffer_is_one_line() -> None:
     code, _, err = await _run("http://127.0.0.1:9/x.ogg", "--buffer", "0")
     assert code == 2
     assert err.strip() == "xentui probe: --buffer must be > 0 seconds"
+
+
+@pytest.mark.parametrize("url", ["notaurl", "ftp://127.0.0.1/x.ogg", "http://127.0.0.1:99999/x"])
+async def test_a_url_that_cannot_work_is_one_line(url: str) -> None:
+    code, out, err = await _run(url, "--duration", "1")
+    assert code == 2
+    assert out == ""
+    assert err.startswith("xentui probe: expected an http:// or https:// URL with a host")
+    assert err.count("\n") == 1

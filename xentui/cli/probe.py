@@ -47,7 +47,13 @@ def run(args: argparse.Namespace) -> int:
         print("xentui probe: --buffer must be > 0 seconds", file=sys.stderr)
         return 2
     from xentui.config import ConfigError
+    from xentui.config_fields import FieldError, stream_url
 
+    try:  # a URL that can never work is said once, not retried forever
+        stream_url((), "URL", args.url)
+    except FieldError as exc:
+        print(f"xentui probe: {exc.message}", file=sys.stderr)
+        return 2
     try:
         buffer_s = _buffer_s(args)
     except ConfigError as exc:
