@@ -127,14 +127,14 @@ class StreamReader:
         if self.kernel_timing and stream is not None:
             poller = asyncio.create_task(self._poll(stream), name="probe-tcp-info")
         try:
-            return await self._read(resp, stream, got)
+            return await self._read(resp, got)
         finally:
             if poller is not None:
                 poller.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await poller
 
-    async def _read(self, resp: httpx.Response, stream: SockStream | None, got: list[bool]) -> str:
+    async def _read(self, resp: httpx.Response, got: list[bool]) -> str:
         body = resp.aiter_raw()
         sink, clock, nbytes = self.sink, self.clock, 0
         app_timing = not self.kernel_timing
