@@ -33,6 +33,8 @@ async def test_fresh_lab_fails_for_the_right_reasons(lab_factory) -> None:
         await cl.close()
     got = statuses(cl)
     assert got["hosts"] is Status.PASSED
+    hosts = [f.reason for f in cl.results["hosts"].findings]
+    assert hosts == ["answers `xm list`: 1 domain (Domain-0)"] * 2
     assert got["guest-installed"] is Status.PASSED
     assert got["guest-config"] is Status.FAILED
     assert "vnc=1 is active" in cl.results["guest-config"].reason

@@ -33,7 +33,8 @@ async def _list(ctx: Context, host: HostConfig) -> tuple[Finding, list[str]]:
         return Finding(host.name, F, f"`{shown}` listed no domain", result.stdout[:300]), []
     guest = ctx.config.guest.name
     found = [d.name for d in listing.domains if d.base_name == guest and d.active]
-    reason = f"answers `{shown}`: {len(names)} domains ({', '.join(names)})"
+    count = f"{len(names)} domain{'s' if len(names) != 1 else ''}"
+    reason = f"answers `{shown}`: {count} ({', '.join(names)})"
     return Finding(host.name, P, reason), found
 
 
