@@ -202,7 +202,6 @@ def ready_xend_config(xm_version: str = "3.0.3", port: int = 8002) -> str:
 
 
 READY_EXPORTS = "/xen *(rw,sync,no_root_squash)\n"
-FRESH_EXPORTS = ""
 
 _GUEST_CONFIG = """name = "{name}"
 uuid = "3c2b0b36-5d1e-4a6b-9f0e-7a2c41d9e8f1"

@@ -161,7 +161,7 @@ async def xm_migrate(lab: Lab, host: SimHost, text: XmText, args: list[str]) -> 
             live = True
             text.specified["live"] = ""
         elif a in ("-h", "--help"):
-            return Out(stdout=_xm_migrate_help(text))
+            return Out(stdout=_xm_migrate_help())
         elif a in ("-r", "--resource") or (a in ("-p", "--port") and text.v >= (3, 0, 4)):
             if i + 1 >= len(args) or not args[i + 1].isdigit():
                 return text.error("migrate", f"option {a} requires argument", with_usage=False)
@@ -237,7 +237,7 @@ async def _xm_run(
     return Out()
 
 
-def _xm_migrate_help(text: XmText) -> str:
+def _xm_migrate_help() -> str:
     from xentui.lab.xm_cli import usage
 
     return (

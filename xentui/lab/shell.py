@@ -41,9 +41,6 @@ class Machine:
     """The SimHost or Guest behind it, for commands that need more than files."""
 
 
-_OPS = {";", "&&", "||", "|", "&", ">", ">>", "<", ">&", "&>"}
-
-
 def _tokens(line: str) -> list[str]:
     lex = shlex.shlex(line, posix=True, punctuation_chars="();<>|&")
     lex.whitespace_split = True

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 _CAPTURE = b"OggS"
 _HEADER = struct.Struct("<4sBBqIII B")
-_MAX_PAGE = 27 + 255 + 255 * 255
 _REVERSE = bytes(int(f"{i:08b}"[::-1], 2) for i in range(256))
 
 

@@ -26,7 +26,6 @@ HOST_NAME_MAX = 253
 _DOMAIN_PUNCT = frozenset("_-.:+@,=")
 _SHELL_META = frozenset("`$&|;<>()[]{}*?!~#'\"\\^%")
 _LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\Z")
-_LABEL_CHAR = re.compile(r"[A-Za-z0-9_-]")
 _SCOPE = re.compile(r"[A-Za-z0-9_.-]{1,64}\Z")
 
 
