@@ -151,6 +151,19 @@ class Summary:
     message: str = "playing"
 
 
+def migrated_summary(now: float) -> Summary:
+    """A steady ~390 kbit/s stream over the last minute: the migration's 0.18 s gap left one
+    empty second, and the player's refill after it came at several times the media rate."""
+    rates = [390.0 + 12.0 * (((i * 7) % 5) - 2) for i in range(60)]
+    hole = int(T0 + 20 - (now - 60))
+    rates[hole], rates[hole + 1], rates[hole + 2] = 0.0, 1900.0, 1250.0
+    return Summary(
+        bitrate_kbps=rates[-1],
+        points=tuple(Sample(now - 60 + i, int(kbps * 125)) for i, kbps in enumerate(rates)),
+        gaps=(Gap(T0 + 20.0, T0 + 20.18, 0.02),),
+    )
+
+
 def migrated_figures(now: float) -> Figures:
     return Figures(Gap(T0 + 20.0, T0 + 20.18, 0.02), 4.6, 4.8, (), now)
 

@@ -11,6 +11,7 @@ from tests.tui.records import (
     gap_event,
     guest,
     migrated_figures,
+    migrated_summary,
     migration,
     snap,
     steady,
@@ -59,6 +60,7 @@ def verdict(app: XentuiApp, clock: Clock) -> None:
         migration(PHASES, now_on="xen_host_2"),
         snap("xen_host_1", dom0(), t=clock.t),
     )
+    app.main.show_summary(migrated_summary(clock.t))
     app.main.show_figures(migrated_figures(clock.t))
     app.main.tick()
 

@@ -82,7 +82,7 @@ async def test_full_migration_ends_with_the_verdict(quick_lab):
         await until(pilot, lambda: app.main.migration is not None, why="the migration starts")
         await until(pilot, lambda: app.main.migration.finished, timeout=30, why="its outcome")
         head = panel(app, "head")
-        assert head.startswith("virt_server: xen_host_1 -> xen_host_2 in "), head
+        assert head.startswith("virt_server: xen_host_1 → xen_host_2 in "), head
         await until(pilot, lambda: guest_state(app, "xen_host_2"), why="the guest on xen_host_2")
         assert quick_lab.where_is_guest() == "xen_host_2"
         assert app.main.guest_host() == "xen_host_2"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.color import Color
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
@@ -68,9 +69,56 @@ async def test_guest_is_highlighted_under_its_in_migration_name(app):
         table = pane(app, "xen_host_1").query_one(DataTable)
         assert [r.key.value for r in table.ordered_rows] == ["Domain-0", "migrating-virt_server"]
         name = table.get_cell("migrating-virt_server", "name")
-        assert name.plain.startswith("▶ ") and "reverse" in str(name.spans[-1].style)
+        assert name.plain.startswith("▶ ") and "bold" in str(name.spans[-1].style)
         assert table.get_cell("migrating-virt_server", "state").plain.startswith("migrating →")
         assert table.get_cell("Domain-0", "name").plain == "  Domain-0"
+        assert_guest_row_is_one_band(table)
+
+
+def contrast(ink: Color, paper: Color) -> float:
+    """WCAG contrast ratio: 1 (none) to 21 (black on white)."""
+
+    def luminance(color: Color) -> float:
+        def channel(v: int) -> float:
+            v1 = v / 255
+            return v1 / 12.92 if v1 <= 0.03928 else ((v1 + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
+
+    dark, light = sorted((luminance(ink), luminance(paper)))
+    return (light + 0.05) / (dark + 0.05)
+
+
+def assert_guest_row_is_one_band(table: DataTable) -> None:
+    """The guest's row (line 2) has one background, from its first cell to the table's edge."""
+    guest_row, dom0_row = table.render_line(2), table.render_line(1)
+    band = {seg.style.bgcolor for seg in guest_row if seg.style is not None}
+    plain_row = {seg.style.bgcolor for seg in dom0_row if seg.style is not None}
+    assert len(band) == 1 and len(plain_row) == 1 and band != plain_row
+    assert guest_row.cell_length == table.size.width
+    background = Color.from_rich_color(band.pop())
+    paper = Color.from_rich_color(plain_row.pop())
+    for seg in guest_row:
+        if seg.text.strip():  # every word stays about as legible as on a plain row
+            ink = Color.from_rich_color(seg.style.color, table.app.ansi_theme, ansi=False)
+            assert contrast(ink, background) >= 0.7 * contrast(ink, paper), seg
+    name = next(seg for seg in guest_row if "virt_server" in seg.text)
+    assert name.style.bold
+    ink = Color.from_rich_color(name.style.color, table.app.ansi_theme, ansi=False)
+    assert contrast(ink, background) >= 4.5, name
+    state = next(seg for seg in guest_row if "migrating →" in seg.text)
+    assert state.style.color != name.style.color  # the state keeps its colour
+
+
+async def test_guest_band_is_legible_in_the_light_theme(app):
+    app.theme = "textual-light"
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.feed(*steady())
+        app.feed(
+            snap("xen_host_1", dom0(), guest("migrating-virt_server", role=MigrationRole.OUTGOING))
+        )
+        await pilot.pause()
+        assert_guest_row_is_one_band(pane(app, "xen_host_1").query_one(DataTable))
 
 
 async def test_hostile_domain_names_show_literally(app):
@@ -147,8 +195,8 @@ async def test_migration_progress_then_the_verdict(app, clock):
         await pilot.pause()
         head = text_of(app.main.query_one("#migration-head", Static))
         assert head == (
-            "virt_server: xen_host_1 -> xen_host_2 in 23.4 s; stream gap 0.18 s; "
-            "buffer never below 4.6 s of 4.8 s; no stall"
+            "virt_server: xen_host_1 → xen_host_2 in 23.4 s · stream gap 0.18 s · "
+            "buffer never below 4.6 s of 4.8 s · no stall"
         )
         assert text_of(app.main.query_one("#migration-detail", Static)).startswith("NO STALL")
         # the verdict stays until the next action
@@ -174,7 +222,7 @@ async def test_refused_migration_shows_the_tools_error(app, clock):
         )
         head = text_of(app.main.query_one("#migration-head", Static))
         assert (
-            head == "virt_server: xen_host_1 -> xen_host_2 refused after 0.2 s; "
+            head == "virt_server: xen_host_1 → xen_host_2 refused after 0.2 s · "
             "virt_server is on xen_host_1"
         )
 

@@ -24,6 +24,7 @@ from xentui.tui.screens.help import HelpScreen
 from xentui.tui.screens.main import MainScreen
 from xentui.tui.screens.migrate import MigrateChoice, MigrateDialog
 from xentui.tui.sources import EngineLike, ProbeLike
+from xentui.tui.svg import tidy_svg
 
 KINDS = {"pause": ActionKind.PAUSE, "unpause": ActionKind.UNPAUSE, "migrate": ActionKind.MIGRATE}
 NO_ENGINE = "no hosts are connected: this view only shows recorded events"
@@ -75,6 +76,10 @@ class XentuiApp(App[None]):
         for event in early or ():
             self.deliver(event)
         self.set_interval(self.tick_s, self._tick)
+
+    def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
+        """Textual's SVG, drawn alike by browsers and librsvg (see `tui.svg`)."""
+        return tidy_svg(super().export_screenshot(title=title, simplify=simplify))
 
     def deliver(self, event: Event) -> None:
         """The engine's and probe's listener: runs on this loop, never blocks."""

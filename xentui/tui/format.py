@@ -48,7 +48,6 @@ CONNECTION_STYLE: dict[ConnectionState, str] = {
     ConnectionState.UNREACHABLE: "bold red",
     ConnectionState.CLOSED: "red",
 }
-GUEST_STYLE = "bold reverse"
 
 
 def printable(text: str, *, newlines: bool = False) -> str:
@@ -136,18 +135,16 @@ COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def domain_cell(domain: Domain, column: str, guest: str) -> Text:
-    """One cell of a domain's row; the guest's cells stand out."""
+    """One cell of a domain's row; the guest's name is marked and bold (its row is a band)."""
     if column == "name":
-        marker = "▶ " if domain.base_name == guest else "  "
-        cell = Text(marker).append_text(plain(domain.name))
+        mine = domain.base_name == guest
+        cell = Text("▶ " if mine else "  ").append_text(plain(domain.name, "bold" if mine else ""))
     elif column == "state":
         cell = state_text(domain)
     elif column == "time":
         cell = _num(domain.cpu_s, "{:.1f}")
     else:
         cell = _num(getattr(domain, COLUMN_FIELDS[column][0]))
-    if domain.base_name == guest:
-        cell.stylize(GUEST_STYLE)
     return cell
 
 

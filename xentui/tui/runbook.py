@@ -5,12 +5,14 @@ Feed it every event the app receives (``feed``); it redraws only when a step's s
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.text import Text
 from textual.widget import Widget
 
 from xentui.model import Event
 from xentui.setup.runbook import ItemState, Runbook, RunbookItem
 
+_CURRENT = "bold reverse"
 _MARKS = {ItemState.DONE: "✓", ItemState.FAILED: "✗", ItemState.TODO: " "}
 
 
@@ -39,15 +41,25 @@ class RunbookView(Widget):
             self.refresh(layout=True)
         return changed
 
-    def render(self) -> Text:
-        current = self.runbook.current
-        lines = [_line(item, i == current) for i, item in enumerate(self.runbook.items)]
-        return Text("\n").join(lines)
+    def render(self) -> Group:
+        # one Text per step: the current step's style then fills its whole width (a band)
+        current, width = self.runbook.current, max(1, self.size.width)
+        lines: list[Text] = []
+        for i, item in enumerate(self.runbook.items):
+            text = _line(item, i == current)
+            if i != current:
+                lines.append(text)
+                continue
+            for part in text.wrap(self.app.console, width):
+                part.pad_right(width - part.cell_len)
+                part.stylize(_CURRENT, 0, len(part))
+                lines.append(part)
+        return Group(*lines)
 
 
 def _line(item: RunbookItem, current: bool) -> Text:
     mark = "▶" if current else _MARKS[item.state]
-    style = "bold reverse" if current else ("red" if item.state is ItemState.FAILED else "")
+    style = _CURRENT if current else ("red" if item.state is ItemState.FAILED else "")
     text = Text(f"{mark} {item.number} {item.title}", style=style)
     if item.detail:
         text.append(f": {item.detail}", style="dim" if not current else style)

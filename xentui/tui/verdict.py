@@ -95,32 +95,32 @@ def verdict_lines(record: MigrationRecord, figures: Figures | None) -> tuple[Tex
     if record.outcome is MigrationPhase.FAILED:
         where = record.guest_now_on or record.source
         head = Text.assemble(
-            guest, ": ", plain(record.source), " -> ", plain(record.target), " refused"
+            guest, ": ", plain(record.source), " → ", plain(record.target), " refused"
         )
         if (took := record.duration_s) is not None:
             head.append(f" after {took:.1f} s")
-        head.append_text(Text.assemble("; ", guest, " is on ", plain(where)))
+        head.append_text(Text.assemble(" · ", guest, " is on ", plain(where)))
         loud = Text.assemble(("MIGRATION FAILED", "bold reverse red"), " ")
         loud.append_text(plain(record.message or "the tool gave no message"))
         return head, loud
-    head = Text.assemble(guest, ": ", plain(record.source), " -> ", plain(record.target))
+    head = Text.assemble(guest, ": ", plain(record.source), " → ", plain(record.target))
     head.append(f" in {record.duration_s:.1f} s" if record.duration_s is not None else "")
     if figures is None:
-        head.append("; stream not measured")
+        head.append(" · stream not measured")
         return head, Text("COMPLETED — no stream figures", style="bold")
     gap = figures.longest_gap
-    head.append(f"; stream gap {gap.length_s:.2f} s" if gap else "; no stream gap seen")
+    head.append(f" · stream gap {gap.length_s:.2f} s" if gap else " · no stream gap seen")
     if figures.min_buffer_s is not None:
         head.append(
-            f"; buffer never below {figures.min_buffer_s:.1f} s of {figures.capacity_s:.1f} s"
+            f" · buffer never below {figures.min_buffer_s:.1f} s of {figures.capacity_s:.1f} s"
         )
     if figures.stalls:
-        head.append(f"; stalled {figures.stalled_s:.2f} s")
+        head.append(f" · stalled {figures.stalled_s:.2f} s")
         loud = Text(
             f"STALLED {figures.stalled_s:.2f} s — the viewer saw the picture freeze",
             style="bold reverse red",
         )
     else:
-        head.append("; no stall")
+        head.append(" · no stall")
         loud = Text("NO STALL — the viewer saw nothing", style="bold reverse green")
     return head, loud

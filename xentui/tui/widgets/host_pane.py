@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -28,6 +29,37 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (  # label, key (format.COLUMN_FIELD
 DOWN = (ConnectionState.UNREACHABLE, ConnectionState.CLOSED)
 
 
+class HostTable(DataTable[Text]):
+    """A domain list whose guest row is one band across the table (``host-table--guest``).
+
+    A style on each cell's text would cover the text only, leaving patches; the row's own style
+    fills every cell, its padding and the rest of the line, and the stylesheet keeps it legible
+    in any theme.
+    """
+
+    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {"host-table--guest"}
+
+    def __init__(self) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, show_cursor=False)
+        self.guest_keys: set[str] = set()
+        """Row keys of the guest's rows (its in-migration names included)."""
+
+    def _get_row_style(self, row_index: int, base_style: Style) -> Style:
+        # Textual 8's hook for a row's style (DataTable uses it for zebra stripes)
+        style = super()._get_row_style(row_index, base_style)
+        if row_index >= 0 and self.guest_keys:
+            key = self._row_locations.get_key(row_index)
+            if key is not None and key.value in self.guest_keys:
+                style += self._guest_style()
+        return style
+
+    def _guest_style(self) -> Style:
+        # a component's rich style drops the alpha of `$accent 30%`: blend it on the table's own
+        # background, as Textual does for a widget's background
+        band = self.get_component_styles("host-table--guest").background
+        return Style(bgcolor=(self.background_colors[1] + band).rich_color)
+
+
 class HostPane(Vertical):
     """A host's title (name, toolstack, connection, latency) over a table of its domains."""
 
@@ -43,15 +75,17 @@ class HostPane(Vertical):
         self.border_title = host_title(host, toolstack, None, None)
 
     def compose(self) -> ComposeResult:
-        table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=False)
+        table = HostTable()
         for label, key, width in COLUMNS:
-            table.add_column(Text(label, justify="left"), key=key, width=width)
+            # numbers are right-aligned in their cells: so are their labels
+            justify = "left" if key in ("name", "state") else "right"
+            table.add_column(Text(label, justify=justify), key=key, width=width)
         yield table
         yield Line("", classes="down-reason")
 
     @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one(DataTable)
+    def table(self) -> HostTable:
+        return self.query_one(HostTable)
 
     @property
     def has_guest(self) -> bool:
@@ -74,10 +108,13 @@ class HostPane(Vertical):
         with self.app.batch_update():
             for key in [k for k in self._domains if k not in fresh]:
                 table.remove_row(key)
+                table.guest_keys.discard(key)
                 del self._domains[key]
             for key, domain in fresh.items():
                 old = self._domains.get(key)
                 if old is None:
+                    if domain.base_name == self.guest:
+                        table.guest_keys.add(key)
                     table.add_row(*domain_cells(domain, self.guest), key=key)
                 elif old != domain:
                     for column in changed_columns(old, domain):

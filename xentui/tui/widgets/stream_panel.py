@@ -7,15 +7,16 @@ from textual.app import ComposeResult, RenderResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from xentui.model import PlayerState
 from xentui.tui.format import PLAYER_STYLE, plain
 from xentui.tui.sources import ProbeSummaryLike
+from xentui.tui.widgets.bitrate import BitrateLine
 from xentui.tui.widgets.line import Line
 
 WINDOW = 60
-"""Sparkline points: one a second over the last minute, padded so the time axis never moves."""
+"""Bitrate points: one a second over the last minute, padded so the time axis never moves."""
 
 
 class Gauge(Widget):
@@ -43,7 +44,7 @@ class StreamPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="stream-row"):
-            yield Sparkline([0.0] * WINDOW, id="bitrate")
+            yield BitrateLine(id="bitrate")
             yield Line(Text("     - kbit/s", justify="right"), id="kbps")
         with Horizontal(classes="stream-row"):
             yield Static("buffer ", classes="label")
@@ -55,8 +56,8 @@ class StreamPanel(Vertical):
 
     def show(self, summary: ProbeSummaryLike, since: tuple[str, float] | None = None) -> None:
         """Display a summary; ``since`` is (the last action's name, its time) for the gap figure."""
-        points = [p.kbps for p in summary.points][-WINDOW:]
-        self.query_one(Sparkline).data = tuple([0.0] * (WINDOW - len(points)) + points)
+        points: list[float | None] = [p.kbps for p in summary.points][-WINDOW:]
+        self.query_one(BitrateLine).data = tuple([None] * (WINDOW - len(points)) + points)
         self.query_one("#kbps", Line).show(
             Text(f"{summary.bitrate_kbps:6.0f} kbit/s", justify="right", style="bold")
         )
