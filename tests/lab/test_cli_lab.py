@@ -71,3 +71,15 @@ async def test_lab_command_refuses_bad_options() -> None:
     _, err = await asyncio.wait_for(proc.communicate(), 20)
     assert proc.returncode == 2
     assert err.decode() == "xentui lab: --hosts 0: expected 1 to 250\n"
+
+
+async def test_lab_command_says_when_config_out_cannot_be_written(tmp_path) -> None:
+    target = tmp_path / "missing-folder" / "lab.toml"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "xentui", "lab", "--config-out", str(target),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(proc.communicate(), 20)
+    assert proc.returncode == 2
+    assert err.decode() == f"xentui lab: --config-out {target}: No such file or directory\n"
+    assert "ready:" not in out.decode()

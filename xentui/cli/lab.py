@@ -102,7 +102,11 @@ async def _serve(args: argparse.Namespace) -> int:
             path = lab.config_path
             if args.config_out:
                 path = Path(args.config_out).expanduser().resolve()
-                path.write_text(render_lab_file(lab, absolute=True))
+                try:
+                    path.write_text(render_lab_file(lab, absolute=True))
+                except OSError as exc:
+                    print(f"xentui lab: --config-out {path}: {exc.strerror}", file=sys.stderr)
+                    return 2
             print(f"lab file: {path}")
             for name in lab.host_names:
                 print(
