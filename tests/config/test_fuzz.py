@@ -9,11 +9,16 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xentui import config
+from xentui import config_build
 from xentui.config import ConfigError, LabConfig, load_config, parse_config
 
 KEYS = sorted(
-    {*config._ROOT_KEYS, *config._PROBE_KEYS, *config._GUEST_KEYS, *config._HOST_KEYS}
+    {
+        *config_build._ROOT_KEYS,
+        *config_build._PROBE_KEYS,
+        *config_build._GUEST_KEYS,
+        *config_build._HOST_KEYS,
+    }
     | {"adress", "x", '"quoted key"', "a.b", "probe.buffer_s", "host.name"}
 )
 VALUES = st.one_of(
@@ -78,8 +83,8 @@ STRUCTURED = st.builds(
     ),
     _pairs(("poll_interval_s",)),
     _pairs(("buffer_s", "buffer")),
-    _pairs(tuple(k for k in config._GUEST_KEYS if k not in ("name", "stream_url"))),
-    st.lists(_pairs(config._HOST_KEYS[1:]), min_size=1, max_size=3),
+    _pairs(tuple(k for k in config_build._GUEST_KEYS if k not in ("name", "stream_url"))),
+    st.lists(_pairs(config_build._HOST_KEYS[1:]), min_size=1, max_size=3),
 )
 
 

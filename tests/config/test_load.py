@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from xentui import config
+from xentui import config_build
 from xentui.config import (
     DEFAULT_BUFFER_S,
     DEFAULT_POLL_INTERVAL_S,
@@ -49,7 +49,12 @@ def test_the_example_loads_and_documents_every_key(monkeypatch, tmp_path) -> Non
     assert first.ssh.host_key_algorithms == ("ssh-rsa",)
     assert first.ssh.known_hosts == tmp_path / ".ssh" / "known_hosts"
     text = EXAMPLE.read_text(encoding="utf-8")
-    keys = {*config._ROOT_KEYS, *config._PROBE_KEYS, *config._GUEST_KEYS, *config._HOST_KEYS}
+    keys = {
+        *config_build._ROOT_KEYS,
+        *config_build._PROBE_KEYS,
+        *config_build._GUEST_KEYS,
+        *config_build._HOST_KEYS,
+    }
     for key in keys - {"probe", "guest", "host"}:
         assert re.search(rf"^(# )?{key} = ", text, re.M), f"{key} is not documented"
     for table in ("[probe]", "[guest]", "[[host]]"):
