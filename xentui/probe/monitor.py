@@ -168,9 +168,9 @@ class StreamProbe:
         kernel = self.timeline.seconds_of(self.queued_bytes) if self.is_connected else 0.0
         return self.player.level_s() + kernel
 
-    def _note_level(self, level: float | None = None) -> None:
+    def _note_level(self) -> None:
         sec = int(self.clock())
-        level = self.buffer_level() if level is None else level
+        level = self.buffer_level()
         if self._levels and self._levels[-1][0] == sec:
             if level < self._levels[-1][1]:
                 self._levels[-1] = (sec, level)
