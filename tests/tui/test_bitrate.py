@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.tui.records import T0, Summary, migrated_summary, steady
+from xentui.model import Sample
 from xentui.tui.widgets.bitrate import BARS, BitrateLine, bars, levels
 
 STEADY = [390.0 + (i % 3) * 10 for i in range(60)]
@@ -66,3 +67,21 @@ async def test_the_stream_panel_shows_flow_high_and_the_migration_gap_as_a_hole(
         app.main.show_summary(Summary(points=()))
         await pilot.pause()
         assert widget.render().plain.strip() == ""  # not measured yet: no fake bars
+
+
+async def test_seconds_before_the_stream_first_flowed_are_blank_later_ones_red(app, clock):
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.feed(*steady())
+        rates = [0] * 10 + [50_000] * 20 + [0] * 5 + [50_000] * 25  # start, then a 5 s outage
+        points = tuple(Sample(T0 - 60 + i, n) for i, n in enumerate(rates))
+        app.main.show_summary(Summary(points=points))
+        await pilot.pause()
+        line = app.main.query_one(BitrateLine)
+        shown = line.render().plain[-60:]
+        assert shown[:10] == " " * 10
+        assert shown[30:35] == BARS[0] * 5 and BARS[0] not in shown[10:30] + shown[35:]
+        # a minute later the start has scrolled out; an outage at the window's start is red
+        later = tuple(Sample(T0 + i, 0 if i < 3 else 50_000) for i in range(60))
+        app.main.show_summary(Summary(points=later))
+        await pilot.pause()
+        assert line.render().plain[-60:][:3] == BARS[0] * 3

@@ -41,6 +41,8 @@ class StreamPanel(Vertical):
     def __init__(self, url: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = Text.assemble("Stream · ", plain(url))
+        self._first_flow: float | None = None
+        """When the first byte arrived (its second's end): the bitrate line starts there."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="stream-row"):
@@ -56,7 +58,12 @@ class StreamPanel(Vertical):
 
     def show(self, summary: ProbeSummaryLike, since: tuple[str, float] | None = None) -> None:
         """Display a summary; ``since`` is (the last action's name, its time) for the gap figure."""
-        points: list[float | None] = [p.kbps for p in summary.points][-WINDOW:]
+        samples = summary.points[-WINDOW:]
+        if self._first_flow is None:
+            self._first_flow = next((p.t for p in samples if p.nbytes), None)
+        first = self._first_flow
+        # seconds before the stream ever flowed were not measured: blank, not a red gap
+        points = [None if first is None or p.t < first else p.kbps for p in samples]
         self.query_one(BitrateLine).data = tuple([None] * (WINDOW - len(points)) + points)
         self.query_one("#kbps", Line).show(
             Text(f"{summary.bitrate_kbps:6.0f} kbit/s", justify="right", style="bold")
