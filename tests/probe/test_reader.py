@@ -150,3 +150,23 @@ async def test_a_failing_listener_does_not_stop_the_probe() -> None:
     async with BadServer("good") as server, Run(server.url) as run:
         run.probe.add_listener(broken)
         await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)
+
+
+async def test_a_name_with_two_addresses_tries_the_second(monkeypatch) -> None:
+    # as `localhost` can resolve to ::1 first while the server listens on 127.0.0.1 only;
+    # the name is resolved here (no DNS in tests), the connections are real
+    import socket
+
+    loop = asyncio.get_running_loop()
+
+    async def resolve(host, port, **kw):
+        assert host == "stream.test"
+        tcp = (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "")
+        return [(*tcp, ("127.0.0.9", port)), (*tcp, ("127.0.0.1", port))]
+
+    monkeypatch.setattr(loop, "getaddrinfo", resolve)
+    async with BadServer("good") as server:
+        url = f"http://stream.test:{server.port}/TruthHappens.ogg"
+        async with Run(url) as run:
+            await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)
+            assert not run.said("refused")

@@ -92,19 +92,7 @@ class SockBackend(httpcore.AsyncNetworkBackend):
         try:
             async with asyncio.timeout(timeout):
                 infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-                family, kind, proto, _, addr = infos[0]
-                sock = socket.socket(family, kind, proto)
-                try:
-                    sock.setblocking(False)
-                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                    for option in socket_options or ():
-                        sock.setsockopt(*option)
-                    if local_address:
-                        sock.bind((local_address, 0))
-                    await loop.sock_connect(sock, addr)
-                except BaseException:
-                    sock.close()
-                    raise
+                sock = await _connect_first(infos, local_address, list(socket_options or ()))
         except TimeoutError as exc:
             raise httpcore.ConnectTimeout(f"no answer from {host}:{port} in {timeout:g} s") from exc
         except socket.gaierror as exc:
@@ -125,6 +113,33 @@ class SockBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+
+async def _connect_first(
+    infos: list[tuple[Any, ...]], local_address: str | None, options: list[SocketOption]
+) -> socket.socket:
+    """Each resolved address in turn, as curl does: ``localhost`` may give ::1 first while the
+    server listens on 127.0.0.1 only. The last address's error is the one raised."""
+    loop = asyncio.get_running_loop()
+    for i, (family, kind, proto, _, addr) in enumerate(infos):
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.setblocking(False)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            for option in options:
+                sock.setsockopt(*option)
+            if local_address:
+                sock.bind((local_address, 0))
+            await loop.sock_connect(sock, addr)
+            return sock
+        except OSError:
+            sock.close()
+            if i == len(infos) - 1:
+                raise
+        except BaseException:
+            sock.close()
+            raise
+    raise OSError("no address to connect to")  # getaddrinfo raises rather than return none
 
 
 _EXCEPTIONS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
