@@ -9,7 +9,7 @@ import pytest
 
 from xentui.model import Event, PlayerState, StreamStatusEvent
 from xentui.probe.monitor import StreamProbe
-from xentui.probe.words import describe_error
+from xentui.probe.words import describe_error, describe_status
 
 from .servers import AUDIO, BadServer
 
@@ -122,6 +122,15 @@ async def test_refused_then_the_server_comes() -> None:
         assert run.probe.summary().state is PlayerState.STOPPED
         async with BadServer("good", port):
             await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)
+
+
+def test_gnump3ds_404_ok_is_said_as_a_404() -> None:
+    url = "http://virt_server:8888/wrong.ogg"
+    assert describe_status(404, "OK", url) == (
+        f"HTTP 404 for {url}: no such file on the server (gnump3d: not in its root, "
+        "/home/mp3 by default)"
+    )
+    assert describe_status(404, "Not Found", url).startswith("HTTP 404 Not Found for ")
 
 
 def test_dns_and_timeouts_in_words() -> None:

@@ -16,6 +16,8 @@ _HINTS = {
 
 def describe_status(status: int, reason: str, url: str) -> str:
     hint = _HINTS.get(status, "not a stream")
+    if reason.upper() == "OK" and not 200 <= status < 300:
+        reason = ""  # gnump3d says OK whatever the status: "HTTP 404 OK" reads as a success
     return f"HTTP {status} {reason or ''}".rstrip() + f" for {url}: {hint}"
 
 
