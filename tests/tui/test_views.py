@@ -89,7 +89,7 @@ def contrast(ink: Color, paper: Color) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-def assert_guest_row_is_one_band(table: DataTable) -> None:
+def assert_guest_row_is_one_band(table: DataTable, state_word: str = "migrating →") -> None:
     """The guest's row (line 2) has one background, from its first cell to the table's edge."""
     guest_row, dom0_row = table.render_line(2), table.render_line(1)
     band = {seg.style.bgcolor for seg in guest_row if seg.style is not None}
@@ -106,7 +106,7 @@ def assert_guest_row_is_one_band(table: DataTable) -> None:
     assert name.style.bold
     ink = Color.from_rich_color(name.style.color, table.app.ansi_theme, ansi=False)
     assert contrast(ink, background) >= 4.5, name
-    state = next(seg for seg in guest_row if "migrating →" in seg.text)
+    state = next(seg for seg in guest_row if state_word in seg.text)
     assert state.style.color != name.style.color  # the state keeps its colour
 
 
@@ -243,3 +243,17 @@ def test_printable_makes_escapes_and_controls_inert():
     assert printable("a\x1b[2Jb\x07\u202e") == "a\\x1b[2Jb\\x07\\u202e"
     assert printable("one\ntwo") == "one\\x0atwo"
     assert printable("one\ntwo\x1b", newlines=True) == "one\ntwo\\x1b"
+
+
+async def test_no_row_cursor_until_the_presenter_walks_a_table(app):
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.feed(*steady())
+        await pilot.pause()
+        table = pane(app, "xen_host_1").query_one(DataTable)
+        assert app.focused is None
+        assert_guest_row_is_one_band(table, "blocked")  # Domain-0's row is plain, not a cursor
+        table.focus()
+        await pilot.press("down")
+        assert table.cursor_row == 1
+        await pilot.press("tab")  # leaving the table hides its cursor again
+        assert app.focused is not table and not table.show_cursor

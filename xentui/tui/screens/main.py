@@ -42,6 +42,8 @@ class MainScreen(Screen[None]):
     """Everything the presenter sees; the widgets are views, this screen decides what goes where."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 - Textual's own API
+    AUTO_FOCUS = ""  # None would inherit the app's "*"
+    """No table is focused at start: the keys are the app's, and no row cursor shows."""
 
     def __init__(
         self,

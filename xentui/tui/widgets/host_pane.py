@@ -44,6 +44,14 @@ class HostTable(DataTable[Text]):
         self.guest_keys: set[str] = set()
         """Row keys of the guest's rows (its in-migration names included)."""
 
+    def on_focus(self) -> None:
+        # the row cursor is for walking a long list: shown only while the presenter is in it,
+        # so that a cursor on Domain-0 never outshines the guest's band
+        self.show_cursor = True
+
+    def on_blur(self) -> None:
+        self.show_cursor = False
+
     def _get_row_style(self, row_index: int, base_style: Style) -> Style:
         # Textual 8's hook for a row's style (DataTable uses it for zebra stripes)
         style = super()._get_row_style(row_index, base_style)
