@@ -61,7 +61,12 @@ class MigrationTracker:
         return new
 
     def command_finished(self, ok: bool, message: str, t: float) -> list[MigrationPhase]:
-        """The migrate command ended: on failure the timeline ends here with the tool's text."""
+        """The migrate command ended: on failure the timeline ends here with the tool's text.
+
+        A command ends once; a second report (a retried wait, a late duplicate) changes nothing.
+        """
+        if self.command_ok is not None:
+            return []
         self.command_ok = ok
         if self.record.finished:
             return []
