@@ -148,6 +148,7 @@ class Summary:
     gaps: tuple[Gap, ...] = ()
     stalls: tuple[Stall, ...] = ()
     media_time_estimated: bool = False
+    resolution_s: float | None = 0.02
     message: str = "playing"
 
 

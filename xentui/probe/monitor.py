@@ -53,6 +53,8 @@ class ProbeSummary:
     stalls: tuple[Stall, ...]
     media_time_estimated: bool
     message: str
+    resolution_s: float | None = None
+    """How often data arrives now: a gap shorter than this cannot be told from normal flow."""
 
 
 class StreamProbe:
@@ -131,6 +133,7 @@ class StreamProbe:
             stalls=tuple(self.player.stalls),
             media_time_estimated=self.timeline.estimated,
             message=self.message,
+            resolution_s=self.detector.resolution_s if self.is_connected else None,
         )
 
     def longest_gap_since(self, t: float) -> Gap | None:

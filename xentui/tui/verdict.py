@@ -33,6 +33,8 @@ class Figures:
     capacity_s: float
     stalls: tuple[Stall, ...]
     now: float
+    resolution_s: float | None = None
+    """The probe's resolution: with no gap, the verdict says how short a gap it could miss."""
 
     @property
     def stalled_s(self) -> float:
@@ -46,6 +48,7 @@ def figures_from(probe: ProbeLike, summary: ProbeSummaryLike, since: float, now:
         capacity_s=summary.buffer_capacity_s,
         stalls=tuple(s for s in summary.stalls if (s.end is None or s.end >= since)),
         now=now,
+        resolution_s=summary.resolution_s,
     )
 
 
@@ -109,7 +112,12 @@ def verdict_lines(record: MigrationRecord, figures: Figures | None) -> tuple[Tex
         head.append(" · stream not measured")
         return head, Text("COMPLETED — no stream figures", style="bold")
     gap = figures.longest_gap
-    head.append(f" · stream gap {gap.length_s:.2f} s" if gap else " · no stream gap seen")
+    if gap is not None:
+        head.append(f" · stream gap {gap.length_s:.2f} s")
+    elif figures.resolution_s is not None:
+        head.append(f" · no stream gap over {figures.resolution_s * 1000:.0f} ms")
+    else:
+        head.append(" · no stream gap seen")
     if figures.min_buffer_s is not None:
         head.append(
             f" · buffer never below {figures.min_buffer_s:.1f} s of {figures.capacity_s:.1f} s"
