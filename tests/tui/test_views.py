@@ -257,3 +257,16 @@ async def test_no_row_cursor_until_the_presenter_walks_a_table(app):
         assert table.cursor_row == 1
         await pilot.press("tab")  # leaving the table hides its cursor again
         assert app.focused is not table and not table.show_cursor
+
+
+async def test_a_migration_request_is_one_log_line(app, clock):
+    """The action's "requested" line says it all; the timeline's REQUESTED adds no second line."""
+    request = action(ActionKind.MIGRATE, T0 + 1.0, None, target="xen_host_2")
+    requested = [(MigrationPhase.REQUESTED, T0 + 1.0)]
+    timeline = [migration(requested), migration([*requested, (MigrationPhase.STARTED, T0 + 1.1)])]
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.feed(*steady(), request, *timeline)
+        await pilot.pause()
+        lines = [strip.text for strip in app.main.query_one("#log").lines]
+        assert sum("requested" in line for line in lines) == 1
+        assert any("migration of virt_server started" in line for line in lines)

@@ -185,7 +185,8 @@ def _event_body(event: Event) -> Text | None:
         text.append(": ").append("FAILED", style="bold red")
         return text.append(" ").append_text(plain(event.message or "no message"))
     if isinstance(event, MigrationEvent):
-        return migration_milestone(event)
+        # the migrate action's own "requested" line already says it, with the host
+        return None if event.phase is MigrationPhase.REQUESTED else migration_milestone(event)
     if isinstance(event, GapEvent):
         gap = event.gap
         return Text(f"stream gap {gap.length_s:.2f} s", style="yellow")
