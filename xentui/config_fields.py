@@ -26,7 +26,7 @@ class FieldError(Exception):
         super().__init__(message)
 
 
-def table(section: Section, key: str, value: object, spelled: str) -> dict[str, Any]:
+def table(section: Section, key: str | int, value: object, spelled: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise FieldError(section, key, f"expected a table {spelled}, got {show(value)}")
     return value

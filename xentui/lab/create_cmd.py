@@ -46,7 +46,8 @@ async def create_guest(lab: Lab, host: SimHost, path: str, *, console: bool, too
         return err(f'Cannot open config file "{path}"')
     m = _NAME.search(text)
     name = m.group(1) if m else path.rsplit("/", 1)[-1]
-    mem = int(_MEMORY.search(text).group(1)) if _MEMORY.search(text) else 128
+    memory = _MEMORY.search(text)
+    mem = int(memory.group(1)) if memory else 128
     disk = _DISK.search(text)
     disk_path = disk.group(1) if disk else f"/xen/{name}.img"
     head = f'Using config file "{full}".\n' if tool == "xm" else ""

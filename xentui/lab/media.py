@@ -35,7 +35,7 @@ def media_path(kind: str = "video") -> Path:
     return DATA_DIR / name
 
 
-def ogg_crc(data: bytes | memoryview) -> int:
+def ogg_crc(data: bytes | bytearray | memoryview) -> int:
     """Ogg's page CRC: CRC-32, polynomial 0x04C11DB7, MSB first, init 0, no final xor.
 
     zlib's CRC-32 is the bit-reflected twin of this one, so reflecting the input bytes and the

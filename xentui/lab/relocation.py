@@ -7,6 +7,7 @@ reach) on ``xend-relocation-port``, and drops peers that no ``hosts-allow`` rege
 from __future__ import annotations
 
 import contextlib
+import functools
 from typing import TYPE_CHECKING
 
 from xentui.lab.host import hosts_allow_admits
@@ -50,8 +51,8 @@ async def apply_relocation(lab: Lab, host: SimHost) -> None:
     server = migration.RelocationServer(
         host.ip,
         port,
-        admit=lambda peer, h=host: admit(lab, h, peer),
-        on_incoming=lambda inc, h=host: on_incoming(lab, h, inc),
+        admit=functools.partial(admit, lab, host),
+        on_incoming=functools.partial(on_incoming, lab, host),
         clock=lab.clock,
     )
     try:

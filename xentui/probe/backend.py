@@ -20,7 +20,10 @@ from typing import Any
 import httpcore
 import httpx
 
-SocketOption = tuple[int, int, int | bytes]
+SocketOption = (
+    tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
+)
+"""The socket options httpcore accepts (its own ``SOCKET_OPTION``, spelled out)."""
 
 
 class SockStream(httpcore.AsyncNetworkStream):

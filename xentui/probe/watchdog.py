@@ -15,6 +15,7 @@ class Watchdog:
     """Call ``connected``, ``data`` and ``check``; each returns a message to say, or None."""
 
     def __init__(self, now: float) -> None:
+        self.last_data_at: float | None = None
         self.connected(now, 0.0)
 
     def connected(self, now: float, received_s: float) -> None:

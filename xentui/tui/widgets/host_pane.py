@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import JustifyMethod
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -86,7 +87,7 @@ class HostPane(Vertical):
         table = HostTable()
         for label, key, width in COLUMNS:
             # numbers are right-aligned in their cells: so are their labels
-            justify = "left" if key in ("name", "state") else "right"
+            justify: JustifyMethod = "left" if key in ("name", "state") else "right"
             table.add_column(Text(label, justify=justify), key=key, width=width)
         yield table
         yield Line("", classes="down-reason")
