@@ -221,10 +221,10 @@ async def test_xl_hosts_check_ssh_between_hosts(lab_factory) -> None:
     result = cl.results["relocation"]
     [finding] = result.findings
     assert finding.where == "xen_host_1 → xen_host_2"
-    # the lab's hosts have no ssh client: the check says it could not tell, and why
-    assert result.status in (Status.PASSED, Status.UNKNOWN, Status.FAILED)
-    if result.status is Status.UNKNOWN:
-        assert "ssh" in finding.reason
+    # fresh hosts have no root key: ssh in batch mode is refused, and the check says so
+    assert result.status is Status.FAILED
+    assert finding.reason == "ssh xen_host_2 needs a password or fails"
+    assert "Permission denied (publickey" in finding.found
     plan = await Checklist(lab.config).plan_fix("relocation")
     assert "ssh-copy-id root@xen_host_2" in plan.describe() and not plan.runnable
 

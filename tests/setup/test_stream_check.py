@@ -42,7 +42,11 @@ OGG = b"OggS\x00\x02" + b"\x00" * 200
 @pytest.mark.parametrize(
     ("reply", "status", "words"),
     [
-        (header_bytes(200, "application/ogg", size=10_000_000) + OGG, Status.PASSED, "OggS"),
+        (
+            header_bytes(200, "application/ogg", size=10_000_000) + OGG,
+            Status.PASSED,
+            "answers 200 application/ogg, starts with OggS",
+        ),
         (header_bytes(200, "audio/ogg", size=10_000_000) + OGG, Status.PASSED, "audio/ogg"),
         (header_bytes(404, "text/html") + b"<html>", Status.FAILED, "answers 404"),
         (header_bytes(200, "text/html", size=100) + b"<html>" * 20, Status.FAILED, "not with Ogg"),
@@ -56,6 +60,7 @@ async def test_check_url(servers, reply: bytes | None, status: Status, words: st
     finding = await check_url(url, timeout=0.5)
     assert finding.status is status, finding
     assert words in finding.reason
+    assert "b'" not in finding.reason + finding.found  # bytes read as text, not Python syntax
 
 
 async def test_nothing_listening_is_a_failure_in_words() -> None:

@@ -20,7 +20,7 @@ from typing import Any
 import asyncssh
 
 from xentui.config import LabConfig, load_config
-from xentui.lab import coreutils, guest_cli, services, xl_cli, xm_cli
+from xentui.lab import coreutils, guest_cli, services, sshkey_cli, sshkeys, xl_cli, xm_cli
 from xentui.lab.addresses import GUEST_OCTET, RELOCATION_PORT, STREAM_PORT, free_block, pick_port
 from xentui.lab.domains import SimDomain
 from xentui.lab.files import guest_config, version_tuple
@@ -162,7 +162,7 @@ class Lab:
                 guest_config(opts.guest_name, opts.guest_mem_mib, ready=not opts.fresh),
             )
             self.hosts[name] = host
-            commands = {**coreutils.COMMANDS, **services.COMMANDS}
+            commands = {**coreutils.COMMANDS, **services.COMMANDS, **sshkey_cli.COMMANDS}
             commands[host.toolstack] = xm_cli.xm if host.toolstack == "xm" else xl_cli.xl
             machine = Machine(name, host.vfs, commands, self)
             self.endpoints[name] = SshEndpoint(
@@ -185,6 +185,7 @@ class Lab:
             self.guest.place(first, dom)
             self.guest.put_media()
             await self.guest.start_gnump3d()
+            sshkeys.trust_each_other({n: h.vfs for n, h in self.hosts.items()})
             for host in self.hosts.values():
                 if not host.storage_server:
                     host.mounts.append(Mount(f"xen_host_1:{SHARED}", SHARED, "xen_host_1"))

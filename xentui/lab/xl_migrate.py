@@ -20,11 +20,14 @@ from xentui.lab.migrate_cmd import (
     transfer,
 )
 from xentui.lab.shell import Out
+from xentui.lab.ssh_cli import Call, login
 
 if TYPE_CHECKING:
     from xentui.lab.domains import SimDomain
     from xentui.lab.host import SimHost
     from xentui.lab.lab import Lab
+
+NO_XL = "bash: xl: command not found\n"
 
 
 async def xl_migrate(lab: Lab, host: SimHost, opts: dict[str, str], args: list[str]) -> Out:
@@ -42,16 +45,20 @@ async def xl_migrate(lab: Lab, host: SimHost, opts: dict[str, str], args: list[s
             "Migration failed, resuming at sender.\n",
             rc=1,
         )
-    target_ip = lab.resolve(dst, host)
-    if target_ip is None:
+    # xl's rune is `exec ssh TARGET xl migrate-receive`: no key, no banner, nothing moves.
+    target = login(lab, lab.endpoints[host.name].machine, Call(host=dst))
+    # (a lab's xm hosts take xl's stream too, so that mixed labs can migrate both ways)
+    if isinstance(target, Out) or target is lab.guest_endpoint.machine:
+        said, status = (target.stderr, 255) if isinstance(target, Out) else (NO_XL, 127)
         return Out(
-            stderr=f"ssh: Could not resolve hostname {dst}: Name or service not known\n"
-            "libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream truncated "
-            "reading banner from migration receiver stream\n"
+            stderr=said + "libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream "
+            "truncated reading banner from migration receiver stream\n"
             f"libxl: info: libxl_exec.c:118:libxl_report_child_exitstatus: migration "
-            f"transport process [{pid}] exited with error status 255\n",
+            f"transport process [{pid}] exited with error status {status}\n",
             rc=1,
         )
+    target_ip = lab.resolve(dst, host)
+    assert target_ip is not None  # login resolved it
     run = _xl_run(lab, host, dom, dst, target_ip, pid)
     return await asyncio.shield(lab.spawn(run, "xl-migrate"))
 

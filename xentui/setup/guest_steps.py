@@ -90,14 +90,21 @@ async def check_url(url: str, timeout: float = STREAM_TIMEOUT_S) -> Finding:
         return Finding(url, F, f"no answer within {timeout:g} s ({type(exc).__name__})")
     except httpx.HTTPError as exc:
         return Finding(url, F, f"no answer: {type(exc).__name__} {exc}".strip())
-    seen = f"HTTP {response.status_code}, Content-type {kind or 'none'}, first bytes {first[:4]!r}"
+    shown = readable_bytes(first[:4])
+    seen = f"HTTP {response.status_code}, Content-type {kind or 'none'}, first bytes {shown}"
     if response.status_code != 200:
         return Finding(url, F, f"answers {response.status_code}, not 200", seen)
     audio_type = "ogg" in kind or kind.startswith("audio/")
     audio_bytes = first.startswith((b"OggS", b"ID3")) or first[:2] in (b"\xff\xfb", b"\xff\xf3")
     if not audio_type or not audio_bytes:
         return Finding(url, F, "answers 200 but not with Ogg or audio", seen)
-    return Finding(url, P, f"answers 200 {kind}, starts with {first[:4]!r}")
+    return Finding(url, P, f"answers 200 {kind}, starts with {shown}")
+
+
+def readable_bytes(data: bytes) -> str:
+    """Bytes as a presenter reads them: printable ASCII as is, others as ``\\xff``."""
+    text = "".join(chr(b) if 0x20 <= b < 0x7F and b != 0x5C else f"\\x{b:02x}" for b in data)
+    return text or "(none)"
 
 
 async def check_stream(ctx: Context) -> list[Finding]:
