@@ -78,7 +78,11 @@ class ActionRunner:
     # --- can it run? --------------------------------------------------------------------------
 
     def why_not(self, kind: ActionKind, target: str | None = None) -> str | None:
-        """Why this action cannot run now, in words; None when it can."""
+        """Why this action cannot run now, in words; None when it can.
+
+        For a migration, ``target=None`` asks whether the guest could go anywhere (the key's
+        state); a host name asks about that host (the dialog's list).
+        """
         g = self.guest
         if g in self.busy:
             running, since = self.busy[g]
@@ -97,12 +101,28 @@ class ActionRunner:
         if kind is ActionKind.UNPAUSE and not paused:
             return f"{g} is not paused on {host}"
         if kind is ActionKind.MIGRATE:
-            if target is None or target not in self.pollers:
-                return f"no host named {target!r} in the lab file"
-            if target == host:
-                return f"{g} is already on {target}"
-            if not self.reachable(target):
-                return f"{target} is unreachable"
+            return self._why_not_to(host, target)
+        return None
+
+    def _why_not_to(self, source: str, target: str | None) -> str | None:
+        """Why the guest cannot go to ``target``; with None, to any host at all."""
+        g = self.guest
+        if target is None:
+            others = [h for h in self.pollers if h != source]
+            if not others:
+                return f"there is no host but {source} in the lab file"
+            down = [h for h in others if not self.reachable(h)]
+            if len(down) < len(others):
+                return None
+            if len(down) == 1:
+                return f"{down[0]} is unreachable"
+            return f"every other host is unreachable ({', '.join(down)})"
+        if target not in self.pollers:
+            return f"no host named {target!r} in the lab file"
+        if target == source:
+            return f"{g} is already on {target}"
+        if not self.reachable(target):
+            return f"{target} is unreachable"
         return None
 
     # --- the actions --------------------------------------------------------------------------
