@@ -7,6 +7,7 @@ from tests.tui.records import (
     Clock,
     Summary,
     action,
+    connected,
     dom0,
     gap_event,
     guest,
@@ -15,10 +16,12 @@ from tests.tui.records import (
     migration,
     snap,
     steady,
+    unreachable,
 )
 from xentui.model import ActionKind, DomainState, MigrationPhase, MigrationRole
 from xentui.tui.app import XentuiApp
 from xentui.tui.screens.migrate import MigrateDialog
+from xentui.tui.screens.trust_key import NewHostKey, TrustHostKey
 
 PHASES = [
     (MigrationPhase.REQUESTED, T0 + 1),
@@ -75,6 +78,25 @@ def hostile(app: XentuiApp, clock: Clock) -> None:
             guest("esc\x1b[31mred", base="esc\x1b[31mred", dom_id=9),
         )
     )
+
+
+FINGERPRINT = "SHA256:2c1Qm8Yv0pX7rJ3kW9bN4eT6uZ5aH8dF1gL0sC2vB7o"
+
+
+def new_key(app: XentuiApp, clock: Clock) -> None:
+    """xen_host_2 refused for a key never seen, and the dialog that asks about it."""
+    app.feed(connected("xen_host_1"), snap("xen_host_1", dom0(), guest()))
+    app.feed(
+        unreachable(
+            "xen_host_2",
+            reason=f"host key for [127.0.0.1]:2202 is unknown: server offers {FINGERPRINT}",
+        )
+    )
+    app.main.show_summary(Summary())
+    key = NewHostKey(
+        "xen_host_2", "127.0.0.1:2202", "ssh-ed25519", FINGERPRINT, "/home/demo/.ssh/known_hosts"
+    )
+    app.push_screen(TrustHostKey(key))
 
 
 SCENES = {"main": main, "dialog": dialog, "migrating": migrating, "verdict": verdict}

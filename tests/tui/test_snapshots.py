@@ -38,3 +38,9 @@ def test_snapshot_verdict_in_a_light_theme(snap_compare):
     app, run_before = scene_app(scenes.verdict)
     app.theme = "textual-light"
     assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_snapshot_new_host_key_dialog(snap_compare, size):
+    app, run_before = scene_app(scenes.new_key)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -200,11 +200,17 @@ class Engine(ActionRunner):
             return failure
         return None
 
-    def trust_host_key(self, host: str) -> None:
-        """The presenter checked the fingerprint: accept that host's new key on the next try."""
+    def trust_host_key(self, host: str, fingerprint: str | None = None) -> None:
+        """The presenter checked the fingerprint: accept that host's new key on the next try.
+
+        Only the key with ``fingerprint`` (default: the unknown one refused last) is trusted:
+        if the host offers another by then, it is refused and asked about anew.
+        """
+        pending = self.unknown_host_key(host)
+        fingerprint = fingerprint or (pending.fingerprint if pending is not None else None)
         runner = self.runners.get(host)
-        if runner is not None and hasattr(runner, "trust_once"):
-            runner.trust_once = True
+        if fingerprint and runner is not None and hasattr(runner, "trust_key"):
+            runner.trust_key = fingerprint
             self.pollers[host].poke()
 
     def _runner_for(self, host: str) -> Runner:

@@ -14,8 +14,21 @@ from xentui.remote.base import HostUnreachable
 class HostKeyRejected(HostUnreachable):
     """The server's host key is unknown or differs from the one on record; nothing was sent."""
 
-    def __init__(self, host: str, reason: str, *, fingerprint: str, changed: bool) -> None:
+    def __init__(
+        self,
+        host: str,
+        reason: str,
+        *,
+        fingerprint: str,
+        changed: bool,
+        key_type: str = "",
+        known_hosts: str = "",
+    ) -> None:
         self.fingerprint, self.changed = fingerprint, changed
+        self.key_type = key_type
+        """The key's algorithm as SSH names it (``ssh-ed25519``), for a trust dialog."""
+        self.known_hosts = known_hosts
+        """The file a trusted key is appended to ("" when checking is off)."""
         super().__init__(host, reason)
 
 

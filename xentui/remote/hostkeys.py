@@ -24,6 +24,7 @@ class KeySeen:
     fingerprint: str
     changed: bool
     trusted_now: bool = False
+    key_type: str = ""
 
 
 def known_hosts_entry(host: str, port: int, key: asyncssh.SSHKey) -> str:
@@ -50,17 +51,23 @@ def _has_entry(files: Sequence[Path], host: str, addr: str, port: int) -> bool:
 class CheckingClient(asyncssh.SSHClient):
     """Decides about host keys that the known_hosts files do not already trust."""
 
-    def __init__(self, known_hosts: Sequence[Path], *, trust_new: bool) -> None:
+    def __init__(
+        self, known_hosts: Sequence[Path], *, trust_new: bool, trust_only: str | None = None
+    ) -> None:
+        """``trust_only``: trust a new key only if it has this fingerprint (the one shown)."""
         self._files = list(known_hosts)
         self._trust_new = trust_new
+        self._trust_only = trust_only
         self.seen: KeySeen | None = None
 
     def validate_host_public_key(
         self, host: str, addr: str, port: int, key: asyncssh.SSHKey
     ) -> bool:
         changed = _has_entry(self._files, host, addr, port)
-        self.seen = KeySeen(host, port, key.get_fingerprint("sha256"), changed)
-        if changed or not self._trust_new or not self._files:
+        fingerprint = key.get_fingerprint("sha256")
+        self.seen = KeySeen(host, port, fingerprint, changed, key_type=key.get_algorithm())
+        chosen = self._trust_new or fingerprint == self._trust_only
+        if changed or not chosen or not self._files:
             return False
         path = self._files[0]
         # trusting is an explicit choice: the key goes where the next connection will look
@@ -78,15 +85,23 @@ def rejection(name: str, seen: KeySeen, files: Sequence[Path]) -> HostKeyRejecte
     if seen.changed:
         reason = (
             f"host key for {target} CHANGED: server offers {seen.fingerprint}, which does not "
-            f"match {where}; if the host was reinstalled, remove the old line "
-            f"(ssh-keygen -R '{target}' -f {where}), else someone may be in the middle"
+            f"match {where}: someone may be intercepting the connection (a man-in-the-middle), "
+            f"or the host was reinstalled; only if you know it was, remove the old line "
+            f"(ssh-keygen -R '{target}' -f {where})"
         )
     else:
         reason = (
             f"host key for {target} is unknown: server offers {seen.fingerprint}; "
             f"check it, then trust it (--trust-new-host-keys appends it to {where})"
         )
-    return HostKeyRejected(name, reason, fingerprint=seen.fingerprint, changed=seen.changed)
+    return HostKeyRejected(
+        name,
+        reason,
+        fingerprint=seen.fingerprint,
+        changed=seen.changed,
+        key_type=seen.key_type,
+        known_hosts=str(files[0]) if files else "",
+    )
 
 
 def known_hosts_files(option: object) -> list[Path]:

@@ -71,8 +71,9 @@ class SshRunner:
         self._conn: asyncssh.SSHClientConnection | None = None
         self._connecting = asyncio.Lock()
         self._closed = False
-        self.trust_once = False
-        """Trust an unknown host key on the next connect only (the TUI's dialog said yes)."""
+        self.trust_key: str | None = None
+        """The fingerprint of a new host key the presenter accepted (the TUI's dialog said yes):
+        trusted on a connect until one succeeds; any other new key is still refused."""
 
     @property
     def connected(self) -> bool:
@@ -119,7 +120,7 @@ class SshRunner:
                 raise HostUnreachable(self.host, f"ssh settings: {exc}") from None
             given = self.config.ssh.known_hosts
             files = [given.expanduser()] if given else known_hosts_files(opts.known_hosts)
-            client = CheckingClient(files, trust_new=self._trust_new or self.trust_once)
+            client = CheckingClient(files, trust_new=self._trust_new, trust_only=self.trust_key)
             try:
                 async with asyncio.timeout(self._connect_timeout + 1):
                     conn = await asyncssh.connect(dest, options=opts, client_factory=lambda: client)
@@ -130,7 +131,7 @@ class SshRunner:
                     exc = await _why_dropped(opts, exc)
                 raise explain(self.host, exc, where=f"ssh to {dest}") from None
             self._conn = conn
-            self.trust_once = False
+            self.trust_key = None
 
     async def run(
         self,

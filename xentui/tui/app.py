@@ -16,15 +16,17 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from xentui.config import LabConfig
-from xentui.model import ActionKind, Event, SnapshotEvent
+from xentui.model import ActionKind, ConnectionEvent, ConnectionState, Event, SnapshotEvent
 from xentui.tui.format import plain, printable
 from xentui.tui.messages import Incoming
 from xentui.tui.screens.confirm import Confirm
 from xentui.tui.screens.help import HelpScreen
 from xentui.tui.screens.main import MainScreen
 from xentui.tui.screens.migrate import MigrateChoice, MigrateDialog
+from xentui.tui.screens.trust_key import NewHostKey, TrustHostKey
 from xentui.tui.sources import EngineLike, ProbeLike
 from xentui.tui.svg import tidy_svg
+from xentui.tui.trust_queue import TrustQueue
 
 KINDS = {"pause": ActionKind.PAUSE, "unpause": ActionKind.UNPAUSE, "migrate": ActionKind.MIGRATE}
 NO_ENGINE = "no hosts are connected: this view only shows recorded events"
@@ -64,6 +66,7 @@ class XentuiApp(App[None]):
         self.clock, self.wall, self.tick_s = clock, wall, tick_s
         self.main = MainScreen(config, probe=probe, clock=clock, wall=wall)
         self._binding_state: tuple[bool | None, ...] = ()
+        self.new_keys = TrustQueue()
         # subscribed before the caller starts the sources: nothing they say is missed
         self._early: list[Event] | None = []
         for source in (engine, probe):
@@ -88,8 +91,10 @@ class XentuiApp(App[None]):
             return
         if isinstance(event, SnapshotEvent):
             self.main.queue_snapshot(event)  # coalesced per host, drawn a pane at a time
-        else:
-            self.main.post_message(Incoming(event))
+            return
+        self.main.post_message(Incoming(event))
+        if isinstance(event, ConnectionEvent) and event.state is ConnectionState.UNREACHABLE:
+            self._new_host_key(event.host)
 
     def feed(self, *events: Event) -> None:
         """Route events straight to the main screen (recorded events, tests, screenshots)."""
@@ -101,11 +106,46 @@ class XentuiApp(App[None]):
             self.main.tick()
         except NoMatches:  # the screen is being torn down as the app exits
             return
+        if self.new_keys.waiting:  # a dialog or screen that was in the way may be gone now
+            self._ask_next_key()
         # refreshing bindings recomputes every shown key: only when one of them changed
         state = tuple(self.check_action(a, ()) for a in (*KINDS, "refresh"))
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()
+
+    # --- new host keys ------------------------------------------------------------------
+
+    def _new_host_key(self, host: str) -> None:
+        """A host refused for a key never seen (a changed key is never offered): ask, once."""
+        pending = self.engine.unknown_host_key(host) if self.engine is not None else None
+        if pending is None:
+            return
+        ssh = self.config.host(host).ssh
+        address = ssh.destination if ssh.port in (None, 22) else f"{ssh.destination}:{ssh.port}"
+        key = NewHostKey(host, address, pending.key_type, pending.fingerprint, pending.known_hosts)
+        if self.new_keys.offer(key):
+            self.call_later(self._ask_next_key)
+
+    def _pending_fingerprint(self, host: str) -> str | None:
+        pending = self.engine.unknown_host_key(host) if self.engine is not None else None
+        return pending.fingerprint if pending is not None else None
+
+    def _ask_next_key(self) -> None:
+        # never over another dialog, the help or the setup screen: the tick asks again later
+        if self.screen is not self.main:
+            return
+        key = self.new_keys.next(self._pending_fingerprint)
+        if key is not None:
+            self.push_screen(TrustHostKey(key), lambda yes: self._key_answered(key, yes))
+
+    def _key_answered(self, key: NewHostKey, yes: bool | None) -> None:
+        if yes and self.engine is not None:
+            self.engine.trust_host_key(key.host, key.fingerprint)
+            self.say(f"Trusting {key.host}'s {key.key_type} key {key.fingerprint}: connecting")
+        else:
+            self.say(f"{key.host} stays unreachable: its new host key was not trusted", "warning")
+        self.call_later(self._ask_next_key)
 
     # --- what can run now ---------------------------------------------------------------
 

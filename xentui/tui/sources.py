@@ -21,6 +21,7 @@ from xentui.model import (
     Sample,
     Stall,
 )
+from xentui.remote.errors import HostKeyRejected
 
 __all__ = ["EngineLike", "ProbeLike", "ProbeSummaryLike"]
 
@@ -65,6 +66,8 @@ class EngineLike(Protocol):
     async def unpause(self) -> ActionEvent: ...
     async def migrate(self, target: str, *, live: bool = True) -> ActionEvent: ...
     async def refresh(self, host: str | None = None) -> None: ...
+    def unknown_host_key(self, host: str) -> HostKeyRejected | None: ...
+    def trust_host_key(self, host: str, fingerprint: str | None = None) -> None: ...
 
 
 class ProbeLike(Protocol):

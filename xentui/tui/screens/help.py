@@ -15,6 +15,8 @@ DIALOG_KEYS: tuple[tuple[str, str], ...] = (
     ("l", "migrate dialog: live migration on/off (on by default)"),
     ("Esc", "any dialog: cancel"),
     ("y / n", "quit while migrating: yes / no"),
+    ("Enter / y", "new host key: trust it and record it in known_hosts"),
+    ("n / Esc", "new host key: decline (the host stays unreachable)"),
     ("ctrl+p", "command palette: every action by name"),
 )
 
