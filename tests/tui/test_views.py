@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.text import Text
 from textual.color import Color
 from textual.content import Content
@@ -270,3 +271,44 @@ async def test_a_migration_request_is_one_log_line(app, clock):
         lines = [strip.text for strip in app.main.query_one("#log").lines]
         assert sum("requested" in line for line in lines) == 1
         assert any("migration of virt_server started" in line for line in lines)
+
+
+def composed(app, widget, word: str) -> tuple[Color, Color]:
+    """The ink and paper of ``word`` as the screen shows it (bands and panels composed)."""
+    region = widget.content_region
+    for y in range(region.height):
+        x = widget.render_line(y).text.find(word)
+        if x >= 0:
+            style = app.screen.get_style_at(region.x + x, region.y + y)
+            theme = app.ansi_theme
+            return (
+                Color.from_rich_color(style.color, theme, ansi=False),
+                Color.from_rich_color(style.bgcolor, theme, ansi=False),
+            )
+    raise AssertionError(f"{word!r} not shown")
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_state_words_are_legible_in_both_themes(app, clock, theme):
+    """Paused, running, blocked and migrating pass 4.5:1 on the band, a pane and the panel."""
+    app.theme = theme
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.feed(*steady(), action(ActionKind.MIGRATE, T0 + 1, None, "xen_host_2"))
+        app.feed(migration(DONE[:3]))
+        app.feed(
+            snap("xen_host_1", dom0(), guest("migrating-virt_server", role=MigrationRole.OUTGOING)),
+            snap("xen_host_2", dom0(), guest(state=DomainState.PAUSED, flags="--p---", dom_id=7)),
+        )
+        await pilot.pause()
+        source = pane(app, "xen_host_1").query_one(DataTable)
+        target = pane(app, "xen_host_2").query_one(DataTable)
+        detail = app.main.query_one("#migration-detail", Static)
+        for where, word in [
+            (target, "paused"),  # on the guest's band
+            (target, "running"),  # Domain-0, on the pane
+            (source, "migrating →"),
+            (detail, "paused"),
+            (detail, "blocked"),
+        ]:
+            ink, paper = composed(app, where, word)
+            assert contrast(ink, paper) >= 4.5, (theme, word, ink.hex, paper.hex)

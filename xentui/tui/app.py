@@ -13,12 +13,14 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
+from textual.reactive import Reactive
 from textual.screen import Screen
 
 from xentui.config import LabConfig
 from xentui.model import ActionKind, ConnectionEvent, ConnectionState, Event, SnapshotEvent
 from xentui.tui.format import plain, printable
 from xentui.tui.messages import Incoming
+from xentui.tui.palette import DARK_ANSI, LIGHT_ANSI
 from xentui.tui.screens.confirm import Confirm
 from xentui.tui.screens.help import HelpScreen
 from xentui.tui.screens.main import MainScreen
@@ -38,6 +40,9 @@ class XentuiApp(App[None]):
     CSS_PATH = Path(__file__).with_name("xentui.tcss")
     TITLE = "xentui"
     ENABLE_COMMAND_PALETTE = True
+    ansi_theme_dark = Reactive(DARK_ANSI, init=False)
+    ansi_theme_light = Reactive(LIGHT_ANSI, init=False)
+    """Named colours (yellow = paused) that read on either theme (see `tui.palette`)."""
     BINDINGS = [  # noqa: RUF012 - Textual's own API
         Binding("p", "pause", "Pause", id="pause", tooltip="pause the guest where it runs"),
         Binding("p", "refuse('pause')", show=False),
