@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+import dataclasses
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import asyncssh
+
+from xentui.cli.app import preflight
 from xentui.cli.demo import lab_argv, stop, wait_ready
-from xentui.config import load_config
+from xentui.config import LabConfig, load_config
 
 
 def xentui(*args: str) -> subprocess.CompletedProcess[str]:
@@ -51,21 +54,27 @@ def test_an_unreachable_first_host_is_one_line(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-async def test_an_unknown_host_key_offers_the_trust_flag(lab, tmp_path):
+def first_host_with(lab, known_hosts: Path) -> LabConfig:
+    """The lab file with its first host checked against ``known_hosts``."""
+    first = lab.config.hosts[0]
+    first = dataclasses.replace(first, ssh=dataclasses.replace(first.ssh, known_hosts=known_hosts))
+    return dataclasses.replace(lab.config, hosts=(first, *lab.config.hosts[1:]))
+
+
+async def test_an_unknown_first_host_key_is_left_to_the_apps_dialog(lab, tmp_path):
     empty = tmp_path / "known_hosts"
     empty.write_text("")
-    port = lab.ssh_port("xen_host_1")
-    path = lab_file(tmp_path, port, str(empty))
-    text = path.read_text() + f'identity_file = "{lab.client_key_path}"\n'
-    path.write_text(text)
-    # the lab runs on this loop: the child must be awaited, not waited for
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "xentui", "--config", str(path), stderr=asyncio.subprocess.PIPE
-    )
-    _, err = await asyncio.wait_for(proc.communicate(), 60)
-    assert proc.returncode == 1, err
-    lines = err.decode().strip().splitlines()
-    assert len(lines) == 1 and lines[0].endswith("add --trust-new-host-keys"), lines
+    assert await preflight(first_host_with(lab, empty)) is None
+    assert empty.read_text() == ""  # nothing trusted before the presenter said so
+
+
+async def test_a_changed_first_host_key_is_one_line(lab, tmp_path):
+    known = tmp_path / "known_hosts"
+    other = asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode()
+    known.write_text(f"[127.0.0.1]:{lab.ssh_port('xen_host_1')} {other}")
+    problem = await preflight(first_host_with(lab, known))
+    assert problem is not None and "CHANGED" in problem and "man-in-the-middle" in problem
+    assert "\n" not in problem
 
 
 def test_demo_starts_the_lab_child_and_stops_it(tmp_path):

@@ -35,7 +35,10 @@ def start(config: LabConfig, *, trust_new_host_keys: bool = False) -> int:
 
 
 async def preflight(config: LabConfig, *, trust_new_host_keys: bool = False) -> str | None:
-    """Reach the first host once before drawing anything: why not, in words, or None."""
+    """Reach the first host once before drawing anything: why not, in words, or None.
+
+    A new host key is no reason to stop: the app shows it and asks whether to trust it.
+    """
     from xentui.remote import HostKeyRejected, HostUnreachable, open_runner
 
     host = config.hosts[0]
@@ -44,8 +47,8 @@ async def preflight(config: LabConfig, *, trust_new_host_keys: bool = False) -> 
             runner = await open_runner(host, trust_new_host_keys=trust_new_host_keys)
             await runner.close()
     except HostKeyRejected as exc:
-        new = not exc.changed and not trust_new_host_keys
-        return f"{exc}" + ("; to accept a new host's key, add --trust-new-host-keys" if new else "")
+        # a key never seen is the app's question to ask (its trust dialog); a changed one is not
+        return None if not exc.changed else str(exc)
     except HostUnreachable as exc:
         return f"cannot reach {exc}"
     except TimeoutError:
