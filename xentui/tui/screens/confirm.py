@@ -11,21 +11,31 @@ from textual.widgets import Static
 
 
 class Confirm(ModalScreen[bool]):
-    """``y`` answers yes; ``n`` or Esc answers no."""
+    """``y`` answers yes; ``n`` or Esc answers no. Subclasses change the keys and the words."""
 
     BINDINGS = [  # noqa: RUF012 - Textual's own API
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
+    KEYS_HINT = "y yes · n / Esc no"
 
-    def __init__(self, question: Text) -> None:
-        super().__init__(id="confirm")
-        self.question = question
+    def __init__(
+        self,
+        question: Text,
+        *,
+        head: Text | None = None,
+        id: str | None = "confirm",
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.question, self.head = question, head
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
+            if self.head is not None:
+                yield Static(self.head, id="dialog-head")
             yield Static(self.question, id="dialog-title")
-            yield Static(Text("y yes · n / Esc no", style="dim"), id="dialog-keys")
+            yield Static(Text(self.KEYS_HINT, style="dim"), id="dialog-keys")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

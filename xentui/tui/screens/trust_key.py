@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from xentui.tui.format import plain
+from xentui.tui.screens.confirm import Confirm
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,26 +39,17 @@ def question(key: NewHostKey) -> Text:
     return text
 
 
-class TrustHostKey(ModalScreen[bool]):
+class TrustHostKey(Confirm):
     """Enter or ``y`` trusts the key shown; ``n`` or Esc leaves the host unreachable."""
 
     BINDINGS = [  # noqa: RUF012 - Textual's own API
         Binding("y,enter", "answer(True)", "Trust", id="trust.yes"),
         Binding("n,escape", "answer(False)", "Decline", id="trust.no"),
     ]
+    KEYS_HINT = "Enter / y trust and record · n / Esc decline"
 
     def __init__(self, key: NewHostKey) -> None:
-        super().__init__(classes="trust-key")
+        super().__init__(
+            question(key), head=Text("New host key", style="bold"), id=None, classes="trust-key"
+        )
         self.key = key
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(Text("New host key", style="bold"), id="dialog-head")
-            yield Static(question(self.key), id="dialog-title")
-            yield Static(
-                Text("Enter / y trust and record · n / Esc decline", style="dim"),
-                id="dialog-keys",
-            )
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
