@@ -13,15 +13,15 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+from xentui.setup.sxp import LineError
+
 WANTED = ("rw", "sync", "no_root_squash")
 _OPPOSITE = {"rw": "ro", "sync": "async", "no_root_squash": "root_squash"}
 _TOKEN = re.compile(r'\s*("(?:[^"\\]|\\.)*"|[^\s(]+)?(\([^)]*\))?')
 
 
-class ExportsError(ValueError):
-    def __init__(self, message: str, line: int) -> None:
-        self.message, self.line = message, line
-        super().__init__(f"line {line}: {message}")
+class ExportsError(LineError):
+    """An /etc/exports line that exportfs would refuse."""
 
 
 @dataclass(frozen=True, slots=True)

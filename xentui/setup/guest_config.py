@@ -10,13 +10,13 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from xentui.setup.sxp import LineError
+
 VNC_NAMES = ("vnc", "vncunused")
 
 
-class GuestConfigError(ValueError):
-    def __init__(self, message: str, line: int) -> None:
-        self.message, self.line = message, line
-        super().__init__(f"line {line}: {message}")
+class GuestConfigError(LineError):
+    """A guest config that is not the Python-syntax file xm reads."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,12 +29,20 @@ _ESCAPES = {
 _OCTAL = "01234567"
 
 
-class SxpError(ValueError):
-    """The file is not a well-formed S-expression; ``line`` is 1-based."""
+class LineError(ValueError):
+    """A config file the setup steps cannot read, at a 1-based ``line``: shown as "?" with it."""
+
+    def __init__(self, message: str, line: int) -> None:
+        self.message, self.line = message, line
+        super().__init__(f"line {line}: {message}")
+
+
+class SxpError(LineError):
+    """The file is not a well-formed S-expression."""
 
     def __init__(self, message: str, line: int, column: int) -> None:
-        self.message, self.line, self.column = message, line, column
-        super().__init__(f"line {line}: {message}")
+        super().__init__(message, line)
+        self.column = column
 
 
 @dataclass(frozen=True, slots=True)
