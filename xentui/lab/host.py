@@ -10,10 +10,15 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from xentui.lab import files
 from xentui.lab.domains import SimDomain
 from xentui.lab.vfs import Vfs, VfsError
+
+if TYPE_CHECKING:
+    from xentui.lab.lab import Lab
+    from xentui.lab.shell import Machine
 
 XEND_CONFIG = "/etc/xen/xend-config.sxp"
 EXPORTS = "/etc/exports"
@@ -207,3 +212,9 @@ class SimHost:
             text = ""
         self.exported = [e for e in parse_exports(text) if self.vfs.is_dir(e.path)]
         return self.exported
+
+
+def lab_and_host(m: Machine) -> tuple[Lab, SimHost]:
+    """The lab behind a host's shell command, and that host's own state."""
+    lab = m.state
+    return lab, lab.host(m.hostname)

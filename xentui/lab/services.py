@@ -10,12 +10,11 @@ import asyncio
 import contextlib
 from typing import TYPE_CHECKING
 
-from xentui.lab.host import SHARED, Mount
+from xentui.lab.host import SHARED, Mount, lab_and_host
 from xentui.lab.shell import Handler, Machine, Out, Stdin
 
 if TYPE_CHECKING:
     from xentui.lab.host import SimHost
-    from xentui.lab.lab import Lab
 
 
 def _status(label: str, ok: bool = True) -> str:
@@ -23,13 +22,8 @@ def _status(label: str, ok: bool = True) -> str:
     return f"{label:<59}[{'  OK  ' if ok else 'FAILED'}]\n"
 
 
-def _ctx(m: Machine) -> tuple[Lab, SimHost]:
-    lab = m.state
-    return lab, lab.host(m.hostname)
-
-
 async def service(m: Machine, argv: list[str], stdin: Stdin) -> Out:
-    lab, host = _ctx(m)
+    lab, host = lab_and_host(m)
     if len(argv) < 3:
         return Out(
             stdout="Usage: service < option > | --status-all | "
@@ -72,7 +66,7 @@ async def service(m: Machine, argv: list[str], stdin: Stdin) -> Out:
 
 
 async def chkconfig(m: Machine, argv: list[str], stdin: Stdin) -> Out:
-    _, host = _ctx(m)
+    _, host = lab_and_host(m)
     args = argv[1:]
     if args[:1] == ["--list"]:
         names = args[1:] or ["nfs", "xend"]
@@ -102,7 +96,7 @@ async def chkconfig(m: Machine, argv: list[str], stdin: Stdin) -> Out:
 
 
 async def exportfs(m: Machine, argv: list[str], stdin: Stdin) -> Out:
-    _, host = _ctx(m)
+    _, host = lab_and_host(m)
     flags = "".join(a.lstrip("-") for a in argv[1:] if a.startswith("-"))
     if "r" in flags or "a" in flags:
         host.reread_exports()
@@ -132,7 +126,7 @@ def _export_flags(opts: str) -> str:
 
 
 async def mount(m: Machine, argv: list[str], stdin: Stdin) -> Out:
-    lab, host = _ctx(m)
+    lab, host = lab_and_host(m)
     args = [a for a in argv[1:] if not a.startswith("-")]
     if any(a.startswith("-t") for a in argv[1:]) and len(args) > 2:
         args = args[1:]  # `-t nfs` leaves its value among the words
@@ -173,7 +167,7 @@ async def mount(m: Machine, argv: list[str], stdin: Stdin) -> Out:
 
 
 async def umount(m: Machine, argv: list[str], stdin: Stdin) -> Out:
-    _, host = _ctx(m)
+    _, host = lab_and_host(m)
     args = [a for a in argv[1:] if not a.startswith("-")]
     if not args:
         return Out(stderr="Usage: umount -h | -V\n", rc=1)
@@ -193,7 +187,7 @@ def lab_guest_uses(m: Machine, host: SimHost) -> bool:
 
 async def nc(m: Machine, argv: list[str], stdin: Stdin) -> Out:
     """netcat's port scan (``nc -z [-v] [-w S] HOST PORT``): a real TCP connect from this host."""
-    lab, host = _ctx(m)
+    lab, host = lab_and_host(m)
     args, verbose, wait = argv[1:], False, 5.0
     words: list[str] = []
     i = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from xentui.lab.domains import xl_list
+from xentui.lab.host import lab_and_host
 from xentui.lab.shell import Machine, Out, Stdin
 
 if TYPE_CHECKING:
@@ -82,8 +83,7 @@ def invalid(name: str) -> Out:
 
 
 async def xl(m: Machine, argv: list[str], stdin: Stdin) -> Out:
-    lab: Lab = m.state
-    host = lab.host(m.hostname)
+    lab, host = lab_and_host(m)
     if len(argv) < 2:
         text = "Usage xl [-vfNtT] <subcommand> [args]\n\nxl full list of subcommands:\n\n"
         text += "".join(f" {c:<20}{d}\n" for c, (_, d) in HELP.items())

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from xentui.lab.domains import xm_list
 from xentui.lab.files import version_tuple
+from xentui.lab.host import lab_and_host
 from xentui.lab.shell import Machine, Out, Stdin
 
 if TYPE_CHECKING:
@@ -107,13 +108,8 @@ class XmText:
         return f"can't connect: [Errno {errno}] {reason}"
 
 
-def _ctx(m: Machine) -> tuple[Lab, SimHost]:
-    lab = m.state
-    return lab, lab.host(m.hostname)
-
-
 async def xm(m: Machine, argv: list[str], stdin: Stdin) -> Out:
-    lab, host = _ctx(m)
+    lab, host = lab_and_host(m)
     text = XmText(host.xm_version)
     if len(argv) < 2 or argv[1] in ("help", "-h", "--help"):
         return Out(stdout=SHORT_HELP, rc=1 if len(argv) < 2 else 0)
