@@ -23,6 +23,7 @@ from xentui.model import (
 )
 from xentui.remote import HostKeyRejected, make_runner
 from xentui.remote.base import Runner
+from xentui.remote.tasks import cancel_and_wait
 from xentui.toolstack import get_toolstack
 from xentui.toolstack.base import Toolstack
 
@@ -109,9 +110,9 @@ class Engine(ActionRunner):
 
     async def stop(self) -> None:
         tasks, self._tasks = self._tasks, []
-        for task in tasks + list(self.background):
-            task.cancel()
-        await asyncio.gather(*tasks, *self.background, return_exceptions=True)
+        stuck = await cancel_and_wait([*tasks, *self.background])
+        if stuck:  # a shutdown ends even so; the rest of the process goes on
+            log.warning("tasks that would not stop: %s", ", ".join(t.get_name() for t in stuck))
         await asyncio.gather(*(r.close() for r in self.runners.values()), return_exceptions=True)
         for name in self.pollers:
             self.emit(

@@ -16,6 +16,7 @@ from xentui.model import (
     SnapshotEvent,
 )
 from xentui.remote.base import HostUnreachable, Runner
+from xentui.remote.tasks import stop_requested
 from xentui.toolstack.base import ListParseError, Toolstack
 
 Clock = Callable[[], float]
@@ -79,6 +80,8 @@ class HostPoller:
         first = True
         while True:
             delay = await self.poll_once()
+            if stop_requested():  # the runner answered a cancel with "unreachable": stop anyway
+                raise asyncio.CancelledError
             if first:
                 delay, first = delay + self.phase, False
             if delay > 0:

@@ -215,9 +215,8 @@ async def nc(m: Machine, argv: list[str], stdin: Stdin) -> Out:
     if ip is None:
         return Out(stderr="nc: getaddrinfo: Name or service not known\n", rc=1)
     try:
-        _, writer = await asyncio.wait_for(
-            asyncio.open_connection(ip, port, local_addr=(host.ip, 0)), wait
-        )
+        async with asyncio.timeout(wait):  # not wait_for: on 3.11 it can eat a cancel
+            _, writer = await asyncio.open_connection(ip, port, local_addr=(host.ip, 0))
     except (OSError, TimeoutError) as e:
         reason = (
             "Connection refused"

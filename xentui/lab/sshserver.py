@@ -87,12 +87,14 @@ class SshEndpoint:
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def close(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
+        # the clients go first: from Python 3.12.1 a server's wait_closed waits for them
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
         for conn in list(self._conns):
             conn.abort()
+        if server is not None:
+            await server.wait_closed()
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):

@@ -18,6 +18,7 @@ from xentui.remote.errors import explain
 from xentui.remote.hostkeys import CheckingClient, known_hosts_files, rejection
 from xentui.remote.kexprobe import client_algorithms, mismatch, server_offers
 from xentui.remote.output import OUTPUT_CAP, Collector, finish, sudo_argv
+from xentui.remote.tasks import stop_requested
 
 MAX_SESSIONS = 8
 """Below OpenSSH's default MaxSessions (10): sshd frees a slot a little after the channel closes."""
@@ -125,6 +126,8 @@ class SshRunner:
                 async with asyncio.timeout(self._connect_timeout + 1):
                     conn = await asyncssh.connect(dest, options=opts, client_factory=lambda: client)
             except Exception as exc:
+                if stop_requested():  # a cancel that wait_for turned into this error
+                    raise asyncio.CancelledError from None
                 if isinstance(exc, asyncssh.HostKeyNotVerifiable) and client.seen is not None:
                     raise rejection(self.host, client.seen, files) from None
                 if isinstance(exc, _DROPPED) and not opts.tunnel:
