@@ -7,11 +7,13 @@ in ``config_types``, the table checks in ``config_build``; this module finds and
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from xentui.config_build import build
 from xentui.config_fields import FieldError
@@ -122,6 +124,7 @@ def load_config(path: Path | str) -> LabConfig:
             path,
             f"not UTF-8 text: byte 0x{data[exc.start]:02x} at column {column} "
             "(save the file as UTF-8)",
+            key=Locator(data.decode("utf-8", "replace")).key_at(line),
             line=line,
         ) from None
     return parse_config(text, path)
@@ -143,15 +146,18 @@ def parse_config(text: str, path: Path | str) -> LabConfig:
             column = where[2]
         if message == "Illegal character '\\n'":  # what tomllib says of a string left open
             message = "unterminated string: the closing quote is missing on this line"
+        message = _PY_KEY.sub(_toml_key, message)
         message = message[:1].lower() + message[1:] + (f" (column {column})" if column else "")
-        raise ConfigError(path, f"TOML syntax: {message}", line=line) from None
+        raise ConfigError(path, f"TOML syntax: {message}", **_syntax_at(text, line)) from None
     except RecursionError:
         line = _line_of(text, r"[\[{](?:\s*[\[{]){99}")
-        raise ConfigError(path, "TOML syntax: arrays nested too deep", line=line) from None
+        raise ConfigError(
+            path, "TOML syntax: arrays nested too deep", **_syntax_at(text, line)
+        ) from None
     except ValueError as exc:  # tomllib lets int() refuse a number of over 4300 digits
         line = _line_of(text, r"[0-9_]{4300}")
         what = "an integer of over 4300 digits" if "digits" in str(exc) else f"{exc}"
-        raise ConfigError(path, f"TOML syntax: {what}", line=line) from None
+        raise ConfigError(path, f"TOML syntax: {what}", **_syntax_at(text, line)) from None
     try:
         return build(tables, path)
     except FieldError as exc:
@@ -162,6 +168,24 @@ def parse_config(text: str, path: Path | str) -> LabConfig:
             line = locator.line(exc.section)
         key = dotted(exc.section, exc.key)
         raise ConfigError(path, exc.message, key=key, line=line) from None
+
+
+def _syntax_at(text: str, line: int | None) -> dict[str, Any]:
+    """The line of a syntax error and the key it sets, so the presenter sees which key broke."""
+    return {"line": line, "key": Locator(text).key_at(line)}
+
+
+_PY_STR = r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+_PY_KEY = re.compile(rf"\({_PY_STR}(?:, {_PY_STR})*,?\)")
+
+
+def _toml_key(match: re.Match[str]) -> str:
+    """tomllib names a table by a Python tuple (``('guest',)``); say ``[guest]`` instead."""
+    try:
+        parts = ast.literal_eval(match[0])
+    except (ValueError, SyntaxError):
+        return match[0]
+    return "[" + dotted(tuple(str(p) for p in parts)) + "]"
 
 
 def _line_of(text: str, pattern: str) -> int | None:

@@ -107,6 +107,7 @@ class Locator:
         self._headers: dict[Section, int] = {}
         self._keys: dict[tuple[Section, str], int] = {}
         self._arrays: dict[tuple[str, ...], int] = {}
+        self._line_keys: dict[int, str] = {}
         current: Section = ()
         open_string: str | None = None
         for number, raw in enumerate(text.split("\n"), 1):
@@ -128,7 +129,9 @@ class Locator:
                 current = (*parent, names[-1])
                 self._note(parent, names[-1], current, number)
             elif match := _KEY_LINE.match(raw):
-                self._keys.setdefault((current, _split(match[1])[0]), number)
+                parts = _split(match[1])
+                self._keys.setdefault((current, parts[0]), number)
+                self._line_keys[number] = dotted((*current, *parts[:-1]), parts[-1])
                 for mark in ('"""', "'''"):
                     if match[2].count(mark) % 2 == 1:
                         open_string = mark
@@ -143,8 +146,14 @@ class Locator:
         return tuple(out)
 
     def _note(self, parent: Section, name: str, section: Section, number: int) -> None:
+        self._line_keys[number] = dotted(section)
         self._headers.setdefault(section, number)
         self._keys.setdefault((parent, name), number)
+
+    def key_at(self, number: int | None) -> str:
+        """The dotted key a line sets or the table it opens (``host[1].port``), else ``""``:
+        a syntax error's line read the way the checks name keys."""
+        return self._line_keys.get(number, "") if number else ""
 
     def line(self, section: Section, key: str | None = None) -> int | None:
         """The key's line; else its table's header; else the line of the key holding the table."""

@@ -40,7 +40,7 @@ def test_broken_file_gives_its_one_line_error(path: Path, monkeypatch, tmp_path)
     assert text.startswith(f"{path}:{line}: " if line else f"{path}: ")
     assert error.line == line
     assert fragment and fragment in text
-    if key == "-":  # a syntax or encoding error: TOML names the line, not a key
+    if key == "-":  # a broken line that sets no key (a bad header): the line alone names it
         assert error.key == "" and line is not None
     else:
         assert error.key == key
