@@ -21,6 +21,7 @@ from xentui.model import (
     SnapshotEvent,
 )
 from xentui.remote.base import HostUnreachable
+from xentui.remote.tasks import stop_requested
 
 if TYPE_CHECKING:
     from xentui.config import LabConfig
@@ -50,6 +51,8 @@ class ActionRunner:
         self.tracker: MigrationTracker | None = None
         self.background: set[asyncio.Task[None]] = set()
         self.changed = asyncio.Event()
+        self.stopping = False
+        """Set by the engine's stop(): an action ending now starts nothing that would outlive it."""
 
     @abstractmethod
     def emit(self, event: Event) -> None: ...
@@ -147,7 +150,8 @@ class ActionRunner:
         try:
             ok, message, result = await self._run(host, argv, self.action_timeout_s)
             # the list after the action, before the guest is free again: no decision on stale state
-            await self.pollers[host].next_poll(REPOLL_WAIT_S)
+            if not self.stopping:
+                await self.pollers[host].next_poll(REPOLL_WAIT_S)
         finally:
             self.busy.pop(self.guest, None)
         return self._end(kind, host, None, ok, message, result)
@@ -188,6 +192,9 @@ class ActionRunner:
         else:
             self._milestones(tracker.command_finished(ok, message, self.clock()))
         event = self._end(ActionKind.MIGRATE, source, target, ok, message, result)
+        if self.stopping:  # nobody polls any more: the record stays as far as it got
+            self._release(tracker)
+            return event
         follow = self.migrate_timeout_s if lost else FOLLOW_AFTER_COMMAND_S
         task = asyncio.create_task(self._follow(tracker, follow), name="follow migration")
         self.background.add(task)
@@ -205,9 +212,12 @@ class ActionRunner:
                 why = f"no outcome in the lists within {within:g} s after the command"
                 self._milestones(tracker.give_up(why, self.clock()))
         finally:
-            self.busy.pop(self.guest, None)
-            for host in (tracker.record.source, tracker.record.target):
-                self.pollers[host].fast = False
+            self._release(tracker)
+
+    def _release(self, tracker: MigrationTracker) -> None:
+        self.busy.pop(self.guest, None)
+        for host in (tracker.record.source, tracker.record.target):
+            self.pollers[host].fast = False
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -262,10 +272,11 @@ class ActionRunner:
         runner = self._runner_for(host)
         try:
             result = await runner.run(argv, timeout=timeout, on_start=on_start)
-        except HostUnreachable as exc:
-            return False, exc.reason, None
         except Exception as exc:  # the edge: a surprise is a failed action, not a dead engine
-            return False, f"{type(exc).__name__}: {exc}", None
+            if stop_requested():  # a cancel the transport answered with its own error
+                raise asyncio.CancelledError from None
+            reason = exc.reason if isinstance(exc, HostUnreachable) else None
+            return False, reason or f"{type(exc).__name__}: {exc}", None
         try:
             err = self._toolstack(host).parse_error(result)
         except Exception:

@@ -85,7 +85,7 @@ class Engine(ActionRunner):
         """Create a runner and a poll task per host; connections open in those tasks."""
         if self._started:
             return
-        self._started = True
+        self._started, self.stopping = True, False
         n = len(self.config.hosts)
         for i, host in enumerate(self.config.hosts):
             # all first lists at once, then staggered: 50 hosts do not hit the loop together
@@ -109,6 +109,7 @@ class Engine(ActionRunner):
         self._tasks.append(asyncio.create_task(poller.run(), name=f"poll {host.name}"))
 
     async def stop(self) -> None:
+        self.stopping = True
         tasks, self._tasks = self._tasks, []
         stuck = await cancel_and_wait([*tasks, *self.background])
         if stuck:  # a shutdown ends even so; the rest of the process goes on

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from xentui.config import HostConfig
 from xentui.model import CommandResult
 from xentui.remote.output import OUTPUT_CAP, Buffer, Collected, finish, sudo_argv
+from xentui.remote.tasks import stop_requested
 
 _CHUNK = 65536
 
@@ -91,8 +92,13 @@ class LocalRunner:
                     os.killpg(proc.pid, signal.SIGKILL)
                 await proc.wait()
             readers.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
+            try:
                 await readers
+            except asyncio.CancelledError:
+                if stop_requested():  # our own task was asked to stop, not just the readers
+                    raise
+            except Exception:  # a reader's error says nothing the result does not
+                pass
         return finish(
             argv, coll, started, self._clock(), timeout if timed_out else None, self.config.sudo
         )
