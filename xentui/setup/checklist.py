@@ -1,9 +1,10 @@
 """Runs the checklist: independent checks at once, blocked steps named, fixes applied on consent.
 
-A fix re-reads each file right before writing it and refuses if it changed since the plan was
-shown; it backs the file up beside itself (``F.xentui-bak-<UTC stamp>``), writes the new text
-over the command's stdin (``tee F``: content never goes through a shell string), runs its
-commands, then checks the step again. Nothing is written when the check already passes.
+A fix first re-reads every file it edits and writes nothing if one changed since the plan was
+shown; it backs each file up beside itself (``F.xentui-bak-<UTC stamp>``, never over an older
+backup), writes the new text over the command's stdin (``tee F``: content never goes through a
+shell string), runs its commands, then checks the step again. Nothing is written when the check
+already passes.
 """
 
 from __future__ import annotations
@@ -119,54 +120,50 @@ class Checklist:
             )
 
     async def apply_fix(self, plan: FixPlan) -> FixOutcome:
-        """Back up, write, run, check again; stops at the first failure and says where."""
+        """Check the files, prepare, back up, write, run, check again; stops at a failure."""
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self._wall()))
         backups: list[str] = []
+
+        def stop(why: str) -> FixOutcome:
+            return FixOutcome(plan.step_id, False, why, tuple(backups))
+
         try:
+            # every file first: a plan whose files moved on writes nothing at all
             for edit in plan.edits:
-                current = await self.ctx.read_file(edit.host, edit.path)
-                if (current or "") != edit.old:
-                    return FixOutcome(
-                        plan.step_id,
-                        False,
-                        f"{edit.host}:{edit.path} changed since the plan "
-                        "was made: nothing written; check again",
-                        tuple(backups),
-                    )
-                if current is not None:
-                    backup = f"{edit.path}.xentui-bak-{stamp}"
-                    res = await self.ctx.run(edit.host, ["cp", edit.path, backup])
+                if (await self.ctx.read_file(edit.host, edit.path) or "") != edit.old:
+                    where = f"{edit.host}:{edit.path}"
+                    return stop(f"{where} changed since the plan was made: nothing written; "
+                                "check again")  # fmt: skip
+            for cmd in plan.prepare:
+                if not (res := await self.ctx.run(cmd.host, cmd.argv)).ok:
+                    return stop(f"`{cmd}` failed: {res.output or res.exit_status}")
+            for edit in plan.edits:
+                if edit.old or await self.ctx.read_file(edit.host, edit.path) is not None:
+                    backup = await self._free_name(edit.host, f"{edit.path}.xentui-bak-{stamp}")
+                    res = await self.ctx.run(edit.host, ["cp", "-p", edit.path, backup])
                     if not res.ok:
-                        return FixOutcome(
-                            plan.step_id,
-                            False,
-                            f"backup failed on {edit.host}: {res.output}",
-                            tuple(backups),
-                        )
+                        return stop(f"backup failed on {edit.host}: {res.output}")
                     backups.append(f"{edit.host}:{backup}")
                 res = await self.ctx.run(edit.host, ["tee", edit.path], input=edit.new)
                 if not res.ok:
-                    return FixOutcome(
-                        plan.step_id,
-                        False,
-                        f"writing {edit.path} on {edit.host} failed: {res.output}",
-                        tuple(backups),
-                    )
+                    return stop(f"writing {edit.path} on {edit.host} failed: {res.output}")
             for cmd in plan.commands:
                 res = await self.ctx.run(cmd.host, cmd.argv, timeout=FIX_COMMAND_TIMEOUT_S)
                 if not res.ok:
-                    return FixOutcome(
-                        plan.step_id,
-                        False,
-                        f"`{cmd}` failed: {res.output or res.exit_status}",
-                        tuple(backups),
-                    )
+                    return stop(f"`{cmd}` failed: {res.output or res.exit_status}")
         except (HostUnreachable, NoGuestShell, FileUnreadable) as exc:
-            return FixOutcome(plan.step_id, False, f"fix stopped: {exc}", tuple(backups))
+            return stop(f"fix stopped: {exc}")
         after = await self.run_step(plan.step_id)
         ok = after.status is Status.PASSED
         message = "fixed: the check passes now" if ok else f"applied, but {after.reason}"
         return FixOutcome(plan.step_id, ok, message, tuple(backups), after)
+
+    async def _free_name(self, host: str, path: str) -> str:
+        """``path``, or ``path.N`` when an earlier fix in the same second left a backup there."""
+        name, n = path, 1
+        while await self.ctx.read_file(host, name) is not None:
+            name, n = f"{path}.{n}", n + 1
+        return name
 
     async def fix_all(self, confirm: Confirm) -> list[FixOutcome]:
         """Walk the steps in order, fixing each failed one the presenter agrees to fix."""

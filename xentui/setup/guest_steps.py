@@ -15,7 +15,8 @@ from xentui.setup.results import Command, Finding, FixPlan, Status
 MEDIA_ROOT = "/home/mp3"
 INSTALL_PATHS = ("/usr/bin/gnump3d", "/usr/local/bin/gnump3d")
 MEDIA_SOURCE = "http://www.redhat.com/v/ogg/"
-"""Where Red Hat published its Ogg clips: the fix fetches the stream's file name from here."""
+"""Where the seed (2007) fetched its clip with ``wget -c``. Not verified to serve it today: the
+fix says so, and a fetch that fails leaves nothing behind in the media root."""
 STREAM_TIMEOUT_S = 5.0
 P, F, U = Status.PASSED, Status.FAILED, Status.UNKNOWN
 NO_SHELL = (
@@ -124,21 +125,30 @@ async def plan_stream(ctx: Context) -> FixPlan:
     except (NoGuestShell, HostUnreachable) as exc:
         return FixPlan("stream", instructions=(await _guest_reason(exc)).reason)
     commands: list[Command] = []
+    notes: list[str] = []
     if media.status is not P:
-        fetch = ("wget", "-O", f"{MEDIA_ROOT}/{name}", MEDIA_SOURCE + name)
-        commands.append(Command(GUEST, fetch))
+        if media.reason.startswith("cannot list"):
+            commands.append(Command(GUEST, ("mkdir", "-p", MEDIA_ROOT)))
+        # fetched beside its final name, then moved: a failed download leaves no empty clip
+        part = f"{MEDIA_ROOT}/.{name}.part"
+        url = MEDIA_SOURCE + name
+        commands.append(Command(GUEST, ("wget", "-O", part, url)))
+        commands.append(Command(GUEST, ("mv", part, f"{MEDIA_ROOT}/{name}")))
+        notes.append(
+            f"{url} is the seed's 2007 address: xentui has not checked that it still serves "
+            f"{name}. If the download fails, copy your own {name} into {MEDIA_ROOT}/ and check "
+            "again."
+        )
     if running.status is P and not commands:
-        url = await check_url(ctx.config.guest.stream_url)
+        url_found = await check_url(ctx.config.guest.stream_url)
         return FixPlan(
             "stream",
-            instructions=f"gnump3d runs but {url.reason}: check its port and root in "
+            instructions=f"gnump3d runs but {url_found.reason}: check its port and root in "
             "/etc/gnump3d/gnump3d.conf.",
         )
     if running.status is not P:
         commands.append(Command(GUEST, ("gnump3d", "--background")))
-    note = f"If {MEDIA_SOURCE}{name} is gone, copy your own {name} into {MEDIA_ROOT}/ instead."
-    notes = (note,) if media.status is not P else ()
-    return FixPlan("stream", commands=tuple(commands), notes=notes)
+    return FixPlan("stream", commands=tuple(commands), notes=tuple(notes))
 
 
 INSTALL_GNUMP3D = (

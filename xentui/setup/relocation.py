@@ -1,7 +1,6 @@
 """Seed step 4: xend's relocation server on every xm host, open to the other hosts, and reachable.
 
-For xl (and virsh) there is no xend: migration runs over SSH from host to host, so the check is
-that the source host can ssh to each target without a password prompt.
+For xl (and virsh) there is no xend: migration runs over SSH from host to host (``ssh_trust``).
 """
 
 from __future__ import annotations
@@ -144,32 +143,3 @@ async def plan_reach(ctx: Context) -> FixPlan:
         if finding.status is F
     ]
     return FixPlan("relocation-port", commands=tuple(commands))
-
-
-def ssh_argv(target: HostConfig) -> list[str]:
-    """An ssh that fails instead of prompting: what ``xl migrate`` needs from host to host."""
-    return ["ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", target.migration_target, "true"]
-
-
-async def _ssh(ctx: Context, source: HostConfig, target: HostConfig) -> Finding:
-    where = f"{source.name} → {target.name}"
-    result = await ctx.run(source.name, ssh_argv(target), timeout=15)
-    if result.ok:
-        return Finding(where, P, f"ssh {target.migration_target} works without a password")
-    if result.exit_status == 127:
-        return Finding(where, U, f"cannot test: {result.output or 'ssh is not installed'}")
-    return Finding(
-        where, F, f"ssh {target.migration_target} needs a password or fails", result.output
-    )
-
-
-async def check_ssh(ctx: Context) -> list[Finding]:
-    if alone := ctx.alone():
-        return alone
-    return list(await asyncio.gather(*(_ssh(ctx, ctx.first, t) for t in ctx.others)))
-
-
-def ssh_instructions(ctx: Context) -> str:
-    lines = [f"On {ctx.first.name}, as root, give it a key the targets accept:", "  ssh-keygen"]
-    lines += [f"  ssh-copy-id root@{t.migration_target}" for t in ctx.others]
-    return "\n".join(lines)

@@ -98,7 +98,7 @@ class Command:
 
 @dataclass(frozen=True, slots=True)
 class FixPlan:
-    """Everything a fix will do, shown before it runs: file edits first, then commands."""
+    """Everything a fix will do, shown before it runs: ``prepare``, file edits, then commands."""
 
     step_id: str
     edits: tuple[FileEdit, ...] = ()
@@ -106,15 +106,20 @@ class FixPlan:
     instructions: str = ""
     """Set when the fix is for a person to do: then there is nothing to run."""
     notes: tuple[str, ...] = field(default=())
+    prepare: tuple[Command, ...] = ()
+    """Commands the edits need first (a folder for a new file); each must be harmless to repeat."""
 
     @property
     def runnable(self) -> bool:
-        return bool(self.edits or self.commands) and not self.instructions
+        return bool(self.prepare or self.edits or self.commands) and not self.instructions
 
     def describe(self) -> str:
         parts: list[str] = []
         if self.instructions:
             parts.append(self.instructions)
+        if self.prepare:
+            parts.append("first run:")
+            parts.extend(f"  {c}" for c in self.prepare)
         for edit in self.edits:
             parts.append(f"edit {edit.host}:{edit.path} (a backup is written first):")
             parts.append(edit.diff.rstrip("\n"))

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from xentui.config import LabConfig
-from xentui.setup import guest_steps, host_steps, relocation, storage
+from xentui.setup import guest_steps, host_steps, relocation, ssh_trust, storage
 from xentui.setup.context import Context
 from xentui.setup.results import Finding, FixPlan
 
@@ -106,7 +106,19 @@ def build_steps(config: LabConfig) -> list[Step]:
             ),
         ]
     else:
-        steps.append(
+        steps += [
+            Step(
+                "ssh-key",
+                4,
+                f"{first} has a root SSH key",
+                f"{tool} migrate logs in to the target as root with a key; without one ssh "
+                "asks for a password and the migration stops.",
+                "(xl: no xend) ssh-keygen on the source host",
+                first,
+                ssh_trust.check_key,
+                ssh_trust.plan_key,
+                requires=("hosts",),
+            ),
             Step(
                 "relocation",
                 4,
@@ -115,11 +127,11 @@ def build_steps(config: LabConfig) -> list[Step]:
                 "migrate-receive`, which must not stop at a password prompt.",
                 "(xl: no xend) ssh-copy-id root@TARGET on the source host",
                 f"{first} → {others}",
-                relocation.check_ssh,
-                instructions=relocation.ssh_instructions(Context(config)),
-                requires=("hosts",),
-            )
-        )
+                ssh_trust.check_ssh,
+                ssh_trust.plan_ssh,
+                requires=("ssh-key",),
+            ),
+        ]
     steps += [
         Step(
             "nfs-export",
@@ -172,7 +184,8 @@ def build_steps(config: LabConfig) -> list[Step]:
             "The stream answers",
             "The viewer opens this URL; it must answer 200 with Ogg or audio bytes, from the "
             "file in gnump3d's root.",
-            f"cp {guest_steps.media_name(Context(config))} /home/mp3/; gnump3d &  (port 8888)",
+            f"mkdir /home/mp3\ncd /home/mp3\nwget -c {guest_steps.MEDIA_SOURCE}"
+            f"{guest_steps.media_name(Context(config))}\ngnump3d &",
             f"{guest}, {config.guest.stream_url}",
             guest_steps.check_stream,
             guest_steps.plan_stream,

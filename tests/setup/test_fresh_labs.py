@@ -1,0 +1,118 @@
+"""A fresh lab of either toolstack: each fix repairs, backs up, and a second run changes nothing."""
+
+from __future__ import annotations
+
+import posixpath
+
+import pytest
+
+from tests.setup.test_checklist_lab import run_cli
+from xentui.lab.vfs import Vfs
+from xentui.setup.checklist import Checklist
+from xentui.setup.results import Status
+
+STAMP = "20270115-080000"
+
+
+def tree(vfs: Vfs, top: str = "/") -> dict[str, bytes | str | None]:
+    """Every file's content and every folder (None) under ``top``, past the computed /proc."""
+    out: dict[str, bytes | str | None] = {}
+    for name in vfs.listdir(top):
+        path = posixpath.join(top, name)
+        if path == "/proc":
+            continue
+        if vfs.is_dir(path):
+            out[path] = None
+            out.update(tree(vfs, path))
+        else:
+            out[path] = vfs.read(path)
+    return out
+
+
+def machines(lab) -> dict[str, Vfs]:
+    return {**{h: lab.host(h).vfs for h in lab.host_names}, "guest": lab.guest.vfs}
+
+
+FRESH_FAILS = {
+    "xm": {"guest-config", "relocation", "nfs-export"},
+    "xl": {"guest-config", "ssh-key", "nfs-export"},
+}
+
+
+@pytest.mark.parametrize("toolstack", ["xm", "xl"])
+async def test_fix_all_repairs_a_fresh_lab_and_a_second_run_touches_nothing(
+    lab_factory, toolstack: str
+) -> None:
+    lab = await lab_factory(fresh=True, toolstack=toolstack)
+    before = {name: tree(vfs) for name, vfs in machines(lab).items()}
+    asked: list[str] = []
+
+    async def yes(step, plan) -> bool:
+        asked.append(step.id)
+        return True
+
+    cl = Checklist(lab.config, wall=lambda: 1_800_000_000.0)
+    try:
+        await cl.run_all()
+        failed = {k for k, r in cl.results.items() if r.status is Status.FAILED}
+        assert failed == FRESH_FAILS[toolstack], {k: r.reason for k, r in cl.results.items()}
+        assert {k for k, r in cl.results.items() if r.status is Status.UNKNOWN} == set()
+        outcomes = await cl.fix_all(yes)
+        assert [(o.step_id, o.message) for o in outcomes if not o.ok] == []
+        assert FRESH_FAILS[toolstack] | {"guest-running", "stream"} <= {o.step_id for o in outcomes}
+        await cl.run_all()
+        assert cl.all_passed, {
+            k: r.reason for k, r in cl.results.items() if r.status.value != "passed"
+        }
+        # every backup holds the file as it was before the fixes
+        checked = []
+        for outcome in outcomes:
+            for backup in outcome.backups:
+                host, path = backup.split(":", 1)
+                original = path.rsplit(".xentui-bak-", 1)[0]
+                assert path.endswith(STAMP)
+                name = "guest" if host == "guest" else host
+                assert machines(lab)[name].read(path) == before[name][original], backup
+                checked.append(original)
+        assert {"/etc/xen/virt_server", "/etc/exports"} <= set(checked)
+        # nothing is left to fix, and a second pass asks nothing and writes nothing
+        for step in cl.steps:
+            if step.plan is not None:
+                assert not (await cl.plan_fix(step.id)).runnable, step.id
+        after = {name: tree(vfs) for name, vfs in machines(lab).items()}
+        assert after != before and "/etc/exports" in after["xen_host_1"]
+        asked.clear()
+        assert await cl.fix_all(yes) == []
+        assert asked == []
+        assert {name: tree(vfs) for name, vfs in machines(lab).items()} == after
+    finally:
+        await cl.close()
+
+
+async def test_cli_fix_yes_on_a_fresh_xl_lab_ends_all_passed(lab_factory) -> None:
+    lab = await lab_factory(fresh=True, toolstack="xl")
+    code, out, err = await run_cli("--config", str(lab.config_path), "--fix", "--yes")
+    assert code == 0, out + err
+    assert "Fix for step 4: xen_host_1 has a root SSH key" in out
+    assert "+ssh-rsa AAAA" in out  # the exact line appended on the target, shown before
+    code, out, _ = await run_cli("--config", str(lab.config_path))
+    assert code == 0 and "✗" not in out and "⊘" not in out, out
+
+
+async def test_the_media_fetch_says_its_address_is_the_seeds_and_unverified(lab_factory) -> None:
+    lab = await lab_factory(fresh=True)
+    cl = Checklist(lab.config)
+    try:
+        await cl.fix_all(lambda step, plan: _only(step.id != "stream"))
+        assert cl.results["stream"].status is Status.FAILED
+        shown = (await cl.plan_fix("stream")).describe()
+    finally:
+        await cl.close()
+    assert "the seed's 2007 address: xentui has not checked that it still serves" in shown
+    # fetched under a temporary name and moved: a failed download leaves no empty clip
+    assert "guest$ wget -O /home/mp3/.TruthHappens.ogg.part http" in shown
+    assert "guest$ mv /home/mp3/.TruthHappens.ogg.part /home/mp3/TruthHappens.ogg" in shown
+
+
+async def _only(answer: bool) -> bool:
+    return answer
