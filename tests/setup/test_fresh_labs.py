@@ -116,3 +116,54 @@ async def test_the_media_fetch_says_its_address_is_the_seeds_and_unverified(lab_
 
 async def _only(answer: bool) -> bool:
     return answer
+
+
+class Counting:
+    """A real runner that notes which steps' commands are on the wire at the same time."""
+
+    def __init__(self, inner, seen: list[int], busy: list[int]) -> None:
+        self.inner, self.host, self.seen, self.busy = inner, inner.host, seen, busy
+
+    async def run(self, argv, **kw):
+        self.busy[0] += 1
+        self.seen.append(self.busy[0])
+        try:
+            return await self.inner.run(argv, **kw)
+        finally:
+            self.busy[0] -= 1
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+
+async def test_independent_checks_run_at_once_and_waiting_ones_say_blocked(lab_factory) -> None:
+    from xentui.remote import open_runner
+
+    lab = await lab_factory(fresh=True)
+    seen: list[int] = []
+    busy = [0]
+
+    async def counting(host):
+        return Counting(await open_runner(host), seen, busy)
+
+    cl = Checklist(lab.config, open_runner=counting)
+    try:
+        await cl.run_all()
+    finally:
+        await cl.close()
+    # steps 2, 4 and 5 wait only for step 1: their commands are in flight together
+    assert max(seen) >= 3, seen
+    blocked = {k: r.blocked_by for k, r in cl.results.items() if r.status is Status.BLOCKED}
+    assert blocked == {
+        "relocation-port": ("relocation",),
+        "nfs-mount": ("nfs-export",),
+        "guest-running": ("guest-config",),
+        "gnump3d": ("guest-running",),
+        "stream": ("gnump3d",),
+    }
+    # a blocked step has one line that says why, never a failure of its own
+    assert all(len(cl.results[k].findings) == 1 for k in blocked)
+    assert (
+        cl.results["gnump3d"].reason
+        == "waits for step 7 (virt_server runs on xen_host_1), which is blocked"
+    )

@@ -62,6 +62,21 @@ def test_full_demo_without_stall() -> None:
     assert runbook.current is None
 
 
+def test_a_gap_as_long_as_the_buffer_is_never_called_shorter() -> None:
+    runbook = Runbook()
+    url = "http://127.0.0.1/TruthHappens.ogg"
+    runbook.feed(StreamStatusEvent(t=1.0, wall=1.0, url=url, connected=True))
+    runbook.feed(action(ActionKind.PAUSE, 10.0, True))
+    runbook.feed(StallEvent(t=11.0, wall=11.0, stall=Stall(11.0, None)))  # a 1.0 s buffer
+    runbook.feed(action(ActionKind.UNPAUSE, 20.0, True))
+    runbook.feed(migration(MigrationPhase.REQUESTED, 40.0))
+    runbook.feed(GapEvent(t=62.5, wall=62.5, gap=Gap(61.2, 62.4, 0.01)))
+    runbook.feed(migration(MigrationPhase.COMPLETED, 63.0))
+    assert runbook.verdict == (
+        "NO STALL: the viewer saw nothing (stream gap 1.20 s, not shorter than the 1.0 s buffer)"
+    )
+
+
 def test_stall_during_migration_is_the_verdict() -> None:
     runbook = Runbook()
     demo(runbook, stall_in_migration=True)

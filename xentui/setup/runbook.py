@@ -163,7 +163,11 @@ class Runbook:
         if self._stall_in_window is not None:
             self.verdict = "STALL: the viewer saw the stream stop"
         else:
-            against = f", shorter than the {buffer}" if buffer and gap else ""
+            against = ""
+            if self.buffer_s is not None and self._longest_gap is not None:
+                # said only when the figures show it: a gap near the buffer may still not stall
+                than = "shorter" if self._longest_gap < self.buffer_s else "not shorter"
+                against = f", {than} than the {buffer}"
             self.verdict = "NO STALL: the viewer saw nothing" + (
                 f" ({gap}{against})" if gap else ""
             )
