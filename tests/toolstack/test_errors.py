@@ -50,6 +50,14 @@ XM_USAGE = "\nUsage: xm migrate <Domain> <Host>\n\nMigrate a domain to another m
             "Error: <Fault 3: 'virt_sever'>",
             "virt_sever",
         ),
+        (  # xend 3.1+ with xm's Xen-API server (get_single_vm raises OptionError)
+            ["xm", "pause", "virt_sever"],
+            "Error: Domain 'virt_sever' not found.\nUsage: xm pause <Domain>\n\nPause "
+            "execution of a domain.\n",
+            UnknownDomain,
+            "Error: Domain 'virt_sever' not found.",
+            "virt_sever",
+        ),
         (
             ["xm", "pause", "virt_sever"],
             "Error: Domain 'virt_sever' does not exist.\nUsage: xm pause <Domain>\n",

@@ -332,3 +332,72 @@ def test_all_rows_unreadable_raises_with_the_first_bad_line() -> None:
     with pytest.raises(ListParseError) as info:
         get_toolstack("xl").parse_list(f"{S.XL_HEADER}\ngarbage row\n")
     assert info.value.line_no == 2 and info.value.line == "garbage row"
+
+
+def test_a_translated_virsh_says_so_and_how_to_fix_it() -> None:
+    # libvirt's de.po: _("State") is "Status", _("running") "laufend"; a German host's LANG
+    # reaches virsh over ssh (Debian's ssh_config SendEnv LANG, or /etc/default/locale)
+    german = (
+        " Id    Name                           Status\n"
+        "----------------------------------------------------\n"
+        " 0     Domain-0                       laufend\n"
+    )
+    with pytest.raises(ListParseError) as info:
+        get_toolstack("virsh").parse_list("Last login: today\n" + german)
+    assert info.value.line_no == 2 and "Status" in info.value.line
+    assert "not virsh's English 'Id Name State'" in str(info.value)
+    assert "LC_ALL=C" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_translated_state_word_under_an_english_header_is_named() -> None:
+    text = " Id   Name   State\n----------------------\n 1    test   laufend\n"
+    with pytest.raises(ListParseError) as info:
+        get_toolstack("virsh").parse_list(text)
+    assert "unknown state 'laufend'" in str(info.value) and "translated" in str(info.value)
+
+
+def test_xm_xen_api_mode_lists_a_halted_domain_with_id_minus_one() -> None:
+    # xend 3.1+ behind xm's Xen-API server: a halted VM's domid is "-1", printed by %(domid)5s
+    row = "%-40s %5s %5d %5d %10s %8.1f" % ("spare", "-1", 128, 1, "------", 0.0)
+    text = f"{'%-40s %5s %5s %5s %10s %9s' % ('Name', 'ID', 'Mem', 'VCPUs', 'State', 'Time(s)')}\n"
+    result = get_toolstack("xm").parse_list(text + row + "\n")
+    assert result.problems == ()
+    (dom,) = result.domains
+    assert (dom.name, dom.id, dom.active, dom.state) == ("spare", None, False, SD)
+
+
+XM_33_HEAD = "%-40s %5s %5s %5s %10s %9s" % ("Name", "ID", "Mem", "VCPUs", "State", "Time(s)")
+XM_31_ROW = "%(name)-40s %(domid)3s %(mem)5d %(vcpus)5d %(state)10s %(cpu_time)8.1f"
+XM_33_ROW = "%(name)-40s %(domid)5s %(mem)5d %(vcpus)5d %(state)10s %(cpu_time)8.1f"
+
+
+@pytest.mark.parametrize(
+    ("head", "fmt", "layout"),
+    [(XM_304_HEAD, XM_31_ROW, "xm 3.0.4-3.1"), (XM_33_HEAD, XM_33_ROW, "xm 3.3-4.4")],
+)
+def test_xm_halted_managed_domain_with_blank_id_and_state(head, fmt, layout) -> None:
+    # XendConfig.to_sxp adds 'state' only for a domain with a domid: `xm new spare` then
+    # `xm list` prints both fields blank (parse_doms_info's default '')
+    running = dict(name="Domain-0", domid="0", mem=491, vcpus=2, state="r-----", cpu_time=12.5)
+    halted = dict(name="spare", domid="", mem=256, vcpus=1, state="", cpu_time=0.0)
+    text = "\n".join([head, fmt % running, fmt % halted]) + "\n"
+    result = get_toolstack("xm").parse_list(text)
+    assert result.problems == () and result.layout == layout
+    dom = result.domains[1]
+    assert (dom.name, dom.id, dom.mem_mib, dom.vcpus, dom.flags, dom.cpu_s) == (
+        "spare",
+        None,
+        256,
+        1,
+        "",
+        0.0,
+    )
+    assert (dom.active, dom.state) == (False, SD)
+
+
+def test_xm_row_that_lost_its_state_is_still_a_problem() -> None:
+    # an ID but no State is no layout's row: it must not turn into a halted "guest 4"
+    text = f"{XM_33_HEAD}\nDomain-0 0 491 2 r----- 12.5\nguest      4   128     1      1.0\n"
+    result = get_toolstack("xm").parse_list(text)
+    assert [d.name for d in result.domains] == ["Domain-0"]
+    assert result.problems[0].line_no == 3 and "State '1'" in result.problems[0].reason

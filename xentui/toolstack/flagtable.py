@@ -62,7 +62,8 @@ def read_row(line: str, rules: RowRules) -> Row | str:
     if len(flags) != len(rules.positions) or any(
         c not in allowed for c, allowed in zip(flags, rules.positions, strict=False)
     ):
-        return f"State {flags!r} is not six state letters"
+        halted = _halted_row(rest, flags, cpu_s) if rules.id_optional else None
+        return halted or f"State {flags!r} is not six state letters"
     rest, vcpus = take_right(rest)
     rest, mem = take_right(rest)
     if not (INT.match(vcpus) and INT.match(mem)):
@@ -81,6 +82,21 @@ def read_row(line: str, rules: RowRules) -> Row | str:
     if not name:
         return "missing name"
     return Row(name, domid, int(mem), int(vcpus), flags, cpu_s)
+
+
+def _halted_row(rest: str, vcpus: str, cpu_s: float) -> Row | None:
+    """A row with both ID and State blank, or None if ``rest`` is not one.
+
+    xend 3.1+ puts ``state`` in a domain's record only when it has a domid
+    (``XendConfig.to_sxp``), so a defined, halted domain prints ``%(domid)5s`` and
+    ``%(state)10s`` of ``''``: name, Mem, VCPUs and Time(s) only. xend names never hold
+    whitespace (``_checkName``), so a name with a space here is a row that lost its State.
+    """
+    rest, mem = take_right(rest)
+    name = rest.strip(" \t")
+    if not (INT.match(vcpus) and INT.match(mem)) or not name or len(name.split()) != 1:
+        return None
+    return Row(name, None, int(mem), int(vcpus), "", cpu_s)
 
 
 def parse_table(

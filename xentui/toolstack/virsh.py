@@ -9,6 +9,7 @@ words at the end (``shut off``), and the name is everything between, spaces incl
 from __future__ import annotations
 
 import re
+from itertools import islice, pairwise
 
 from xentui.model import CommandResult, Domain, DomainState, MigrationRole
 from xentui.toolstack.base import (
@@ -74,13 +75,31 @@ def read_row(line: str) -> tuple[int | None, str, str] | str:
     if words is None:
         name, _, words = rest.rpartition(" ")
         if words not in STATES:
-            return f"unknown state {words!r}"
+            return f"unknown state {words!r} (not an English virsh state: is virsh translated?)"
     else:
         name = rest[: -len(words)]
     name = name.strip(" \t")
     if not name:
         return "missing name"
     return (None if id_tok == "-" else int(id_tok)), name, words
+
+
+def _translated(text: str) -> ListParseError | None:
+    """A table in another language: a three-word header over a line of dashes, as virsh prints
+    its translated ``_("Id") _("Name") _("State")`` when the host's locale is not English
+    (Debian's ssh passes LANG, and /etc/default/locale sets it). The words cannot be read,
+    so say so and how to fix it instead of a bare "missing header"."""
+    lines = list(islice(nonblank_lines(text), 50))
+    for (line_no, _, line), (_, _, below) in pairwise(lines):
+        if _DASHES.match(below) and len(line.split()) >= 3 and unreadable(line) is None:
+            return ListParseError(
+                "virsh",
+                "the table's header is not virsh's English 'Id Name State' (virsh runs in "
+                "another language on that host: set LANG=C or LC_ALL=C for it)",
+                line_no,
+                line[:200],
+            )
+    return None
 
 
 class Virsh(Toolstack):
@@ -133,7 +152,12 @@ class Virsh(Toolstack):
 
     def parse_list(self, text: str) -> ListResult:
         walk = ListWalk("virsh")
-        _, end, header = find_header("virsh", text, lambda line: bool(_HEADER.match(line)), walk)
+        try:
+            _, end, header = find_header(
+                "virsh", text, lambda line: bool(_HEADER.match(line)), walk
+            )
+        except ListParseError as exc:
+            raise _translated(text) or exc from None
         layout = _LAYOUTS.get(header.rstrip(), "virsh current (vshTable)")
         for line_no, line_end, line in nonblank_lines(text, end):
             if walk.full():

@@ -3,8 +3,9 @@
 Layouts (``tools/python/xen/xm/main.py``, ``xm_brief_list``), told apart by the header:
 3.0.0-3.0.2 (``%-32s %3d %8d %5d %5s %7.1f`` plus an optional ACM `` s:%04x/p:%04x``),
 3.0.3 (``%-40s %3d %8d %5d %5s %8.1f``), 3.0.4-3.1 (``%-40s %3s %5d %5d %10s %8.1f``, blank
-ID for inactive managed domains) and 3.3-4.4 (as 3.0.4 with a ``%5s`` ID). A header with the
-right words but other spacing is read with the loosest rules rather than refused.
+ID for inactive managed domains, whose State xend 3.1+ leaves blank too) and 3.3-4.4 (as 3.0.4
+with a ``%5s`` ID). A header with the right words but other spacing is read with the loosest
+rules rather than refused.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ _HEADER = re.compile(r"Name\s+ID\s+Mem(?:\(MiB\))?\s+VCPUs\s+State\s+Time\(s\)\s
 
 _UNKNOWN = (
     re.compile(r"Error: Domain '(?P<d>.*)' not found when running"),  # 3.0.0, HTTP API
+    re.compile(r"Error: Domain '(?P<d>.*)' not found\.$"),  # 3.1+ in Xen-API server mode
     re.compile(r"Error: (?:the domain|Domain) '(?P<d>.*)' does not exist", re.I),  # 3.0.2+
     re.compile(r"Error: <Fault 3: '(?P<d>.*)'>"),  # 3.0.2 pause/unpause
 )
