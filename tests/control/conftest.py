@@ -39,6 +39,21 @@ class Recorder:
                 self._changed.clear()
                 await self._changed.wait()
 
+    async def wait_until(self, cond: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Until ``cond()`` holds, checked after each event (never a sleep, then a hope)."""
+        async with asyncio.timeout(timeout):
+            while not cond():
+                self._changed.clear()
+                await self._changed.wait()
+
+
+def polls_when(engine: Engine, host: str, pred: Callable[[Event], bool]) -> list[int]:
+    """The host's poll count at each matching event, taken as it is emitted (not when read)."""
+    counts: list[int] = []
+    poller = engine.pollers[host]
+    engine.add_listener(lambda e: counts.append(poller.polls_started) if pred(e) else None)
+    return counts
+
 
 @pytest.fixture
 async def engine_factory() -> AsyncIterator[Callable[..., Any]]:
@@ -63,4 +78,4 @@ async def engine_factory() -> AsyncIterator[Callable[..., Any]]:
 # the real-sshd fixtures, for the end-to-end tests through OpenSSH
 from tests.remote.conftest import sshd, sshd_factory  # noqa: E402
 
-__all__ = ["Recorder", "engine_factory", "sshd", "sshd_factory"]
+__all__ = ["Recorder", "engine_factory", "polls_when", "sshd", "sshd_factory"]

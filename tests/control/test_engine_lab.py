@@ -7,6 +7,7 @@ import dataclasses
 
 import pytest
 
+from tests.control.conftest import polls_when
 from xentui.model import (
     ActionEvent,
     ActionKind,
@@ -29,7 +30,7 @@ async def test_first_lists_connections_and_where_the_guest_is(lab, engine_factor
     states = [e.state for e in rec.of(ConnectionEvent) if e.host == "xen_host_1"]
     assert states[:2] == [ConnectionState.CONNECTING, ConnectionState.CONNECTED]
     snap = engine.snapshots["xen_host_1"]
-    assert 0 < snap.latency_s < 1 and snap.find("virt_server") is not None
+    assert 0 < snap.latency_s < 10 and snap.find("virt_server") is not None
     assert rec.of(SnapshotEvent)
 
 
@@ -106,20 +107,26 @@ async def test_refusals_name_the_reason(lab, engine_factory) -> None:
 
 async def test_a_host_that_goes_away_is_marked_and_comes_back(lab, engine_factory) -> None:
     engine, rec = await engine_factory(lab.config, interval=0.2, backoff_cap_s=0.4)
-    await lab.stop_host("xen_host_2")
-    t0 = engine.clock()
-    down = await rec.wait_for(
-        lambda e: (
+
+    def is_down(e) -> bool:
+        return (
             isinstance(e, ConnectionEvent)
             and e.host == "xen_host_2"
             and e.state is ConnectionState.UNREACHABLE
         )
-    )
-    assert down.t - t0 <= 2 * 0.2 + 0.15 and down.reason
-    n = len([e for e in rec.of(SnapshotEvent) if e.snapshot.host == "xen_host_1"])
-    await asyncio.sleep(0.6)
-    later = [e for e in rec.of(SnapshotEvent) if e.snapshot.host == "xen_host_1"]
-    assert len(later) >= n + 2  # the other host kept updating
+
+    counts = polls_when(engine, "xen_host_2", is_down)
+    before = engine.pollers["xen_host_2"].polls_started
+    await lab.stop_host("xen_host_2")
+    down = await rec.wait_for(is_down)
+    # within two intervals, counted in polls: the one in flight or the next one says it
+    assert counts[0] - before <= 2 and down.reason
+
+    def host_1_lists() -> int:
+        return len([e for e in rec.of(SnapshotEvent) if e.snapshot.host == "xen_host_1"])
+
+    n = host_1_lists()
+    await rec.wait_until(lambda: host_1_lists() >= n + 2)  # the other host kept updating
     assert not engine.reachable("xen_host_2") and "unreachable" in engine.why_not(
         ActionKind.MIGRATE, "xen_host_2"
     )

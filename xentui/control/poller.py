@@ -57,6 +57,11 @@ class HostPoller:
         self.fast = False
         """Set while a migration involves this host: a finer timeline for a few cheap polls."""
 
+    @property
+    def polls_started(self) -> int:
+        """How many polls have started: tests count polls, not seconds, on a loaded machine."""
+        return self._started
+
     def poke(self) -> None:
         """Poll again at once (after an action); a poll in flight is followed by a fresh one."""
         self._poke.set()
