@@ -320,3 +320,15 @@ def test_virsh_success_and_connect_option() -> None:
     err = virsh.parse_error(run(virsh.unpause_argv("test"), 1, "error: x not paused"))
     assert type(err) is NotPaused
     assert type(virsh.parse_error(run(argv, 1))) is ToolError
+
+
+def test_virsh_failure_without_an_error_line_keeps_what_was_said() -> None:
+    virsh = get_toolstack("virsh")
+    missing = virsh.parse_error(run(virsh.list_argv(), 127, "bash: virsh: command not found\n"))
+    assert type(missing) is ToolError and missing.message == "bash: virsh: command not found"
+    away = virsh.parse_error(
+        run(virsh.migrate_argv("test", "xen_host_2"), 1, "Killed\n", "Migration: [ 45 %]")
+    )
+    assert type(away) is MigrationFailed and "Killed" in away.message
+    silent = virsh.parse_error(run(virsh.pause_argv("test"), 1))
+    assert type(silent) is ToolError and silent.message == "exit status 1"

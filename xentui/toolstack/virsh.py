@@ -23,7 +23,7 @@ from xentui.toolstack.base import (
     Toolstack,
     UnknownDomain,
 )
-from xentui.toolstack.errtext import domain_of, find, lines, unfinished, verb
+from xentui.toolstack.errtext import domain_of, fallback, find, lines, unfinished, verb
 from xentui.toolstack.names import check_domain_name, check_host_name
 from xentui.toolstack.scan import INT, ListWalk, find_header, nonblank_lines, unreadable
 
@@ -208,11 +208,9 @@ class Virsh(Toolstack):
             return unfinished(result, failure, domain)
         errors = [ln for ln in lines(result) if _ERROR.match(ln)]
         if not errors:
-            return (
-                None
-                if result.exit_status == 0
-                else failure(f"exit status {result.exit_status}", domain)
-            )
+            # no "error: " line: a shell's "virsh: command not found", or a translated
+            # virsh; keep what it said rather than only its exit status
+            return None if result.exit_status == 0 else fallback(result, failure, domain)
         message = "\n".join(errors)
         if (m := find(_UNKNOWN, errors)) is not None:
             return UnknownDomain(message, m.group("d") or domain)
