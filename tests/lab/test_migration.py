@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.lab.helpers import assert_one_guest, ssh
 
 
@@ -198,13 +200,52 @@ async def test_non_live_migration_halts_for_the_whole_copy(lab) -> None:
     assert_one_guest(lab)
 
 
-async def test_mixed_toolstacks_keep_one_guest(lab_factory) -> None:
+async def test_mixed_toolstacks_refuse_each_other(lab_factory) -> None:
+    """xend and libxl do not migrate to each other: each side fails as the real tool would."""
     lab = await lab_factory(toolstack=("xm", "xl"))
     there = await ssh(lab, "xen_host_1", "xm migrate -l virt_server xen_host_2")
-    assert there.exit_status == 0
-    assert "virt_server " in (await ssh(lab, "xen_host_2", "xl list")).stdout
+    # an xl host runs no xend: nothing listens on its relocation port
+    assert there.exit_status == 1
+    assert there.stderr == "Error: can't connect: Connection refused\n"
+    assert lab.where_is_guest() == "xen_host_1" and not lab.guest.stream.halted
+    assert_one_guest(lab)
+    # the guest is created on the xl host, then xl's rune finds no xl on the xm host
+    await ssh(lab, "xen_host_1", "xm destroy virt_server")
+    made = await ssh(lab, "xen_host_2", "xl create /etc/xen/virt_server")
+    assert made.exit_status == 0, made.stderr
     back = await ssh(lab, "xen_host_2", "xl migrate virt_server xen_host_1")
-    assert back.exit_status == 0 and lab.where_is_guest() == "xen_host_1"
+    assert back.exit_status == 1
+    lines = back.stderr.splitlines()
+    assert lines[0] == "bash: xl: command not found"
+    assert "truncated reading banner from migration receiver stream" in lines[1]
+    assert lines[2].endswith("exited with error status 127")
+    assert lab.where_is_guest() == "xen_host_2"
+    assert "virt_server " in (await ssh(lab, "xen_host_2", "xl list")).stdout
+    assert_one_guest(lab)
+
+
+async def test_xl_migration_goes_over_the_targets_sshd(lab_factory) -> None:
+    """xl has no relocation port: the pages go through `ssh TARGET xl migrate-receive`."""
+    lab = await lab_factory(toolstack="xl")
+    source, target = lab.host("xen_host_1"), lab.host("xen_host_2")
+    with pytest.raises(ConnectionRefusedError):
+        await asyncio.open_connection(target.ip, target.reloc_port)
+    banner = await ssh(lab, "xen_host_2", "xl migrate-receive", input="x")
+    assert banner.stdout == "xl migration receiver ready, send binary domain data.\n"
+    assert banner.exit_status == 1  # no domain data came
+    ok = await ssh(lab, "xen_host_1", "xl migrate virt_server xen_host_2")
+    assert ok.exit_status == 0, ok.stderr
+    arrived = lab.relocation["xen_host_2"].incoming[-1]
+    assert arrived.completed and arrived.peer_ip == source.ip
+    assert arrived.bytes_received == lab.ground_truth.last_migration.stats.total_bytes
+    assert_one_guest(lab)
+    # with the target's sshd down the rune fails before the banner and nothing moves
+    await lab.stop_host("xen_host_1")
+    down = await ssh(lab, "xen_host_2", "xl migrate virt_server xen_host_1")
+    assert down.exit_status == 1
+    assert down.stderr.startswith("ssh: connect to host xen_host_1 port 22: Connection refused\n")
+    assert "exited with error status 255" in down.stderr
+    assert lab.where_is_guest() == "xen_host_2"
     assert_one_guest(lab)
 
 

@@ -20,7 +20,16 @@ from typing import Any
 import asyncssh
 
 from xentui.config import LabConfig, load_config
-from xentui.lab import coreutils, guest_cli, services, sshkey_cli, sshkeys, xl_cli, xm_cli
+from xentui.lab import (
+    coreutils,
+    guest_cli,
+    services,
+    sshkey_cli,
+    sshkeys,
+    xl_cli,
+    xl_transport,
+    xm_cli,
+)
 from xentui.lab.addresses import GUEST_OCTET, RELOCATION_PORT, STREAM_PORT, free_block, pick_port
 from xentui.lab.domains import SimDomain
 from xentui.lab.files import guest_config, version_tuple
@@ -132,6 +141,7 @@ class Lab:
         stream_port = pick_port([guest_ip], STREAM_PORT)
 
         client_key = asyncssh.generate_private_key("ssh-ed25519", comment="xentui-lab")
+        self.client_key = client_key
         self.client_key_path = self.workdir / "client_key"
         self.client_key_path.write_bytes(client_key.export_private_key("openssh"))
         os.chmod(self.client_key_path, 0o600)
@@ -166,7 +176,11 @@ class Lab:
             commands[host.toolstack] = xm_cli.xm if host.toolstack == "xm" else xl_cli.xl
             machine = Machine(name, host.vfs, commands, self)
             self.endpoints[name] = SshEndpoint(
-                machine, "127.0.0.1", asyncssh.generate_private_key("ssh-ed25519"), client_key
+                machine,
+                "127.0.0.1",
+                asyncssh.generate_private_key("ssh-ed25519"),
+                client_key,
+                streams=xl_transport.streams_for(self, host),
             )
         guest_machine = Machine(
             opts.guest_name, self.guest.vfs, {**coreutils.COMMANDS, **guest_cli.COMMANDS}, self

@@ -8,8 +8,10 @@ while it runs (xen-facts.md §1.3), the stream's halt at stop-and-copy, and xm's
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
+
+import asyncssh
 
 from xentui.lab import migration as engine
 from xentui.lab.shell import Out
@@ -39,6 +41,7 @@ async def transfer(
     on_stop_and_copy: Callable[[], None],
     *,
     live: bool = True,
+    connect: Callable[[], Awaitable[tuple[Any, Any]]] | None = None,
 ) -> engine.MigrationStats:
     """Run the engine; raise Refused('connect'|'dropped'|'error', detail) on failure."""
     opts = lab.options
@@ -63,12 +66,13 @@ async def transfer(
             before_stop_and_copy=before_stop,
             clock=lab.clock,
             live=live,
+            connect=connect,
         )
     except ConnectionRefusedError as e:
         raise Refused("connect", "Connection refused") from e
     except engine.MigrationRefused as e:
         raise Refused("dropped", str(e)) from e
-    except (engine.MigrationError, OSError) as e:
+    except (engine.MigrationError, OSError, asyncssh.Error) as e:
         raise Refused("error", str(e)) from e
 
 

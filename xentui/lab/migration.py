@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from xentui.lab import migframe as f
 from xentui.lab.migframe import MigrationError, MigrationRefused, MigrationStats, RoundRecord
@@ -58,20 +59,25 @@ async def send_guest(
     clock: Callable[[], float] = time.monotonic,
     live: bool = True,
     restore_s: float = RESTORE_S,
+    connect: Callable[[], Awaitable[tuple[Any, Any]]] | None = None,
 ) -> MigrationStats:
     """Migrate ``memory`` to ``target``; raises MigrationRefused / MigrationError with the text.
 
     ``speed`` scales the link and the guest's clock together, so a faster run has the same
     rounds. ``live=False`` is ``xm migrate`` without ``-l``: one stop-and-copy round.
+    ``connect`` opens another byte stream instead of TCP to ``target`` (xl's SSH session).
     """
     if link_mbit <= 0 or speed <= 0:
         raise MigrationError(f"link speed and speed factor must be positive ({link_mbit}, {speed})")
     policy = PrecopyPolicy(memory, dirty_pages_per_s, max_rounds=max_rounds, live=live)
     try:
         async with asyncio.timeout(HANDSHAKE_TIMEOUT_S / speed + 1):
-            reader, writer = await asyncio.open_connection(
-                target[0], target[1], local_addr=(source_ip, 0)
-            )
+            if connect is not None:
+                reader, writer = await connect()
+            else:
+                reader, writer = await asyncio.open_connection(
+                    target[0], target[1], local_addr=(source_ip, 0)
+                )
     except ConnectionRefusedError as e:
         raise ConnectRefused("can't connect: Connection refused") from e
     except TimeoutError as e:

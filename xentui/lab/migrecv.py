@@ -1,5 +1,7 @@
 """A host's relocation listener: takes a guest's pages over TCP, like xend on port 8002.
 
+``serve`` also takes them over any other byte stream: an xl host receives over its sshd.
+
 Off means not listening (the source's connect is refused). A peer that ``admit`` refuses is
 accepted and dropped at once, as xend does for ``xend-relocation-hosts-allow``; a failure while
 receiving is answered with an ERROR frame carrying its text.
@@ -12,6 +14,7 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from xentui.lab import migframe as f
 from xentui.lab.migframe import MigrationError
@@ -79,22 +82,26 @@ class RelocationServer:
         self._tasks.add(task)
         peer_ip, peer_port = writer.get_extra_info("peername")[:2]
         try:
+            await self.serve(reader, writer, peer_ip, peer_port)
+        finally:
+            self._tasks.discard(task)
+            writer.close()
+
+    async def serve(self, reader: Any, writer: Any, peer_ip: str, peer_port: int) -> bool:
+        """One transfer over any byte stream (a socket, or xl's SSH session); True if received."""
+        try:
             why = self._admit(peer_ip)
             if why is not None:
                 self.log.append(
                     f"Rejected connection from {peer_ip}:{peer_port} ({why}) for port {self.port}."
                 )
-                return
-            await self._receive(reader, writer, peer_ip)
+                return False
+            return await self._receive(reader, writer, peer_ip)
         except (ConnectionError, asyncio.IncompleteReadError):
             self.log.append(f"Connection from {peer_ip}:{peer_port} lost during the transfer.")
-        finally:
-            self._tasks.discard(task)
-            writer.close()
+            return False
 
-    async def _receive(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer_ip: str
-    ) -> None:
+    async def _receive(self, reader: Any, writer: Any, peer_ip: str) -> bool:
         incoming: IncomingMigration | None = None
         try:
             kind, body = await f.read_frame(reader)
@@ -119,6 +126,7 @@ class RelocationServer:
             writer.write(f.frame(f.READY, b""))
             await writer.drain()
             await self._pages(reader, writer, incoming)
+            return True
         except MigrationError as e:
             if incoming is not None:
                 incoming.error = str(e)
@@ -126,10 +134,9 @@ class RelocationServer:
             writer.write(f.frame(f.ERROR, str(e).encode()))
             with contextlib.suppress(ConnectionError):
                 await writer.drain()
+            return False
 
-    async def _pages(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, inc: IncomingMigration
-    ) -> None:
+    async def _pages(self, reader: Any, writer: Any, inc: IncomingMigration) -> None:
         in_round = 0
         while True:
             kind, body = await f.read_frame(reader)

@@ -1,5 +1,7 @@
 """Each host's relocation listener, (re)started from what xend last read in xend-config.sxp.
 
+An xl host has no listener (no xend): its receiver object only serves `xl migrate-receive`.
+
 xend binds ``xend-relocation-address`` (``''`` = every interface, ``localhost`` = none a peer can
 reach) on ``xend-relocation-port``, and drops peers that no ``hosts-allow`` regex matches.
 """
@@ -45,7 +47,7 @@ async def apply_relocation(lab: Lab, host: SimHost) -> None:
             return  # an address this host does not have: xend's bind fails, nothing listens
         port = reloc.port
     else:
-        port = host.reloc_port  # xl reaches the target through its sshd; this stands in for it
+        port = 0  # xl has no listener: `xl migrate-receive` serves it over the host's sshd
     from xentui.lab.migrate_cmd import on_incoming
 
     server = migration.RelocationServer(
@@ -55,8 +57,9 @@ async def apply_relocation(lab: Lab, host: SimHost) -> None:
         on_incoming=functools.partial(on_incoming, lab, host),
         clock=lab.clock,
     )
-    try:
-        await server.start()
-    except OSError:
-        return  # port taken: xend logs it and runs without relocation
+    if host.toolstack == "xm":
+        try:
+            await server.start()
+        except OSError:
+            return  # port taken: xend logs it and runs without relocation
     lab.relocation[host.name] = server

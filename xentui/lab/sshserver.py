@@ -1,7 +1,9 @@
 """One asyncssh server per simulated machine: the lab's client key only, commands run as bash would.
 
 A command arrives over SSH as one string; it is parsed and answered by the machine's own
-command table, so the real OpenSSH client and asyncssh clients see the same host.
+command table, so the real OpenSSH client and asyncssh clients see the same host. Sessions are
+binary: text commands are decoded here, and a stream command (``xl migrate-receive``) gets the
+channel's bytes as they come.
 """
 
 from __future__ import annotations
@@ -16,6 +18,16 @@ import asyncssh
 from xentui.lab.shell import Machine, run_line
 
 log = logging.getLogger(__name__)
+
+StreamHandler = Callable[
+    [asyncssh.SSHReader[bytes], asyncssh.SSHWriter[bytes], asyncssh.SSHWriter[bytes], str],
+    Awaitable[int],
+]
+"""Serves one session's binary stdin/stdout/stderr for the peer's address; returns the exit."""
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
 
 
 class _Server(asyncssh.SSHServer):
@@ -47,6 +59,7 @@ class SshEndpoint:
         *,
         port: int = 0,
         gate: Callable[[], Awaitable[None]] | None = None,
+        streams: Callable[[str], StreamHandler | None] | None = None,
     ) -> None:
         self.machine, self.bind, self.port = machine, bind, port
         self.host_key = host_key
@@ -54,6 +67,7 @@ class SshEndpoint:
             client_key.export_public_key("openssh").decode()
         )
         self._gate = gate
+        self._streams = streams
         self._server: asyncssh.SSHAcceptor | None = None
         self._conns: set[asyncssh.SSHServerConnection] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -77,7 +91,7 @@ class SshEndpoint:
             server_host_keys=[self.host_key],
             authorized_client_keys=self._authorized,
             process_factory=self._handle,
-            encoding="utf-8",
+            encoding=None,
             allow_scp=False,
             agent_forwarding=False,
             x11_forwarding=False,
@@ -114,16 +128,22 @@ class SshEndpoint:
             if process.command is None:
                 await self._interactive(process)
                 return
+            stream = self._streams(process.command) if self._streams is not None else None
+            if stream is not None:
+                peer = process.get_extra_info("peername")
+                peer_ip = peer[0] if peer else "127.0.0.1"
+                process.exit(await stream(process.stdin, process.stdout, process.stderr, peer_ip))
+                return
             cached: list[str] = []
 
             async def read_stdin() -> str:
                 if not cached:
-                    cached.append(await process.stdin.read())
+                    cached.append(_text(await process.stdin.read()))
                 return cached[0]
 
             out = await run_line(self.machine, process.command, read_stdin)
-            process.stdout.write(out.stdout)
-            process.stderr.write(out.stderr)
+            process.stdout.write(out.stdout.encode())
+            process.stderr.write(out.stderr.encode())
             process.exit(out.rc)
         except (asyncssh.Error, BrokenPipeError, ConnectionError):
             process.close()
@@ -133,7 +153,8 @@ class SshEndpoint:
         except Exception as e:  # a lab bug must not hang the client: say so in one line
             log.exception("lab command failed on %s", self.machine.hostname)
             with contextlib.suppress(Exception):
-                process.stderr.write(f"xentui lab: internal error: {type(e).__name__}: {e}\n")
+                said = f"xentui lab: internal error: {type(e).__name__}: {e}\n"
+                process.stderr.write(said.encode())
                 process.exit(70)
 
     async def _interactive(self, process: asyncssh.SSHServerProcess) -> None:
@@ -141,9 +162,9 @@ class SshEndpoint:
         prompt = f"[root@{self.machine.hostname} ~]# "
         rc = 0
         while True:
-            process.stdout.write(prompt)
+            process.stdout.write(prompt.encode())
             try:
-                line = await process.stdin.readline()
+                line = _text(await process.stdin.readline())
             except asyncssh.BreakReceived:
                 continue
             if not line or line.strip() in ("exit", "logout"):
@@ -154,6 +175,6 @@ class SshEndpoint:
 
             out = await run_line(self.machine, line.rstrip("\n"), no_stdin)
             rc = out.rc
-            process.stdout.write(out.stdout)
-            process.stderr.write(out.stderr)
+            process.stdout.write(out.stdout.encode())
+            process.stderr.write(out.stderr.encode())
         process.exit(rc)

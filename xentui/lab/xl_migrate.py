@@ -1,14 +1,16 @@
 """`xl migrate` on a simulated host: xl's names (NAME--incoming, NAME--migratedaway) and transcript.
 
-The transfer is the same engine as xm's; what differs is what each host lists meanwhile and the
-stderr transcript of xl_migrate.c (xen-facts.md §2.2-2.4), typo "successsfully" included.
+The pages go over a real SSH session to the target's ``xl migrate-receive`` (xl_transport.py),
+as xl's rune does; a target without xl (an xm host, the guest) answers 127 before the banner.
+What each host lists meanwhile and the stderr follow xl_migrate.c (xen-facts.md §2.2-2.4),
+typo "successsfully" included.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from xentui.lab.migrate_cmd import (
     Refused,
@@ -19,15 +21,15 @@ from xentui.lab.migrate_cmd import (
     stop_and_copy,
     transfer,
 )
-from xentui.lab.shell import Out
+from xentui.lab.shell import Machine, Out
 from xentui.lab.ssh_cli import Call, login
+from xentui.lab.xl_transport import TransportFailed, close_all, opener
 
 if TYPE_CHECKING:
     from xentui.lab.domains import SimDomain
     from xentui.lab.host import SimHost
     from xentui.lab.lab import Lab
-
-NO_XL = "bash: xl: command not found\n"
+    from xentui.lab.sshserver import SshEndpoint
 
 
 async def xl_migrate(lab: Lab, host: SimHost, opts: dict[str, str], args: list[str]) -> Out:
@@ -45,39 +47,47 @@ async def xl_migrate(lab: Lab, host: SimHost, opts: dict[str, str], args: list[s
             "Migration failed, resuming at sender.\n",
             rc=1,
         )
-    # xl's rune is `exec ssh TARGET xl migrate-receive`: no key, no banner, nothing moves.
+    # xl's rune is `exec ssh TARGET xl migrate-receive`: root's keys must open the target first.
     target = login(lab, lab.endpoints[host.name].machine, Call(host=dst))
-    # (a lab's xm hosts take xl's stream too, so that mixed labs can migrate both ways)
-    if isinstance(target, Out) or target is lab.guest_endpoint.machine:
-        said, status = (target.stderr, 255) if isinstance(target, Out) else (NO_XL, 127)
-        return Out(
-            stderr=said + "libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream "
-            "truncated reading banner from migration receiver stream\n"
-            f"libxl: info: libxl_exec.c:118:libxl_report_child_exitstatus: migration "
-            f"transport process [{pid}] exited with error status {status}\n",
-            rc=1,
-        )
-    target_ip = lab.resolve(dst, host)
-    assert target_ip is not None  # login resolved it
-    run = _xl_run(lab, host, dom, dst, target_ip, pid)
+    if isinstance(target, Out):
+        return _no_banner(target.stderr, 255, pid)
+    run = _xl_run(lab, host, dom, dst, _endpoint_of(lab, target), pid)
     return await asyncio.shield(lab.spawn(run, "xl-migrate"))
 
 
+def _endpoint_of(lab: Lab, machine: Machine) -> SshEndpoint:
+    endpoints = [*lab.endpoints.values(), lab.guest_endpoint]
+    return next(ep for ep in endpoints if ep.machine is machine)
+
+
+def _no_banner(said: str, status: int, pid: int) -> Out:
+    return Out(
+        stderr=said + "libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream "
+        "truncated reading banner from migration receiver stream\n"
+        f"libxl: info: libxl_exec.c:118:libxl_report_child_exitstatus: migration "
+        f"transport process [{pid}] exited with error status {status}\n",
+        rc=1,
+    )
+
+
 async def _xl_run(
-    lab: Lab, host: SimHost, dom: SimDomain, dst: str, target_ip: str, pid: int
+    lab: Lab, host: SimHost, dom: SimDomain, dst: str, endpoint: SshEndpoint, pid: int
 ) -> Out:
     truth = begin(lab, host, dst, True, "xl")
-    target_host = lab.host_by_ip(target_ip)
+    target_host = lab.hosts.get(endpoint.machine.hostname)
     err = "migration target: Ready to receive domain.\n"
     err += "Saving to migration stream new xl format (info 0x3/0x0/1411)\n"
     err += "Loading new save file <incoming migration stream> (new xl fmt info 0x3/0x0/1411)\n"
     err += " Savefile contains xl domain config in JSON format\nParsing config from <saved>\n"
 
-    port = lab.relocation_port(target_host)
+    closers: list[Any] = []
+    connect = opener(lab, host, endpoint, closers)
     try:
-        stats = await transfer(lab, host, target_ip, port, truth, stop_and_copy(lab, dom))
+        stats = await transfer(lab, host, "", 0, truth, stop_and_copy(lab, dom), connect=connect)
     except Refused as e:
         roll_back(lab, host, dom, truth, e.detail)
+        if isinstance(e.__cause__, TransportFailed):
+            return _no_banner(e.__cause__.stderr, e.__cause__.status, pid)
         return Out(
             stderr="libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream "
             "truncated reading ready message from migration receiver stream\n"
@@ -86,6 +96,8 @@ async def _xl_run(
             "Migration failed, resuming at sender.\n",
             rc=1,
         )
+    finally:
+        await close_all(closers)
     truth.stats = stats
     err += f"xc: info: Saving domain {dom.domid}, type x86 PV\n"
     err += "xc: info: Found x86 PV domain from Xen 4.9\nxc: info: Restoring domain\n"
