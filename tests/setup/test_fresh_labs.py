@@ -85,6 +85,12 @@ async def test_fix_all_repairs_a_fresh_lab_and_a_second_run_touches_nothing(
         assert await cl.fix_all(yes) == []
         assert asked == []
         assert {name: tree(vfs) for name, vfs in machines(lab).items()} == after
+        # all passed means the demo's migration goes through
+        live = ["migrate", "-l"] if toolstack == "xm" else ["migrate"]
+        argv = [toolstack, *live, "virt_server", "xen_host_2"]
+        moved = await cl.ctx.run("xen_host_1", argv, timeout=60)
+        assert moved.ok, moved.output
+        assert lab.where_is_guest() == "xen_host_2"
     finally:
         await cl.close()
 
@@ -167,3 +173,25 @@ async def test_independent_checks_run_at_once_and_waiting_ones_say_blocked(lab_f
         cl.results["gnump3d"].reason
         == "waits for step 7 (virt_server runs on xen_host_1), which is blocked"
     )
+
+
+async def test_check_piped_into_a_reader_that_leaves_early_ends_quietly(lab_factory) -> None:
+    import asyncio
+    import os
+    import sys
+
+    lab = await lab_factory(fresh=True)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `| head -0`: the reader is gone before the report is written
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *(sys.executable, "-m", "xentui", "check", "--config", str(lab.config_path)),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=write_end,
+            stderr=asyncio.subprocess.PIPE,
+        )
+    finally:
+        os.close(write_end)
+    _, err = await asyncio.wait_for(proc.communicate(), 90)
+    assert proc.returncode == 1, err  # the fresh lab fails: the exit code still says so
+    assert b"Traceback" not in err and b"BrokenPipe" not in err, err

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from typing import TYPE_CHECKING, TextIO
 
@@ -43,7 +44,11 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"xentui check: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    return asyncio.run(_run(config, args))
+    try:
+        return asyncio.run(_run(config, args))
+    except BrokenPipeError:  # the reader left while fixes were still being shown
+        _quiet_stdout()
+        return EXIT_FAILED
 
 
 async def _run(config: LabConfig, args: argparse.Namespace) -> int:
@@ -73,11 +78,23 @@ async def _run(config: LabConfig, args: argparse.Namespace) -> int:
             await checklist.run_all()
     finally:
         await checklist.close()
-    if args.json:
-        print(to_json(checklist.steps, checklist.results, outcomes))
-    else:
-        print(render_text(checklist.steps, checklist.results, verbose=args.verbose))
-    return EXIT_OK if checklist.all_passed else EXIT_FAILED
+    code = EXIT_OK if checklist.all_passed else EXIT_FAILED
+    try:
+        if args.json:
+            print(to_json(checklist.steps, checklist.results, outcomes))
+        else:
+            print(render_text(checklist.steps, checklist.results, verbose=args.verbose))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `xentui check | head`: the verdict still decides the exit code
+        _quiet_stdout()
+    return code
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _ask(prompt: str, out: TextIO) -> bool:
