@@ -401,3 +401,28 @@ def test_xm_row_that_lost_its_state_is_still_a_problem() -> None:
     result = get_toolstack("xm").parse_list(text)
     assert [d.name for d in result.domains] == ["Domain-0"]
     assert result.problems[0].line_no == 3 and "State '1'" in result.problems[0].reason
+
+
+@pytest.mark.parametrize(
+    ("letters", "state"), [("r--", R), ("-p-", P), ("--d", DomainState.DYING), ("---", R)]
+)
+def test_xl_before_4_1_three_state_letters(letters: str, state: DomainState) -> None:
+    # xl_cmdimpl.c of the libxl_list_domain era: "%-40s %5d %5lu %5d        %c%c%c %8.1f",
+    # the letters being running, paused and dying, under today's header
+    row = "%-40s %5d %5d %5d        %s %8.1f" % ("virt_server", 3, 128, 1, letters, 37.2)
+    result = get_toolstack("xl").parse_list(f"{S.XL_HEADER}\n{row}\n")
+    assert result.problems == ()
+    (dom,) = result.domains
+    assert (dom.name, dom.id, dom.flags, dom.state, dom.cpu_s) == (
+        "virt_server",
+        3,
+        letters,
+        state,
+        37.2,
+    )
+
+
+def test_xl_three_letters_in_the_wrong_places_are_a_problem() -> None:
+    row = "%-40s %5d %5d %5d        %s %8.1f" % ("g", 3, 128, 1, "-b-", 1.0)
+    result = get_toolstack("xl").parse_list(f"{S.XL_HEADER}\n{S.XL_PAUSED_ROW}\n{row}\n")
+    assert result.problems[0].line_no == 3 and "State '-b-'" in result.problems[0].reason

@@ -36,6 +36,8 @@ class RowRules:
     id_optional: bool
     """``%3s``/``%5s`` domid (xend 3.0.4+): inactive managed domains have no ID."""
     ssid_ok: bool = False
+    short_positions: tuple[str, ...] = ()
+    """An older, shorter State field the same tool printed (xl before 4.1: three letters)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +61,7 @@ def read_row(line: str, rules: RowRules) -> Row | str:
         return f"Time(s) {tok!r} is not a number like 12.3"
     cpu_s = float(tok)
     rest, flags = take_right(rest)
-    if len(flags) != len(rules.positions) or any(
-        c not in allowed for c, allowed in zip(flags, rules.positions, strict=False)
-    ):
+    if not (_fits(flags, rules.positions) or _fits(flags, rules.short_positions)):
         halted = _halted_row(rest, flags, cpu_s) if rules.id_optional else None
         return halted or f"State {flags!r} is not six state letters"
     rest, vcpus = take_right(rest)
@@ -82,6 +82,12 @@ def read_row(line: str, rules: RowRules) -> Row | str:
     if not name:
         return "missing name"
     return Row(name, domid, int(mem), int(vcpus), flags, cpu_s)
+
+
+def _fits(flags: str, positions: tuple[str, ...]) -> bool:
+    return len(flags) == len(positions) > 0 and all(
+        c in allowed for c, allowed in zip(flags, positions, strict=True)
+    )
 
 
 def _halted_row(rest: str, vcpus: str, cpu_s: float) -> Row | None:

@@ -28,7 +28,11 @@ from xentui.toolstack.scan import state_from_flags
 
 CONFIG_DIR = "/etc/xen"
 XL_HEADER = "Name                                        ID   Mem VCPUs\tState\tTime(s)"
-_RULES = RowRules(("r-", "b-", "p-", "s-", "-rscwS?", "d-"), id_optional=False)
+# xl before 4.1 (xl_cmdimpl.c, libxl_list_domain era) printed three letters, ``%c%c%c`` of
+# running, paused and dying, under the same header.
+_RULES = RowRules(
+    ("r-", "b-", "p-", "s-", "-rscwS?", "d-"), id_optional=False, short_positions=("r-", "p-", "d-")
+)
 _HEADER = re.compile(r"Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)\s*\Z")
 
 INCOMING = "--incoming"
@@ -60,6 +64,8 @@ def _layout(header: str) -> tuple[str, RowRules] | None:
 
 def xl_state(flags: str) -> DomainState:
     """Only a crash reason (``c``) in the fifth place is a state; other reasons are not."""
+    if len(flags) == 3:  # pre-4.1 ``rpd``: put each letter in its place of six
+        flags = f"{flags[0]}-{flags[1]}--{flags[2]}"
     return state_from_flags(flags[:4] + ("c" if flags[4:5] == "c" else "-") + flags[5:])
 
 
