@@ -40,12 +40,16 @@ class SudoHost:
     sshd: RealSshd
     rule: Path
 
-    def allow(self, *, password: bool) -> None:
+    def allow(self, *, password: bool, requiretty: bool = False) -> None:
         """The user may run `xm` as root, with or without a password; PATH is ours for xm."""
         tag = "PASSWD" if password else "NOPASSWD"
         xm = self.sshd.bin_dir / "xm"
         path = f"{self.sshd.bin_dir}:/usr/sbin:/usr/bin:/sbin:/bin"
-        text = f'Defaults:{self.user} secure_path="{path}"\n{self.user} ALL=(root) {tag}: {xm}\n'
+        tty = "" if requiretty else "!"
+        text = (
+            f'Defaults:{self.user} secure_path="{path}", {tty}requiretty\n'
+            f"{self.user} ALL=(root) {tag}: {xm}\n"
+        )
         tmp = self.rule.with_name(".tmp-" + self.rule.name)  # sudo skips names with a dot
         tmp.write_text(text)
         tmp.chmod(0o440)
@@ -114,6 +118,12 @@ async def test_sudo_for_a_non_root_user_through_openssh(lab, sudo_host, engine_f
     error = engine.errors["xen_host_1"] or ""
     assert "sudo: a password is required" in error, error
     assert "NOPASSWD" in error and "xen_host_1" not in engine.snapshots
+
+    # RHEL's requiretty: no password needed, but no terminal either; the fix in words
+    s.allow(password=False, requiretty=True)
+    await rec.wait_until(lambda: "requiretty" in (engine.errors["xen_host_1"] or ""))
+    error = engine.errors["xen_host_1"] or ""
+    assert "sudo: sorry, you must have a tty" in error and "!requiretty" in error, error
 
     # NOPASSWD for xm: the same connection now lists, pauses and unpauses as root
     s.allow(password=False)

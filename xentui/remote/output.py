@@ -13,12 +13,12 @@ from xentui.model import CommandResult
 OUTPUT_CAP = 1 << 20
 """Bytes kept per stream: a runaway command must not eat the presenter's memory."""
 
-_SUDO_PASSWORD = re.compile(
-    r"sudo: (a password is required|a terminal is required|no tty present"
-    r"|sorry, you must have a tty)"
-)
-
-
+# sudo's own words, checked against Debian's sudo 1.9 (tests/control/test_sudo.py); "no tty
+# present" is sudo 1.7/1.8 asking for a password with no terminal
+_SUDO_PASSWORD = re.compile(r"sudo: (a password is required|a terminal is required|no tty present)")
+# sudoers' requiretty (RHEL's default) refuses a channel without a pty, password or not
+_SUDO_TTY = re.compile(r"sudo: sorry, you must have a tty")
+# sudo 1.6 parses its own options: warnx("illegal option `%s'") (RHEL 5 before 5.5)
 _SUDO_OLD = re.compile(r"sudo: (illegal|invalid) option .?-?n")
 
 
@@ -96,6 +96,11 @@ def finish(
         notes.append(
             "xentui: this sudo predates -n (sudo < 1.7, early RHEL 5): connect as root, "
             "or upgrade sudo"
+        )
+    elif sudo and coll.exit_status not in (None, 0) and _SUDO_TTY.search(stderr):
+        notes.append(
+            "xentui: this host's sudoers says requiretty (RHEL's default) and a command over SSH "
+            "has no terminal; add 'Defaults:USER !requiretty' for the SSH user, or connect as root"
         )
     elif sudo and coll.exit_status not in (None, 0) and _SUDO_PASSWORD.search(stderr):
         notes.append(
