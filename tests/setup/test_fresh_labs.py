@@ -195,3 +195,24 @@ async def test_check_piped_into_a_reader_that_leaves_early_ends_quietly(lab_fact
     _, err = await asyncio.wait_for(proc.communicate(), 90)
     assert proc.returncode == 1, err  # the fresh lab fails: the exit code still says so
     assert b"Traceback" not in err and b"BrokenPipe" not in err, err
+
+
+async def test_the_relocation_fix_lets_the_peer_in_by_its_long_name_too(lab_factory) -> None:
+    from xentui.setup import xend_config as xc
+
+    lab = await lab_factory(fresh=True)
+    cl = Checklist(lab.config)
+    try:
+        await cl.run_all()
+        outcome = await cl.apply_fix(await cl.plan_fix("relocation"))
+        assert outcome.ok, outcome
+    finally:
+        await cl.close()
+    text = lab.host("xen_host_2").vfs.read_text("/etc/xen/xend-config.sxp")
+    assert "(xend-relocation-hosts-allow '^xen_host_1(\\\\..*)?$ ^localhost(\\\\..*)?$')" in text
+    allow = xc.read_settings(text)[xc.HOSTS_ALLOW].text
+    # xend matches socket.getfqdn(peer): often the long name /etc/hosts lists first
+    for seen_as in ("xen_host_1", "xen_host_1.lab.example", "localhost.localdomain"):
+        assert xc.hosts_allow_admits(allow, [seen_as])[0], seen_as
+    for other in ("xen_host_10", "evil-xen_host_1", "xen_host_1x.lab.example"):
+        assert not xc.hosts_allow_admits(allow, [other])[0], other

@@ -6,6 +6,7 @@ For xl (and virsh) there is no xend: migration runs over SSH from host to host (
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import re
 
 from xentui.config import HostConfig
@@ -69,7 +70,17 @@ async def check_xend(ctx: Context) -> list[Finding]:
 def allow_value(ctx: Context, host: HostConfig) -> str:
     """The hosts-allow that lets the other hosts in, as the seed's own example reads."""
     names = [n for peer in _peers(ctx, host) for n in ctx.names_of(peer)]
-    return " ".join(f"^{re.escape(n)}$" for n in [*names, "localhost"])
+    return " ".join(_admits(n) for n in [*names, "localhost"])
+
+
+def _admits(name: str) -> str:
+    """One peer's regex. xend matches the peer's FQDN (``socket.getfqdn``), which is the long
+    name whenever /etc/hosts or DNS lists it first: a host name admits its long forms too."""
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return f"^{re.escape(name)}(\\..*)?$"
+    return f"^{re.escape(name)}$"
 
 
 async def plan_xend(ctx: Context) -> FixPlan:
