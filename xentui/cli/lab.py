@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import shlex
 import signal
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,15 +99,22 @@ async def _serve(args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    lab = Lab(opts)
     try:
-        async with Lab(opts) as lab:
+        try:
+            await lab.start()  # a failed start closes what it opened
+        except ValueError as exc:  # e.g. a folder name the lab file cannot hold
+            print(f"xentui lab: {exc}", file=sys.stderr)
+            return 2
+        async with _closing(lab):
             path = lab.config_path
             if args.config_out:
                 path = Path(args.config_out).expanduser().resolve()
                 try:
-                    path.write_text(render_lab_file(lab, absolute=True))
-                except OSError as exc:
-                    print(f"xentui lab: --config-out {path}: {exc.strerror}", file=sys.stderr)
+                    path.write_text(render_lab_file(lab, absolute=True), encoding="utf-8")
+                except (OSError, ValueError) as exc:
+                    why = exc.strerror if isinstance(exc, OSError) else str(exc)
+                    print(f"xentui lab: --config-out {path}: {why}", file=sys.stderr)
                     return 2
             print(f"lab file: {path}")
             for name in lab.host_names:
@@ -135,6 +144,14 @@ async def _serve(args: argparse.Namespace) -> int:
             loop.remove_signal_handler(sig)
     print("lab stopped", flush=True)
     return 0
+
+
+@contextlib.asynccontextmanager
+async def _closing(lab: Lab) -> AsyncIterator[Lab]:
+    try:
+        yield lab
+    finally:
+        await lab.close()
 
 
 async def _all_answer(lab: Lab) -> None:

@@ -2,16 +2,58 @@
 
 from __future__ import annotations
 
-import json
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from xentui.lab.lab import Lab
 
 
-def _q(value: str) -> str:
-    """A TOML basic string; JSON's escaping is a subset TOML accepts."""
-    return json.dumps(value)
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def toml_string(value: str) -> str:
+    """A TOML basic string that tomllib reads back as exactly ``value``.
+
+    TOML forbids raw control characters (U+0000-U+001F, U+007F) in basic strings and has no
+    escape for a lone surrogate (a path decoded with surrogateescape): that is refused.
+    """
+    out = ['"']
+    for ch in value:
+        code = ord(ch)
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\u{code:04X}")
+        elif 0xD800 <= code <= 0xDFFF:
+            raise ValueError(
+                f"{value!r}: a lone surrogate (U+{code:04X}) cannot be written in TOML"
+            )
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def toml_float(value: float) -> str:
+    """A TOML float: Python's repr is one, except for the spellings of infinity and NaN."""
+    value = float(value)
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return repr(value)
+
+
+_q = toml_string
 
 
 def render_lab_file(lab: Lab, *, absolute: bool = False) -> str:
@@ -22,10 +64,10 @@ def render_lab_file(lab: Lab, *, absolute: bool = False) -> str:
         key, known = str(lab.client_key_path), str(lab.known_hosts_path)
     lines = [
         "# Written by `xentui lab`: the embedded lab's hosts and guest, on loopback.",
-        f"poll_interval_s = {opts.poll_interval_s}",
+        f"poll_interval_s = {toml_float(opts.poll_interval_s)}",
         "",
         "[probe]",
-        f"buffer_s = {opts.buffer_s}",
+        f"buffer_s = {toml_float(opts.buffer_s)}",
         "",
         "[guest]",
         f"name = {_q(opts.guest_name)}",
@@ -53,4 +95,4 @@ def render_lab_file(lab: Lab, *, absolute: bool = False) -> str:
 
 
 def write_lab_file(lab: Lab) -> None:
-    lab.config_path.write_text(render_lab_file(lab))
+    lab.config_path.write_text(render_lab_file(lab), encoding="utf-8")
