@@ -131,6 +131,8 @@ class Locator:
             elif match := _KEY_LINE.match(raw):
                 parts = _split(match[1])
                 self._keys.setdefault((current, parts[0]), number)
+                # a dotted key (guest.port = 22) also sits where its full path points
+                self._keys.setdefault(((*current, *parts[:-1]), parts[-1]), number)
                 self._line_keys[number] = dotted((*current, *parts[:-1]), parts[-1])
                 for mark in ('"""', "'''"):
                     if match[2].count(mark) % 2 == 1:

@@ -224,3 +224,12 @@ def test_a_value_with_line_breaks_is_shown_escaped(tmp_path) -> None:
 
 def test_lab_config_is_the_documented_type(tmp_path) -> None:
     assert isinstance(parse_config(MINIMAL, tmp_path / "x.toml"), LabConfig)
+
+
+def test_a_dotted_key_error_names_its_own_line(tmp_path) -> None:
+    text = 'guest.name = "virt_server"\nguest.stream_url = "http://127.0.0.1:8888/x.ogg"\n'
+    text += 'guest.port = "22x"\n[[host]]\nname = "xen_host_1"\n'
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}:3: [guest.port] expected an integer 1-65535")
