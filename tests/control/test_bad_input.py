@@ -116,6 +116,9 @@ async def test_a_hanging_list_marks_the_host_unreachable_within_two_intervals(
     down = await rec.wait_for(is_down)
     # counted in polls, not seconds: the one in flight may have read "ok", the next one says it
     assert counts[0] - before <= 2 and "timed out" in down.reason
+    # SSH is fine: each next list comes at the interval, no backoff, and the events say so
+    await rec.wait_until(lambda: len([e for e in rec.events if is_down(e)]) >= 2)
+    assert [e.retry_in_s for e in rec.events if is_down(e)][:2] == [0.25, 0.25]
     await keeps_updating(rec)
     set_mode(mode_file, "ok")
     await rec.wait_for(

@@ -117,8 +117,10 @@ class HostPoller:
         except Exception as exc:  # the edge: any surprise is this host's problem, not the loop's
             return self._unreachable(f"{type(exc).__name__}: {exc}")
         if result.exit_status is None:
-            # alive at the SSH level but the tool did not answer in time (xend busy, host hung)
-            self._unreachable(result.output.splitlines()[-1] if result.output else "no answer")
+            # alive at the SSH level but the tool did not answer in time (xend busy, host hung):
+            # no backoff, and the event says when the next try really is
+            why = result.output.splitlines()[-1] if result.output else "no answer"
+            self._connection(ConnectionState.UNREACHABLE, why, retry_in_s=self.interval)
             return self.interval
         self._backoff = self.interval
         self.failure = None
