@@ -426,3 +426,27 @@ def test_xl_three_letters_in_the_wrong_places_are_a_problem() -> None:
     row = "%-40s %5d %5d %5d        %s %8.1f" % ("g", 3, 128, 1, "-b-", 1.0)
     result = get_toolstack("xl").parse_list(f"{S.XL_HEADER}\n{S.XL_PAUSED_ROW}\n{row}\n")
     assert result.problems[0].line_no == 3 and "State '-b-'" in result.problems[0].reason
+
+
+@pytest.mark.parametrize(
+    ("tool", "text"),
+    [
+        ("xm", S.XM_300_RENDER),
+        ("xm", S.XM_4X_CAPTURE),
+        ("xl", S.XL_49_CAPTURE),
+        ("virsh", S.VIRSH_900_TWO + S.VIRSH_900_SHUTOFF_ROW + "\n"),
+    ],
+)
+def test_crlf_and_trailing_blank_lines_read_like_the_plain_output(tool: str, text: str) -> None:
+    # a pty (ssh -t, or a runner that asks for a terminal) turns every \n into \r\n
+    plain = get_toolstack(tool).parse_list(text)
+    crlf = get_toolstack(tool).parse_list(text.replace("\n", "\r\n") + "\r\n  \r\n\n\t\n")
+    assert crlf.problems == () and crlf.layout == plain.layout
+    assert crlf.domains == plain.domains and len(plain.domains) >= 1
+
+
+def test_a_row_with_a_stray_carriage_return_is_reported_with_its_line() -> None:
+    text = S.XL_49_CAPTURE + "guest-02            2  1024     2     -b----   6.0\rxl: warning\n"
+    result = get_toolstack("xl").parse_list(text)
+    assert [d.name for d in result.domains] == ["Domain-0", "guest-01"]
+    assert result.problems[0].line_no == 4 and "unreadable character" in result.problems[0].reason
