@@ -21,17 +21,24 @@ async def _until(pred, timeout: float = 10.0) -> None:
         await asyncio.sleep(0.02)
 
 
-async def test_halt_is_a_gap_and_a_pause_is_a_stall() -> None:
+def _polling() -> bool:
+    """Whether the 1 kHz TCP_INFO poll runs (it wakes the event loop a thousand times a second)."""
+    return any(t.get_name() == "probe-tcp-info" for t in asyncio.all_tasks())
+
+
+@pytest.mark.parametrize("stamped", [True, False], ids=["read-timestamps", "tcp-info-poll"])
+async def test_halt_is_a_gap_and_a_pause_is_a_stall(stamped: bool) -> None:
     if not media.media_path("video").exists():
         pytest.skip("the lab's clips are not built yet")
     server = stream.StreamServer("127.0.0.1", 0, media.media_path("video"))
     await server.start()
-    probe = StreamProbe(server.url, buffer_s=1.0)
+    probe = StreamProbe(server.url, buffer_s=1.0, reader_options={"timestamps": stamped})
     events: list[Event] = []
     probe.add_listener(events.append)
     probe.start()
     try:
         await _until(lambda: probe.summary().state is PlayerState.PLAYING)
+        assert _polling() is not stamped  # Linux: each read says when its data arrived
         await asyncio.sleep(1.5)  # learn the stream's rhythm
         mark = probe.clock()
         server.halt("migration")
@@ -41,25 +48,31 @@ async def test_halt_is_a_gap_and_a_pause_is_a_stall() -> None:
         rec = server.halts[-1]
         gap = probe.longest_gap_since(mark)
         assert gap is not None and rec.t_wire_quiet is not None and rec.t_resume is not None
-        assert gap.length_s == pytest.approx(rec.t_resume - rec.t_wire_quiet, abs=0.01)
+        # The gap spans the wire's silence: it ends with the first byte after the resume and
+        # starts with the last before the queue ran dry. Only the server's own 1 ms watch of
+        # its queue, and a loaded loop, make it look longer (precision: probe_accuracy.py).
+        assert gap.start <= rec.t_wire_quiet + 0.002 and gap.end >= rec.t_resume - 0.002
+        assert gap.length_s == pytest.approx(rec.t_resume - rec.t_wire_quiet, abs=0.05)
         assert gap.resolution_s < 0.1
         low = probe.min_buffer_since(mark)
-        assert low is not None and 0.5 < low < 1.0  # the buffer covered the gap
+        assert low is not None and 0 < low < 1.0 - 0.2  # the buffer drained by the gap, no more
         verdict = probe.describe_since(mark)
         assert verdict.startswith(f"longest gap {gap.length_s:.2f} s") and "no stall" in verdict
 
         await asyncio.sleep(0.5)
         mark = probe.clock()
         server.halt("paused")
-        await _until(lambda: any(isinstance(e, StallEvent) for e in events), timeout=4)
+        await _until(lambda: any(isinstance(e, StallEvent) for e in events))
         rec = server.halts[-1]
         stall = probe.player.stalls[-1]
-        assert stall.start - rec.t_halt == pytest.approx(1.0, abs=0.1)  # the stall is the buffer
+        # the stall is the buffer (1 s) plus the few ms the kernel still held, less whatever
+        # the reader was behind when the halt came
+        assert 0.8 < stall.start - rec.t_halt < 1.15
         assert probe.summary().state is PlayerState.STALLED
         server.resume("unpaused")
         await _until(lambda: probe.summary().state is PlayerState.PLAYING)
         assert probe.player.stalls[-1].end is not None
-        assert "stalled 1.0 s in" in probe.describe_since(mark)
+        assert f"stalled {stall.start - mark:.1f} s in, for " in probe.describe_since(mark)
     finally:
         await probe.close()
         await server.close()

@@ -1,10 +1,14 @@
-"""A small httpcore network backend that reads like a player, and the httpx transport around it.
+"""A small httpcore network backend that reads like a player and knows when its data arrived.
 
 httpcore's stock backend applies socket options after ``connect()`` (too late for the window
 scale and the MSS) and anyio moves the whole kernel queue into user space at once, hiding bytes
 from FIONREAD and opening the window in big jumps (stream-physics.md, "Practical advice"). This
 backend sets the options on a fresh socket before connecting and does one ``sock_recv`` of at most
 ``step`` bytes per read, and it notes when a read has been waiting (starvation).
+
+On Linux each read also asks the kernel when the data it returns arrived (``SO_TIMESTAMPNS``: TCP
+reports the receive time of the newest segment a read copied), so gaps are timed from kernel
+arrivals without polling TCP_INFO a thousand times a second.
 """
 
 from __future__ import annotations
@@ -13,12 +17,13 @@ import asyncio
 import contextlib
 import os
 import socket
+import struct
+import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import httpcore
-import httpx
 
 SocketOption = (
     tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
@@ -26,30 +31,89 @@ SocketOption = (
 """The socket options httpcore accepts (its own ``SOCKET_OPTION``, spelled out)."""
 
 
+SO_TIMESTAMPNS = 35
+"""Linux's SO_TIMESTAMPNS (== SCM_TIMESTAMPNS); Python's socket module does not name it."""
+_STAMP_SPACE = socket.CMSG_SPACE(16) if hasattr(socket, "CMSG_SPACE") else 0
+
+ReadHook = Callable[[float, float | None], None]
+"""Called after each read with how long it waited and when its data arrived (None: unknown)."""
+
+
+def enable_timestamps(sock: socket.socket) -> bool:
+    """Ask for kernel receive times on each read; False where the OS cannot give them."""
+    if not sys.platform.startswith("linux") or not _STAMP_SPACE:
+        return False
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+    except OSError:
+        return False
+    return True
+
+
 class SockStream(httpcore.AsyncNetworkStream):
     """One connected socket; ``waiting_since`` is set while a read waits for data."""
 
-    def __init__(self, sock: socket.socket, step: int, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, sock: socket.socket, step: int, clock: Callable[[], float], stamped: bool = False
+    ) -> None:
         self.sock = sock
         self.step = step
         self._clock = clock
+        self.stamped = stamped
+        """Each read learns when its data reached the kernel (``on_read``'s second argument)."""
+        self.on_read: ReadHook | None = None
         self.waiting_since: float | None = None
         self.last_read_at: float | None = None
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        loop = asyncio.get_running_loop()
-        self.waiting_since = self._clock()
+        started = self.waiting_since = self._clock()
+        arrived: float | None = None
         try:
             async with asyncio.timeout(timeout):
-                data = await loop.sock_recv(self.sock, min(max_bytes, self.step))
+                if self.stamped:
+                    data, arrived = await self._recv_stamped(min(max_bytes, self.step))
+                else:
+                    loop = asyncio.get_running_loop()
+                    data = await loop.sock_recv(self.sock, min(max_bytes, self.step))
         except TimeoutError as exc:
             raise httpcore.ReadTimeout(f"no data for {timeout:g} s") from exc
         except OSError as exc:
             raise httpcore.ReadError(str(exc) or type(exc).__name__) from exc
         finally:
             self.waiting_since = None
-        self.last_read_at = self._clock()
+        done = self.last_read_at = self._clock()
+        if self.on_read is not None and data:
+            self.on_read(done - started, arrived)
         return data
+
+    async def _recv_stamped(self, n: int) -> tuple[bytes, float | None]:
+        """One ``recvmsg``, waiting for readability if need be; the data and its arrival time."""
+        while True:
+            try:
+                data, anc, _, _ = self.sock.recvmsg(n, _STAMP_SPACE)
+            except (BlockingIOError, InterruptedError):
+                await self._readable()
+                continue
+            return data, self._arrival(anc)
+
+    async def _readable(self) -> None:
+        loop = asyncio.get_running_loop()
+        fd = self.sock.fileno()
+        ready: asyncio.Future[None] = loop.create_future()
+        loop.add_reader(fd, _settle, ready)
+        try:
+            await ready
+        finally:
+            loop.remove_reader(fd)
+
+    def _arrival(self, anc: list[tuple[int, int, bytes]]) -> float | None:
+        """The kernel's receive time (CLOCK_REALTIME) as a reading of this stream's clock."""
+        for level, kind, blob in anc:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(blob) >= 16:
+                sec, nsec = struct.unpack_from("qq", blob)
+                ago = time.time() - (sec + nsec / 1e9)
+                return self._clock() - max(0.0, ago)
+        return None
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         loop = asyncio.get_running_loop()
@@ -75,12 +139,23 @@ class SockStream(httpcore.AsyncNetworkStream):
         return None
 
 
+def _settle(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
 class SockBackend(httpcore.AsyncNetworkBackend):
     """Connects with the socket options set before ``connect()``; reads at most ``step`` bytes."""
 
-    def __init__(self, step: int = 1024, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        step: int = 1024,
+        clock: Callable[[], float] = time.monotonic,
+        timestamps: bool = False,
+    ) -> None:
         self.step = step
         self.clock = clock
+        self.timestamps = timestamps
         self.last_stream: SockStream | None = None
 
     async def connect_tcp(
@@ -103,7 +178,8 @@ class SockBackend(httpcore.AsyncNetworkBackend):
         except OSError as exc:  # asyncio words refusals "Connect call failed": say the errno's
             why = os.strerror(exc.errno) if exc.errno else str(exc)
             raise httpcore.ConnectError(why) from exc
-        self.last_stream = SockStream(sock, self.step, self.clock)
+        stamped = self.timestamps and enable_timestamps(sock)
+        self.last_stream = SockStream(sock, self.step, self.clock, stamped)
         return self.last_stream
 
     async def connect_unix_socket(
@@ -143,87 +219,6 @@ async def _connect_first(
             sock.close()
             raise
     raise OSError("no address to connect to")  # getaddrinfo raises rather than return none
-
-
-_EXCEPTIONS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
-    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
-    (httpcore.ReadTimeout, httpx.ReadTimeout),
-    (httpcore.WriteTimeout, httpx.WriteTimeout),
-    (httpcore.PoolTimeout, httpx.PoolTimeout),
-    (httpcore.ConnectError, httpx.ConnectError),
-    (httpcore.ReadError, httpx.ReadError),
-    (httpcore.WriteError, httpx.WriteError),
-    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
-    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
-    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
-    (httpcore.ProxyError, httpx.ProxyError),
-)
-
-
-@contextlib.contextmanager
-def _mapped() -> Iterator[None]:
-    """httpcore's errors as httpx's, as httpx's own transport does (its helper is private)."""
-    try:
-        yield
-    except Exception as exc:
-        mapped = next((to for frm, to in _EXCEPTIONS if isinstance(exc, frm)), None)
-        if mapped is None:
-            raise
-        raise mapped(str(exc)) from exc
-
-
-class _Body(httpx.AsyncByteStream):
-    def __init__(self, stream: AsyncIterator[bytes] | Any) -> None:
-        self._stream = stream
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        with _mapped():
-            async for part in self._stream:
-                yield part
-
-    async def aclose(self) -> None:
-        if hasattr(self._stream, "aclose"):
-            with _mapped():
-                await self._stream.aclose()
-
-
-class PlayerTransport(httpx.AsyncBaseTransport):
-    """httpx transport over an httpcore pool that uses a given network backend."""
-
-    def __init__(
-        self,
-        backend: httpcore.AsyncNetworkBackend | None = None,
-        socket_options: Iterable[SocketOption] = (),
-    ) -> None:
-        self._pool = httpcore.AsyncConnectionPool(
-            network_backend=backend, socket_options=list(socket_options), max_connections=1
-        )
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        assert isinstance(request.stream, httpx.AsyncByteStream)
-        req = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(
-                scheme=request.url.raw_scheme,
-                host=request.url.raw_host,
-                port=request.url.port,
-                target=request.url.raw_path,
-            ),
-            headers=request.headers.raw,
-            content=request.stream,
-            extensions=request.extensions,
-        )
-        with _mapped():
-            resp = await self._pool.handle_async_request(req)
-        return httpx.Response(
-            status_code=resp.status,
-            headers=resp.headers,
-            stream=_Body(resp.stream),
-            extensions=resp.extensions,
-        )
-
-    async def aclose(self) -> None:
-        await self._pool.aclose()
 
 
 def player_socket_options(rcvbuf: int = 1024, mss: int | None = 536) -> list[SocketOption]:

@@ -1,9 +1,11 @@
 """Stream reader: one httpx streaming GET at a time, read like a player, reconnecting with backoff.
 
 In player mode it reads one small step only when the sink (the virtual player) has room, through
-a socket with a tiny receive buffer, so TCP backpressure paces a push server such as gnump3d; a
-1 ms task watches the kernel's arrival counter (TCP_INFO) and queue (FIONREAD) to time gaps.
-Unthrottled mode reads as fast as the network allows with ordinary buffers.
+a socket with a tiny receive buffer, so TCP backpressure paces a push server such as gnump3d.
+Gaps are timed from kernel arrivals: each read's kernel receive time where Linux gives it
+(``SO_TIMESTAMPNS``), else a 1 ms task polling the arrival counter (TCP_INFO). The bytes the
+kernel holds unread (FIONREAD) count as buffered media. Unthrottled mode reads as fast as the
+network allows with ordinary buffers.
 
 gnump3d ends some header lines with a bare ``\n``; h11 0.16 splits header lines on ``\r?\n``, so
 httpx parses its real header as is (tests/probe/test_reader.py serves it verbatim).
@@ -23,7 +25,8 @@ from typing import Protocol
 
 import httpx
 
-from xentui.probe.backend import PlayerTransport, SockBackend, SockStream, player_socket_options
+from xentui.probe.backend import SockBackend, SockStream, player_socket_options
+from xentui.probe.transport import PlayerTransport
 from xentui.probe.words import describe_error, describe_status, looks_like_html
 
 TCP_INFO_LEN = 232
@@ -31,6 +34,8 @@ COALESCE_S = 0.003
 """Unthrottled mode: pause after a small read so the next one takes more (CPU at 100 Mbit/s)."""
 BYTES_RECEIVED_AT = 128
 """Offset of ``tcpi_bytes_received`` (u64) in Linux's struct tcp_info."""
+QUEUE_POLL_S = 0.02
+"""With read timestamps, how often the kernel's unread bytes are looked at between reads."""
 
 
 class ReaderSink(Protocol):
@@ -70,6 +75,7 @@ class StreamReader:
         idle_timeout_s: float = 60.0,
         backoff_s: tuple[float, float] = (0.5, 10.0),
         poll_s: float = 0.001,
+        timestamps: bool = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.url = url
@@ -80,6 +86,8 @@ class StreamReader:
         self.timeout = httpx.Timeout(connect_timeout_s, read=idle_timeout_s)
         self.backoff_s = backoff_s
         self.poll_s = poll_s
+        self.timestamps = timestamps
+        """Time arrivals from each read's kernel receive time where possible (no 1 kHz poll)."""
         self.clock = clock
         self.kernel_timing = player_mode and hasattr(socket, "TCP_INFO")
         self.connections = 0
@@ -96,7 +104,7 @@ class StreamReader:
 
     async def connect_once(self) -> tuple[bool, str]:
         """One connection from request to end; returns (whether data came, why it ended)."""
-        backend = SockBackend(self.step, self.clock)
+        backend = SockBackend(self.step, self.clock, self.kernel_timing and self.timestamps)
         transport = PlayerTransport(backend, self.options)
         got = [False]
         headers = {"User-Agent": "xentui-probe", "Accept": "*/*"}
@@ -124,7 +132,10 @@ class StreamReader:
         self.connections += 1
         self.sink.connected(self.clock(), resp)
         poller = None
-        if self.kernel_timing and stream is not None:
+        if self.kernel_timing and stream is not None and stream.stamped:
+            stream.on_read = self._stamped_hook(stream)
+            poller = asyncio.create_task(self._watch_queue(stream), name="probe-fionread")
+        elif self.kernel_timing and stream is not None:
             poller = asyncio.create_task(self._poll(stream), name="probe-tcp-info")
         try:
             return await self._read(resp, got)
@@ -164,6 +175,34 @@ class StreamReader:
             last = len(chunk)
             nbytes += last
             sink.data(t1, chunk)
+
+    def _stamped_hook(self, stream: SockStream) -> Callable[[float, float | None], None]:
+        """After each read: starvation, then the arrival of its newest segment if it is new.
+
+        A segment read in several steps, or segments the kernel merged, carry one time: only a
+        later time is an arrival, so arrivals stay in order and a read of old data adds none.
+        """
+        sink, sock = self.sink, stream.sock
+        last = [float("-inf")]
+
+        def hook(waited_s: float, arrived: float | None) -> None:
+            sink.starving(waited_s)
+            if arrived is not None and arrived > last[0]:
+                last[0] = arrived
+                sink.arrival(arrived)
+            with contextlib.suppress(OSError):
+                sink.kernel_queued(fionread(sock))
+
+        return hook
+
+    async def _watch_queue(self, stream: SockStream) -> None:
+        """Between reads (the player's buffer is full), the bytes the kernel holds unread."""
+        while True:
+            await asyncio.sleep(QUEUE_POLL_S)
+            try:
+                self.sink.kernel_queued(fionread(stream.sock))
+            except OSError:
+                return  # closed under us: the reader reports why
 
     async def _poll(self, stream: SockStream) -> None:
         """~1 kHz: kernel arrivals (bytes_received changed), starvation, bytes queued unread."""
