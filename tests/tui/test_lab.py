@@ -14,6 +14,7 @@ from xentui.tui.app import XentuiApp
 from xentui.tui.screens.confirm import Confirm
 from xentui.tui.screens.migrate import MigrateDialog
 from xentui.tui.session import build_live_app, live
+from xentui.tui.widgets.line import Line
 
 GUEST = "virt_server"
 
@@ -41,6 +42,14 @@ def panel(app: XentuiApp, part: str) -> str:
     return str(app.main.query_one(f"#migration-{part}", Static).content)
 
 
+def flowing(app: XentuiApp) -> bool:
+    return app.main.summary is not None and app.main.summary.bitrate_kbps > 0
+
+
+def gap_words(app: XentuiApp) -> str:
+    return app.main.query_one("#longest-gap", Line).text.plain.strip()
+
+
 def notes(app: XentuiApp) -> list[str]:
     return [n.message for n in app._notifications]
 
@@ -59,15 +68,19 @@ async def test_pause_then_unpause(quick_lab):
     app = build_live_app(quick_lab.config)
     async with live(app.engine, app.probe), app.run_test(size=(160, 48)) as pilot:
         await ready(pilot, app)
+        await until(pilot, lambda: flowing(app), why="the stream flowing")
         await pilot.press("p")
         await until(pilot, lambda: (guest_state(app, "xen_host_1") or "").startswith("paused"))
         await until(pilot, lambda: "pause virt_server on xen_host_1: ok" in log_text(app))
+        # the paused guest sends nothing: the panel says so while it lasts, not "no gap"
+        await until(pilot, lambda: gap_words(app).startswith("NO DATA for "), why="NO DATA")
         await until(pilot, lambda: app.check_action("unpause", ()) and not app.workers)
         await pilot.press("p")  # already paused: refused in words, nothing sent
         assert notes(app)[-1] == "Cannot pause: virt_server is already paused on xen_host_1"
         await pilot.press("u")
         await until(pilot, lambda: not (guest_state(app, "xen_host_1") or "p").startswith("paused"))
         await until(pilot, lambda: "unpause virt_server on xen_host_1: ok" in log_text(app))
+        await until(pilot, lambda: not gap_words(app).startswith("NO DATA"), why="data again")
 
 
 async def test_full_migration_ends_with_the_verdict(quick_lab):

@@ -22,7 +22,15 @@ from tests.tui.records import (
     steady,
     unreachable,
 )
-from xentui.model import ActionKind, DomainState, MigrationPhase, MigrationRole, PlayerState, Stall
+from xentui.model import (
+    ActionKind,
+    DomainState,
+    MigrationPhase,
+    MigrationRole,
+    PlayerState,
+    Sample,
+    Stall,
+)
 from xentui.tui.widgets.host_pane import HostPane
 from xentui.tui.widgets.stream_panel import StreamPanel
 
@@ -171,6 +179,33 @@ async def test_stream_panel_shows_rate_buffer_state_and_gap_since_the_action(app
             == "longest gap since pause: 7.50 s"
         )
         assert panel.has_class("-stalled")
+
+
+async def test_a_silence_still_going_on_is_shown_as_it_grows(app, clock):
+    """The probe times a gap only once data flows again: the panel must not say "no gap"
+    while the paused guest sends nothing, and the words must fit an 80-column terminal."""
+
+    def flowing_then_silent(silent: int) -> Summary:
+        points = tuple(Sample(T0 - 60 + i, 0 if i >= 60 - silent else 50_000) for i in range(60))
+        return Summary(state=PlayerState.STALLED, buffer_s=0.0, points=points)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.feed(*steady(), action(ActionKind.PAUSE, T0 + 1, None))
+        panel = app.main.query_one(StreamPanel)
+        gap = panel.query_one("#longest-gap", Static)
+        app.main.show_summary(flowing_then_silent(60))  # never flowed: nothing to time yet
+        await pilot.pause()
+        assert text_of(gap).strip() == "no gap since pause"
+        app.main.show_summary(flowing_then_silent(1))  # one empty second is a paced server
+        await pilot.pause()
+        assert text_of(gap).strip() == "no gap since pause"
+        app.main.show_summary(flowing_then_silent(7))
+        await pilot.pause()
+        assert text_of(gap).strip() == "NO DATA for 7 s and counting"
+        assert gap.region.right <= 80 and gap.region.width >= len(text_of(gap))
+        app.main.show_summary(flowing_then_silent(60))  # the whole window: at least that
+        await pilot.pause()
+        assert text_of(gap).strip() == "NO DATA for 60+ s and counting"
 
 
 async def test_migration_progress_then_the_verdict(app, clock):

@@ -9,7 +9,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-from xentui.model import PlayerState
+from xentui.model import PlayerState, Sample
 from xentui.tui.format import PLAYER_STYLE, plain
 from xentui.tui.sources import ProbeSummaryLike
 from xentui.tui.widgets.bitrate import BitrateLine
@@ -17,6 +17,10 @@ from xentui.tui.widgets.line import Line
 
 WINDOW = 60
 """Bitrate points: one a second over the last minute, padded so the time axis never moves."""
+SILENT_S = 2
+"""Whole seconds without a byte before the panel calls the silence a gap that is still going
+on: the probe times a gap only when it ends, and a paced server (Icecast's one Ogg page a
+second) can leave one second empty, never two."""
 
 
 class Gauge(Widget):
@@ -78,15 +82,33 @@ class StreamPanel(Vertical):
             Text(f"{state.value.upper():^12}", style=f"{PLAYER_STYLE[state]} reverse")
         )
         self.set_class(state is PlayerState.STALLED, "-stalled")
-        self.query_one("#longest-gap", Line).show(gap_text(summary, since))
+        silent = silent_s(samples) if first is not None else 0
+        self.query_one("#longest-gap", Line).show(gap_text(summary, since, silent))
         stopped = state is PlayerState.STOPPED and summary.message
         self.query_one("#stream-message", Line).show(
             plain(summary.message, "italic") if stopped else ""
         )
 
 
-def gap_text(summary: ProbeSummaryLike, since: tuple[str, float] | None) -> Text:
-    """The longest gap since the last action (or in the window when there was none)."""
+def silent_s(points: tuple[Sample, ...]) -> int:
+    """Complete seconds without a byte at the end of the window (all of it: at least that)."""
+    count = 0
+    for point in reversed(points):
+        if point.nbytes:
+            break
+        count += 1
+    return count
+
+
+def gap_text(summary: ProbeSummaryLike, since: tuple[str, float] | None, silent: int = 0) -> Text:
+    """The longest gap since the last action (or in the window when there was none).
+
+    A silence still going on is the news, whatever ended before it: ``silent`` whole seconds
+    (the probe's gaps are only known once data flows again).
+    """
+    if silent >= SILENT_S:
+        more = "+" if silent >= WINDOW else ""
+        return Text(f"  NO DATA for {silent}{more} s and counting", style="bold red")
     start = since[1] if since else float("-inf")
     lengths = [g.length_s for g in summary.gaps if g.end >= start]
     label = f"since {since[0]}" if since else "so far"
