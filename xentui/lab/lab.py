@@ -23,6 +23,7 @@ from xentui.config import LabConfig, load_config
 from xentui.lab import (
     coreutils,
     guest_cli,
+    known_hosts,
     services,
     sshkey_cli,
     sshkeys,
@@ -203,6 +204,7 @@ class Lab:
             for host in self.hosts.values():
                 if not host.storage_server:
                     host.mounts.append(Mount(f"xen_host_1:{SHARED}", SHARED, "xen_host_1"))
+        known_hosts.install_global(self)
         await asyncio.gather(
             *(ep.start() for ep in self.endpoints.values()), self.guest_endpoint.start()
         )

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from xentui.lab import sshkeys
+from xentui.lab import known_hosts, sshkeys
 from xentui.lab.shell import Machine, Out, Stdin, run_line
 
 if TYPE_CHECKING:
     from xentui.lab.lab import Lab
+    from xentui.lab.sshserver import SshEndpoint
 
 FAILED = 255
 DENIED = "Permission denied (publickey,gssapi-keyex,gssapi-with-mic,password).\n"
@@ -137,16 +138,30 @@ def machine_at(lab: Lab, source: Machine, name: str, port: int) -> Machine | Out
     return Out(stderr=f"ssh: connect to host {name} port {port}: {why}\n", rc=FAILED)
 
 
-def login(lab: Lab, source: Machine, call: Call) -> Machine | Out:
-    """Connect and authenticate as ssh would with root's keys (or ``-i``); no password."""
+def endpoint_of(lab: Lab, machine: Machine) -> SshEndpoint:
+    endpoints = [*lab.endpoints.values(), lab.guest_endpoint]
+    return next(ep for ep in endpoints if ep.machine is machine)
+
+
+def login(lab: Lab, source: Machine, call: Call) -> tuple[Machine, str] | Out:
+    """Connect, check the host key, authenticate as ssh would with root's keys (or ``-i``).
+
+    The target and ssh's warnings on success (a key just added to known_hosts), else ssh's
+    refusal; no password is ever typed.
+    """
     target = machine_at(lab, source, call.host, call.port)
     if isinstance(target, Out):
         return target
+    host_key = endpoint_of(lab, target).host_key.export_public_key("openssh").decode()
+    checked = known_hosts.check(lab, source, call, target, host_key)
+    if checked is not None and checked.rc != 0:
+        return checked
+    warned = checked.stderr if checked is not None else ""
     only = call.options.get("identitiesonly", "no").lower() == "yes"
     offered = sshkeys.identities(source.vfs, "root", call.identity_files, only)
     if sshkeys.accepts(target.vfs, call.user, offered):
-        return target
-    return Out(stderr=DENIED if call.batch else DENIED_PASSWORD, rc=FAILED)
+        return target, warned
+    return Out(stderr=warned + (DENIED if call.batch else DENIED_PASSWORD), rc=FAILED)
 
 
 async def ssh(m: Machine, argv: list[str], stdin: Stdin) -> Out:
@@ -159,9 +174,11 @@ async def ssh(m: Machine, argv: list[str], stdin: Stdin) -> Out:
         for p in call.identity_files
         if not m.vfs.exists(p)
     )
-    target = login(lab, m, call)
-    if isinstance(target, Out):
-        return Out(stderr=missing + target.stderr, rc=target.rc)
+    logged_in = login(lab, m, call)
+    if isinstance(logged_in, Out):
+        return Out(stderr=missing + logged_in.stderr, rc=logged_in.rc)
+    target, warned = logged_in
+    missing += warned
     if target is lab.guest_endpoint.machine:
         await lab.guest.can_run.wait()  # a paused guest's sshd answers once it runs again
     if call.command:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from xentui.lab import sshkeys
+from xentui.lab import known_hosts, sshkeys
 from xentui.lab.shell import Handler, Machine, Out, Stdin
-from xentui.lab.ssh_cli import DENIED_PASSWORD, Call, machine_at, ssh
+from xentui.lab.ssh_cli import DENIED_PASSWORD, Call, endpoint_of, machine_at, ssh
 from xentui.lab.vfs import VfsError
 
 if TYPE_CHECKING:
@@ -129,6 +129,10 @@ async def ssh_copy_id(m: Machine, argv: list[str], stdin: Stdin) -> Out:
     target = machine_at(lab, m, call.host, call.port)
     if isinstance(target, Out):
         return Out(stderr=err + f"{COPY_ID}: ERROR: {target.stderr}", rc=1)
+    host_key = endpoint_of(lab, target).host_key.export_public_key("openssh").decode()
+    checked = known_hosts.check(lab, m, call, target, host_key)
+    if checked is not None and checked.rc != 0:
+        return Out(stderr=err + f"{COPY_ID}: ERROR: {checked.stderr}", rc=1)
     err += (
         f"{COPY_ID}: INFO: attempting to log in with the new key(s), to filter out any that "
         "are already installed\n"

@@ -21,8 +21,8 @@ from xentui.lab.migrate_cmd import (
     stop_and_copy,
     transfer,
 )
-from xentui.lab.shell import Machine, Out
-from xentui.lab.ssh_cli import Call, login
+from xentui.lab.shell import Out
+from xentui.lab.ssh_cli import Call, endpoint_of, login
 from xentui.lab.xl_transport import TransportFailed, close_all, opener
 
 if TYPE_CHECKING:
@@ -48,16 +48,12 @@ async def xl_migrate(lab: Lab, host: SimHost, opts: dict[str, str], args: list[s
             rc=1,
         )
     # xl's rune is `exec ssh TARGET xl migrate-receive`: root's keys must open the target first.
-    target = login(lab, lab.endpoints[host.name].machine, Call(host=dst))
-    if isinstance(target, Out):
-        return _no_banner(target.stderr, 255, pid)
-    run = _xl_run(lab, host, dom, dst, _endpoint_of(lab, target), pid)
+    logged_in = login(lab, lab.endpoints[host.name].machine, Call(host=dst))
+    if isinstance(logged_in, Out):
+        return _no_banner(logged_in.stderr, 255, pid)
+    target, _ = logged_in
+    run = _xl_run(lab, host, dom, dst, endpoint_of(lab, target), pid)
     return await asyncio.shield(lab.spawn(run, "xl-migrate"))
-
-
-def _endpoint_of(lab: Lab, machine: Machine) -> SshEndpoint:
-    endpoints = [*lab.endpoints.values(), lab.guest_endpoint]
-    return next(ep for ep in endpoints if ep.machine is machine)
 
 
 def _no_banner(said: str, status: int, pid: int) -> Out:
