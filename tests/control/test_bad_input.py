@@ -32,7 +32,7 @@ MODES = {
         "echo 'Error: Unable to connect to xend: No such file or directory. Is xend running?' >&2\n"
         "exit 1\n"
     ),
-    "hang": "exec sleep 30\n",
+    "hang": "exec sleep 10\n",  # outlasts any poll timeout here, not the test by long
     "one-bad-line": LIST + "echo 'virt_server_2 x y z'\n",
     "huge": LIST + "head -c 3000000 /dev/zero | tr '\\0' x\n",
 }
@@ -134,7 +134,7 @@ async def test_host_gone_mid_action_is_one_failed_action(two_hosts, engine_facto
     engine, rec = await engine_factory(cfg)
     assert engine.guest_host() == "bad"
     bad.put_tool(
-        "xm", 'case "$1" in list) ' + LIST.replace("\n", "; ") + " ;; pause) sleep 30 ;; esac\n"
+        "xm", 'case "$1" in list) ' + LIST.replace("\n", "; ") + " ;; pause) sleep 10 ;; esac\n"
     )
     task = asyncio.create_task(engine.pause())
     await rec.wait_for(lambda e: isinstance(e, ActionEvent) and e.ok is None)
