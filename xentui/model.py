@@ -72,6 +72,8 @@ class CommandResult:
     finished: float
     truncated: bool = False
     """True when the output went over the cap and was cut."""
+    stdout_not_utf8: bool = False
+    """True when stdout held bytes that are not UTF-8: ``stdout`` shows them as U+FFFD."""
 
     @property
     def ok(self) -> bool:

@@ -122,3 +122,19 @@ async def test_a_private_key_without_its_pub_is_left_to_the_presenter(lab_factor
     finally:
         await cl.close()
     assert vfs.read_text("/root/.ssh/id_rsa") == "-----BEGIN RSA PRIVATE KEY-----\nx\n"
+
+
+async def test_a_surprise_while_fixing_is_a_failed_fix_in_words_not_a_silent_end(lab) -> None:
+    """Text no channel can carry (a lone surrogate) stops the fix with a reason; nothing is lost."""
+    from xentui.setup.results import FileEdit, FixPlan
+
+    path = "/etc/xen/xentui-probe.txt"
+    plan = FixPlan("guest-config", edits=(FileEdit("xen_host_1", path, "", "bad \udcff\n", False),))
+    cl = Checklist(lab.config)
+    try:
+        outcome = await cl.apply_fix(plan)
+    finally:
+        await cl.close()
+    assert not outcome.ok
+    assert outcome.message.startswith("fix stopped: UnicodeEncodeError:"), outcome.message
+    assert not lab.host("xen_host_1").vfs.exists(path)

@@ -54,6 +54,7 @@ class LocalRunner:
     ) -> CommandResult:
         argv = tuple(argv)
         full = sudo_argv(argv) if self.config.sudo else argv
+        data = input.encode() if input is not None else None  # fails before anything starts
         started = self._clock()
         try:
             proc = await asyncio.create_subprocess_exec(
@@ -72,8 +73,8 @@ class LocalRunner:
         if on_start is not None:
             on_start(started)
         coll = Collected(self._cap)
-        if input is not None and proc.stdin is not None:
-            proc.stdin.write(input.encode())
+        if data is not None and proc.stdin is not None:
+            proc.stdin.write(data)
             with contextlib.suppress(OSError):
                 await proc.stdin.drain()
             proc.stdin.close()

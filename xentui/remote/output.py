@@ -42,6 +42,14 @@ class Buffer:
     def text(self) -> str:
         return self.data.decode("utf-8", errors="replace")
 
+    def is_utf8(self) -> bool:
+        """Whether ``text()`` is exact: no byte was replaced by U+FFFD."""
+        try:
+            self.data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+
 
 class Collected:
     """What a finished command left behind, whichever transport ran it."""
@@ -123,4 +131,5 @@ def finish(
         started=started,
         finished=finished,
         truncated=truncated,
+        stdout_not_utf8=not coll.out.is_utf8(),
     )

@@ -148,6 +148,9 @@ class SshRunner:
         argv = tuple(argv)
         full = sudo_argv(argv) if self.config.sudo else argv
         command = " ".join(shlex.quote(a) for a in full)
+        # before any channel: text no channel can carry must fail with nothing started (a
+        # `tee FILE` already running would have emptied the file)
+        data = input.encode() if input is not None else None
         await self.connect()
         conn = self._conn
         assert conn is not None
@@ -156,8 +159,8 @@ class SshRunner:
             chan, coll = await self._open(conn, command, timeout)
             if on_start is not None:
                 on_start(started)
-            if input is not None:
-                chan.write(input.encode())
+            if data is not None:
+                chan.write(data)
             chan.write_eof()
             timed_out = False
             try:

@@ -153,6 +153,8 @@ class Checklist:
                     return stop(f"`{cmd}` failed: {res.output or res.exit_status}")
         except (HostUnreachable, NoGuestShell, FileUnreadable) as exc:
             return stop(f"fix stopped: {exc}")
+        except Exception as exc:  # the edge: a surprise stops this fix with its words, not the app
+            return stop(f"fix stopped: {type(exc).__name__}: {exc}")
         after = await self.run_step(plan.step_id)
         ok = after.status is Status.PASSED
         message = "fixed: the check passes now" if ok else f"applied, but {after.reason}"

@@ -120,6 +120,12 @@ class Context:
     async def read_file(self, name: str, path: str) -> str | None:
         """The file's text, or None when it does not exist; other failures raise FileUnreadable."""
         result = await self.run(name, ["cat", path])
+        if result.ok and result.truncated:  # a fix would write back the cut copy
+            raise FileUnreadable(f"{path} on {name} is larger than xentui reads (1 MiB)")
+        if result.ok and result.stdout_not_utf8:  # a fix would write back U+FFFD for its bytes
+            raise FileUnreadable(
+                f"{path} on {name} is not UTF-8 text: xentui will not rewrite it; edit it by hand"
+            )
         if result.ok:
             return result.stdout
         if "No such file" in result.output:
