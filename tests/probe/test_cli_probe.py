@@ -58,3 +58,20 @@ async def test_a_url_that_cannot_work_is_one_line(url: str) -> None:
     assert out == ""
     assert err.startswith("xentui probe: expected an http:// or https:// URL with a host")
     assert err.count("\n") == 1
+
+
+async def test_json_says_how_short_a_gap_it_could_see() -> None:
+    """A 64 kbit/s stream paced like a player: longest_gap_ms 0 comes with its resolution."""
+    stream = pytest.importorskip("xentui.lab.stream")
+    server = stream.StreamServer("127.0.0.1", 0, AUDIO)
+    await server.start()
+    try:
+        code, out, err = await _run(server.url, "--json", "--duration", "4.5", "--buffer", "0.5")
+    finally:
+        await server.close()
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert rows[0]["resolution_ms"] is None or rows[0]["resolution_ms"] > 0
+    last = rows[-1]
+    assert last["state"] == "playing" and last["longest_gap_ms"] == 0
+    assert last["resolution_ms"] is not None and last["resolution_ms"] > 50

@@ -76,3 +76,25 @@ async def test_halt_is_a_gap_and_a_pause_is_a_stall(stamped: bool) -> None:
     finally:
         await probe.close()
         await server.close()
+
+
+async def test_at_64_kbits_no_gap_is_said_with_what_could_be_missed() -> None:
+    """At 64 kbit/s data comes only every ~150 ms: "no gap" would claim more than was seen."""
+    if not media.media_path("audio").exists():
+        pytest.skip("the lab's clips are not built yet")
+    server = stream.StreamServer("127.0.0.1", 0, media.media_path("audio"))
+    await server.start()
+    probe = StreamProbe(server.url, buffer_s=0.5)
+    probe.start()
+    try:
+        mark = probe.clock()
+        assert probe.describe_since(mark).startswith("no gap seen")  # nothing known yet
+        await _until(lambda: probe.summary().resolution_s is not None)
+        floor = probe.summary().resolution_s
+        assert floor is not None and floor > 0.05  # 512 B reads of 8 kB/s: >= 64 ms apart
+        verdict = probe.describe_since(mark)
+        assert verdict.startswith("no gap over 0."), verdict
+        assert not probe.player.gaps
+    finally:
+        await probe.close()
+        await server.close()

@@ -163,3 +163,25 @@ def test_gap_detector_against_a_self_pacing_server() -> None:
     t += 3.0
     gap = det.arrival(t)
     assert gap is not None and gap.length_s == pytest.approx(3.0)
+
+
+def test_gap_detector_floor_is_unknown_until_it_knows_the_rhythm() -> None:
+    det = GapDetector()
+    assert det.floor_s is None
+    t = 0.0
+    for _ in range(20):  # 64 kbit/s in 512 B reads: an arrival every ~0.15 s
+        t += 0.15
+        det.arrival(t)
+    assert det.floor_s == pytest.approx(0.15)
+    det.reset()
+    assert det.floor_s is None
+
+
+def test_gap_detector_floor_of_a_self_pacing_server_is_twice_its_rhythm() -> None:
+    det = GapDetector()
+    t = 0.0
+    for _ in range(20):
+        det.starving(0.4)
+        t += 0.5
+        assert det.arrival(t) is None
+    assert det.floor_s == pytest.approx(1.0)  # a 0.9 s silence would pass for a late page

@@ -69,6 +69,7 @@ def _line(summary: object, longest_ms: float, as_json: bool) -> str:
     from xentui.probe.monitor import ProbeSummary
 
     assert isinstance(summary, ProbeSummary)
+    res = summary.resolution_s  # a shorter gap cannot be seen: "longest 0.0" is not "none"
     if as_json:
         return json.dumps(
             {
@@ -77,6 +78,7 @@ def _line(summary: object, longest_ms: float, as_json: bool) -> str:
                 "buffer_capacity_s": summary.buffer_capacity_s,
                 "state": summary.state.value,
                 "longest_gap_ms": round(longest_ms, 1),
+                "resolution_ms": round(res * 1000, 1) if res is not None else None,
                 "gaps": len(summary.gaps),
                 "stalls": len(summary.stalls),
                 "media_time_estimated": summary.media_time_estimated,
@@ -84,10 +86,12 @@ def _line(summary: object, longest_ms: float, as_json: bool) -> str:
             }
         )
     est = "~" if summary.media_time_estimated else ""
+    seen = f"{res * 1000:.0f}" if res is not None else "?"
     return (
         f"{summary.bitrate_kbps:8.1f} kbit/s  buffer {est}{summary.buffer_s:5.2f}"
         f"/{summary.buffer_capacity_s:g} s  {summary.state.value:<12} "
-        f"gaps {len(summary.gaps):3d} longest {longest_ms:7.1f} ms  "
+        f"gaps {len(summary.gaps):3d} longest {longest_ms:7.1f} ms "
+        f"(sees > {seen} ms)  "
         f"stalls {len(summary.stalls)}  {summary.message}"
     )
 

@@ -59,14 +59,29 @@ class GapDetector:
             return None
         starved, self._starved = self._starved, False
         dt, resolution = t - last, self.resolution_s
-        factor = SELF_PACED_FACTOR if self.starved_share > 0.5 else 1.0
-        limit = factor * resolution
-        known = len(self._normal) >= self.min_history and self._sum >= WARM_S
-        if starved and known and dt > limit:
+        limit = self._factor() * resolution
+        if starved and self.known and dt > limit:
             self._remember(min(dt, 2 * limit), starved)
             return Gap(last, t, resolution)
         self._remember(dt, starved)
         return None
+
+    @property
+    def known(self) -> bool:
+        """Enough arrivals seen to tell a gap from the stream's normal rhythm."""
+        return len(self._normal) >= self.min_history and self._sum >= WARM_S
+
+    @property
+    def floor_s(self) -> float | None:
+        """The shortest gap that can be reported now; None while the rhythm is still unknown.
+
+        A shorter silence looks like normal flow (at 64 kbit/s data comes only every ~150-250
+        ms), so "no gap" means "no gap over this", never "no gap at all".
+        """
+        return self._factor() * self.resolution_s if self.known else None
+
+    def _factor(self) -> float:
+        return SELF_PACED_FACTOR if self.starved_share > 0.5 else 1.0
 
     @property
     def starved_share(self) -> float:

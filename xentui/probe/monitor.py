@@ -54,7 +54,8 @@ class ProbeSummary:
     media_time_estimated: bool
     message: str
     resolution_s: float | None = None
-    """How often data arrives now: a gap shorter than this cannot be told from normal flow."""
+    """The shortest gap the probe can see now (None: not connected, or still learning the
+    stream's rhythm): a shorter one cannot be told from normal flow."""
 
 
 class StreamProbe:
@@ -133,7 +134,7 @@ class StreamProbe:
             stalls=tuple(self.player.stalls),
             media_time_estimated=self.timeline.estimated,
             message=self.message,
-            resolution_s=self.detector.resolution_s if self.is_connected else None,
+            resolution_s=self.detector.floor_s if self.is_connected else None,
         )
 
     def longest_gap_since(self, t: float) -> Gap | None:
@@ -148,7 +149,7 @@ class StreamProbe:
         gap = self.longest_gap_since(t)
         low = self.min_buffer_since(t)
         stalls = [s for s in self.stalls_since(t) if s.start >= t]
-        parts = [f"longest gap {gap.length_s:.2f} s" if gap else "no gap"]
+        parts = [f"longest gap {gap.length_s:.2f} s" if gap else self._no_gap()]
         if low is not None:
             parts.append(f"buffer never below {low:.1f} s")
         if stalls:
@@ -159,6 +160,11 @@ class StreamProbe:
         else:
             parts.append("no stall")
         return ", ".join(parts)
+
+    def _no_gap(self) -> str:
+        """Without a gap, how short a one could have gone unseen (at 64 kbit/s, ~0.2 s)."""
+        floor = self.detector.floor_s if self.is_connected else None
+        return f"no gap over {floor:.2f} s" if floor is not None else "no gap seen"
 
     def min_buffer_since(self, t: float) -> float | None:
         self._note_level()
