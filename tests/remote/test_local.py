@@ -70,3 +70,9 @@ async def test_sudo_flag_prefixes_the_command(tmp_path, monkeypatch) -> None:
     runner = LocalRunner(dataclasses.replace(HOST, sudo=True))
     res = await runner.run(["xm", "list"], timeout=5)
     assert res.stdout == "-n -- xm list " and res.argv == ("xm", "list")
+
+
+async def test_local_commands_run_in_the_c_locale(monkeypatch) -> None:
+    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
+    res = await make_runner(HOST).run(["sh", "-c", 'echo "$LC_ALL"'], timeout=5)
+    assert res.stdout == "C\n"

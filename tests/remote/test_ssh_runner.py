@@ -116,3 +116,15 @@ async def test_sshd_going_away_raises_then_reconnects_when_back(sshd_factory) ->
         assert (await runner.run(["echo", "back"], timeout=5)).stdout == "back\n"
     finally:
         await runner.close()
+
+
+async def test_commands_run_in_the_c_locale_whatever_the_host_sets(sshd: RealSshd) -> None:
+    """xentui reads English words (virsh's table, 'No such file'): a German dom0 must not
+    translate them. The remote shell's own LANG stays; only LC_ALL, which wins, is C."""
+    runner = await open_runner(sshd.host_config())
+    try:
+        res = await runner.run(["sh", "-c", 'echo "$LC_ALL"; cat /nonexistent-xentui'], timeout=5)
+    finally:
+        await runner.close()
+    assert res.stdout == "C\n"
+    assert "No such file or directory" in res.stderr

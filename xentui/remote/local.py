@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from xentui.config import HostConfig
 from xentui.model import CommandResult
-from xentui.remote.output import OUTPUT_CAP, Buffer, Collected, finish, sudo_argv
+from xentui.remote.output import C_LOCALE, OUTPUT_CAP, Buffer, Collected, finish, sudo_argv
 from xentui.remote.tasks import stop_requested
 
 _CHUNK = 65536
@@ -63,6 +63,7 @@ class LocalRunner:
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
                 start_new_session=True,
+                env={**os.environ, **C_LOCALE},
             )
         except OSError as exc:
             # a missing tool is the tool's failure here, like 'command not found' over SSH

@@ -27,6 +27,18 @@ def sudo_argv(argv: Sequence[str]) -> tuple[str, ...]:
     return ("sudo", "-n", "--", *argv)
 
 
+C_LOCALE = {"LC_ALL": "C"}
+"""Every command runs in the C locale: xentui reads the tools' English words (virsh's table,
+coreutils' errors), which a host with LANG=de_DE.UTF-8 would translate."""
+
+
+def wire_argv(argv: Sequence[str], *, sudo: bool) -> tuple[str, ...]:
+    """What goes over SSH: ``env`` works under any login shell (csh has no ``VAR=x cmd``), and
+    sudo keeps a harmless LC_ALL (its env_check list), so a sudoers rule still sees the tool."""
+    pairs = tuple(f"{k}={v}" for k, v in C_LOCALE.items())
+    return ("env", *pairs, *(sudo_argv(argv) if sudo else argv))
+
+
 class Buffer:
     """Bytes up to a cap; anything past it is counted, then dropped."""
 

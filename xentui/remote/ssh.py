@@ -17,7 +17,7 @@ from xentui.remote.base import HostUnreachable
 from xentui.remote.errors import explain
 from xentui.remote.hostkeys import CheckingClient, known_hosts_files, rejection
 from xentui.remote.kexprobe import client_algorithms, mismatch, server_offers
-from xentui.remote.output import OUTPUT_CAP, Collector, finish, sudo_argv
+from xentui.remote.output import OUTPUT_CAP, Collector, finish, wire_argv
 from xentui.remote.tasks import stop_requested
 
 MAX_SESSIONS = 8
@@ -146,7 +146,7 @@ class SshRunner:
     ) -> CommandResult:
         """Run argv on one channel; non-zero exit and timeout are results, a lost host raises."""
         argv = tuple(argv)
-        full = sudo_argv(argv) if self.config.sudo else argv
+        full = wire_argv(argv, sudo=self.config.sudo)
         command = " ".join(shlex.quote(a) for a in full)
         # before any channel: text no channel can carry must fail with nothing started (a
         # `tee FILE` already running would have emptied the file)
