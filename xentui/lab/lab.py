@@ -9,65 +9,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
-import os
-import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import asyncssh
-
-from xentui.config import LabConfig, load_config
-from xentui.lab import (
-    coreutils,
-    guest_cli,
-    known_hosts,
-    services,
-    sshkey_cli,
-    sshkeys,
-    xl_cli,
-    xl_transport,
-    xm_cli,
-)
-from xentui.lab.addresses import GUEST_OCTET, RELOCATION_PORT, STREAM_PORT, free_block, pick_port
+from xentui.config import LabConfig
+from xentui.lab.addresses import RELOCATION_PORT
 from xentui.lab.domains import SimDomain
-from xentui.lab.files import guest_config, version_tuple
-from xentui.lab.guest import Guest
-from xentui.lab.host import SHARED, Mount, SimHost
-from xentui.lab.labfile import write_lab_file
-from xentui.lab.media import media_path
-from xentui.lab.shell import Machine
+from xentui.lab.files import version_tuple
+from xentui.lab.host import SimHost
+from xentui.lab.options import LabOptions
 from xentui.lab.sshserver import SshEndpoint
 from xentui.lab.truth import GroundTruth
 
-
-@dataclass(frozen=True, slots=True)
-class LabOptions:
-    """How to build a lab; ``speed`` and ``link_mbit`` only shorten time, never change the logic."""
-
-    hosts: int = 2
-    toolstack: str | tuple[str, ...] = "xm"
-    """``xm`` or ``xl`` for every host, or one per host."""
-    xm_version: str = "3.0.3"
-    fresh: bool = False
-    speed: float = 1.0
-    link_mbit: float = 100.0
-    dirty_pages_per_s: float = 200.0
-    media: str = "video"
-    guest_name: str = "virt_server"
-    guest_mem_mib: int = 128
-    """What `xm list` shows for the guest."""
-    transfer_mib: float = 128.0
-    """Guest memory the migration actually sends (small in tests)."""
-    poll_interval_s: float = 1.0
-    buffer_s: float = 5.0
-
-    def toolstack_of(self, index: int) -> str:
-        if isinstance(self.toolstack, str):
-            return self.toolstack
-        return self.toolstack[(index - 1) % len(self.toolstack)]
+__all__ = ["Lab", "LabOptions"]
 
 
 class Lab:
@@ -129,88 +85,9 @@ class Lab:
         self.started_at = self.clock()
 
     async def _build(self) -> None:
-        opts = self.options
-        if self.workdir is None:
-            self._tmp = tempfile.TemporaryDirectory(prefix="xentui-lab-")
-            self.workdir = Path(self._tmp.name)
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        base = free_block()
-        self.base = base
-        ips = [f"{base}.{i}" for i in range(1, opts.hosts + 1)]
-        reloc_port = pick_port(ips, RELOCATION_PORT)
-        guest_ip = f"{base}.{GUEST_OCTET}"
-        stream_port = pick_port([guest_ip], STREAM_PORT)
+        from xentui.lab.build import build
 
-        client_key = asyncssh.generate_private_key("ssh-ed25519", comment="xentui-lab")
-        self.client_key = client_key
-        self.client_key_path = self.workdir / "client_key"
-        self.client_key_path.write_bytes(client_key.export_private_key("openssh"))
-        os.chmod(self.client_key_path, 0o600)
-        (self.workdir / "client_key.pub").write_bytes(client_key.export_public_key("openssh"))
-
-        self.guest = Guest(
-            opts.guest_name,
-            guest_ip,
-            stream_port,
-            media_path(opts.media),
-            mem_mib=opts.guest_mem_mib,
-            clock=self.clock,
-        )
-        for i, ip in enumerate(ips, start=1):
-            name = f"xen_host_{i}"
-            host = SimHost(
-                name,
-                i,
-                ip,
-                toolstack=opts.toolstack_of(i),
-                xm_version=opts.xm_version,
-                reloc_port=reloc_port,
-                fresh=opts.fresh,
-                clock=self.clock,
-            )
-            host.vfs.write(
-                f"/etc/xen/{opts.guest_name}",
-                guest_config(opts.guest_name, opts.guest_mem_mib, ready=not opts.fresh),
-            )
-            self.hosts[name] = host
-            commands = {**coreutils.COMMANDS, **services.COMMANDS, **sshkey_cli.COMMANDS}
-            commands[host.toolstack] = xm_cli.xm if host.toolstack == "xm" else xl_cli.xl
-            machine = Machine(name, host.vfs, commands, self)
-            self.endpoints[name] = SshEndpoint(
-                machine,
-                "127.0.0.1",
-                asyncssh.generate_private_key("ssh-ed25519"),
-                client_key,
-                streams=xl_transport.streams_for(self, host),
-            )
-        guest_machine = Machine(
-            opts.guest_name, self.guest.vfs, {**coreutils.COMMANDS, **guest_cli.COMMANDS}, self
-        )
-        self.guest_endpoint = SshEndpoint(
-            guest_machine,
-            guest_ip,
-            asyncssh.generate_private_key("ssh-ed25519"),
-            client_key,
-            gate=self._guest_gate,
-        )
-        if not opts.fresh:
-            first = self.hosts["xen_host_1"]
-            dom = first.new_domain(opts.guest_name, opts.guest_mem_mib, paused=False)
-            dom.cpu_s = 37.2
-            self.guest.place(first, dom)
-            self.guest.put_media()
-            await self.guest.start_gnump3d()
-            sshkeys.trust_each_other({n: h.vfs for n, h in self.hosts.items()})
-            for host in self.hosts.values():
-                if not host.storage_server:
-                    host.mounts.append(Mount(f"xen_host_1:{SHARED}", SHARED, "xen_host_1"))
-        known_hosts.install_global(self)
-        await asyncio.gather(
-            *(ep.start() for ep in self.endpoints.values()), self.guest_endpoint.start()
-        )
-        for host in self.hosts.values():
-            await self._apply_relocation(host)
-        self._write_files()
+        await build(self)
 
     async def close(self) -> None:
         for ep in [*self.endpoints.values(), getattr(self, "guest_endpoint", None)]:
@@ -230,16 +107,6 @@ class Lab:
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
-
-    def _write_files(self) -> None:
-        assert self.workdir is not None
-        self.known_hosts_path = self.workdir / "known_hosts"
-        lines = [ep.known_hosts_line() for ep in self.endpoints.values()]
-        lines.append(self.guest_endpoint.known_hosts_line())
-        self.known_hosts_path.write_text("".join(lines))
-        self.config_path = self.workdir / "xentui.toml"
-        write_lab_file(self)
-        self.config = load_config(self.config_path)
 
     # --- contract 4 ----------------------------------------------------------------------------
 

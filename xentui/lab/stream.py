@@ -4,7 +4,7 @@ A real paused guest sends nothing, not even what its kernel had queued. A user-s
 this host cannot freeze the kernel, so it keeps the kernel's unsent queue at most one chunk deep
 (``leansock.py``); a halt then stops the wire within one chunk. Raw non-blocking sockets,
 because asyncio's transports hide a 64 KiB buffer. Everything is timed on one monotonic clock
-for the ground truth.
+for the ground truth (``freeze.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from xentui.lab.freeze import HaltRecord, OutputGate
 from xentui.lab.gnump3d import Request, error_page, header_bytes, read_request
 from xentui.lab.leansock import (
     lean_listener,
@@ -28,25 +29,12 @@ from xentui.lab.leansock import (
 from xentui.lab.media import ChainedLoop, media_path
 from xentui.lab.pacing import TokenBucket
 
+__all__ = ["CHUNK", "HaltRecord", "StreamServer"]
+
 CHUNK = 2048
 """gnump3d reads and writes its file in 2 KiB pieces."""
-QUIET_POLL_S = 0.001
 VIRTUAL_SIZE = 2**31 - 1
 """The size the endless loop announces: whole links up to this, like a file of ~2 GB."""
-
-
-@dataclass(slots=True)
-class HaltRecord:
-    """One time the guest's output stopped, on the server's monotonic clock."""
-
-    why: str
-    t_halt: float
-    """When the server stopped writing."""
-    t_wire_quiet: float | None = None
-    """When every connection's unsent queue ran empty: nothing more could reach a client."""
-    t_resume: float | None = None
-    queued_at_halt: int = 0
-    """Bytes still unsent in the kernel, over all connections, when the writing stopped."""
 
 
 @dataclass(slots=True, eq=False)
@@ -86,12 +74,10 @@ class StreamServer:
             self._mtime = time.time()
         self._loop_media = ChainedLoop(self._media)  # validates the media once, up front
         self.total_size = max(1, VIRTUAL_SIZE // len(self._media)) * len(self._media)
-        self.halts: list[HaltRecord] = []
-        self._running = asyncio.Event()
-        self._running.set()
+        self._gate = OutputGate(clock, lambda: [self._unsent(c) for c in self._conns])
+        self.halts: list[HaltRecord] = self._gate.halts
         self._listener: socket.socket | None = None
         self._accept_task: asyncio.Task[None] | None = None
-        self._quiet_task: asyncio.Task[None] | None = None
         self._conns: set[_Conn] = set()
         self.bytes_sent = 0
         self.requests = 0
@@ -105,7 +91,7 @@ class StreamServer:
 
     @property
     def halted(self) -> bool:
-        return not self._running.is_set()
+        return self._gate.halted
 
     @property
     def connections(self) -> int:
@@ -135,37 +121,18 @@ class StreamServer:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if self._quiet_task is not None:
-            self._quiet_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._quiet_task
-            self._quiet_task = None
+        await self._gate.close()
 
     def halt(self, why: str) -> None:
         """Stop sending (paused, stop-and-copy, shut down); connections stay open.
 
         Halts do not nest: halting a halted guest only adds ``why`` to the current record.
         """
-        if self.halted:
-            record = self.halts[-1]
-            if why not in record.why.split(", "):
-                record.why = f"{record.why}, {why}"
-            return
-        self._running.clear()
-        record = HaltRecord(why=why, t_halt=self._clock())
-        record.queued_at_halt = sum(self._unsent(c) for c in self._conns)
-        self.halts.append(record)
-        self._quiet_task = asyncio.get_running_loop().create_task(self._watch_quiet(record))
+        self._gate.halt(why)
 
     def resume(self, why: str) -> None:
         """Send again: the first chunk follows within one loop turn."""
-        if not self.halted:
-            return
-        self.halts[-1].t_resume = self._clock()
-        self._running.set()
-        if self._quiet_task is not None:
-            self._quiet_task.cancel()
-            self._quiet_task = None
+        self._gate.resume()
 
     def disconnect_all(self) -> None:
         """The guest was destroyed or shut down: its TCP connections end."""
@@ -184,13 +151,6 @@ class StreamServer:
             return unsent_bytes(conn.sock)
         except OSError:
             return 0
-
-    async def _watch_quiet(self, record: HaltRecord) -> None:
-        while self.halted:
-            if all(self._unsent(c) == 0 for c in self._conns):
-                record.t_wire_quiet = self._clock()
-                return
-            await asyncio.sleep(QUIET_POLL_S)
 
     async def _accept_loop(self) -> None:
         loop = asyncio.get_running_loop()
@@ -229,7 +189,7 @@ class StreamServer:
             self._drop(conn)
 
     async def _respond(self, conn: _Conn, request: Request) -> None:
-        await self._running.wait()  # a frozen guest answers nothing, not even a header
+        await self._gate.wait_open()  # a frozen guest answers nothing, not even a header
         icy_name = Path(self.path).stem
         where = f"{self.host}:{self.port}"
         if request.method != "GET" or request.path != self.path:
@@ -259,7 +219,7 @@ class StreamServer:
     async def _send(self, conn: _Conn, data: bytes) -> None:
         view = memoryview(data)
         while view:
-            await self._running.wait()
+            await self._gate.wait_open()
             await wait_queue_empty(conn.sock)
             if self.halted:
                 continue  # halted while the queue drained: send nothing more

@@ -1,0 +1,134 @@
+"""Builds a lab's machines: addresses, keys, hosts and guest with their sshd, the ready state.
+
+Kept apart from ``lab.py`` (what a running lab does) because it runs once, at start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import asyncssh
+
+from xentui.config import load_config
+from xentui.lab import (
+    coreutils,
+    guest_cli,
+    known_hosts,
+    services,
+    sshkey_cli,
+    sshkeys,
+    xl_cli,
+    xl_transport,
+    xm_cli,
+)
+from xentui.lab.addresses import GUEST_OCTET, RELOCATION_PORT, STREAM_PORT, free_block, pick_port
+from xentui.lab.files import guest_config
+from xentui.lab.guest import Guest
+from xentui.lab.host import SHARED, Mount, SimHost
+from xentui.lab.labfile import write_lab_file
+from xentui.lab.media import media_path
+from xentui.lab.shell import Machine
+from xentui.lab.sshserver import SshEndpoint
+
+if TYPE_CHECKING:
+    from xentui.lab.lab import Lab
+
+
+async def build(lab: Lab) -> None:
+    """Addresses, keys, hosts with their files and sshd, the guest, then the lab file."""
+    opts = lab.options
+    if lab.workdir is None:
+        lab._tmp = tempfile.TemporaryDirectory(prefix="xentui-lab-")
+        lab.workdir = Path(lab._tmp.name)
+    lab.workdir.mkdir(parents=True, exist_ok=True)
+    base = free_block()
+    lab.base = base
+    ips = [f"{base}.{i}" for i in range(1, opts.hosts + 1)]
+    reloc_port = pick_port(ips, RELOCATION_PORT)
+    guest_ip = f"{base}.{GUEST_OCTET}"
+    stream_port = pick_port([guest_ip], STREAM_PORT)
+
+    client_key = asyncssh.generate_private_key("ssh-ed25519", comment="xentui-lab")
+    lab.client_key = client_key
+    lab.client_key_path = lab.workdir / "client_key"
+    lab.client_key_path.write_bytes(client_key.export_private_key("openssh"))
+    os.chmod(lab.client_key_path, 0o600)
+    (lab.workdir / "client_key.pub").write_bytes(client_key.export_public_key("openssh"))
+
+    lab.guest = Guest(
+        opts.guest_name,
+        guest_ip,
+        stream_port,
+        media_path(opts.media),
+        mem_mib=opts.guest_mem_mib,
+        clock=lab.clock,
+    )
+    for i, ip in enumerate(ips, start=1):
+        name = f"xen_host_{i}"
+        host = SimHost(
+            name,
+            i,
+            ip,
+            toolstack=opts.toolstack_of(i),
+            xm_version=opts.xm_version,
+            reloc_port=reloc_port,
+            fresh=opts.fresh,
+            clock=lab.clock,
+        )
+        host.vfs.write(
+            f"/etc/xen/{opts.guest_name}",
+            guest_config(opts.guest_name, opts.guest_mem_mib, ready=not opts.fresh),
+        )
+        lab.hosts[name] = host
+        commands = {**coreutils.COMMANDS, **services.COMMANDS, **sshkey_cli.COMMANDS}
+        commands[host.toolstack] = xm_cli.xm if host.toolstack == "xm" else xl_cli.xl
+        machine = Machine(name, host.vfs, commands, lab)
+        lab.endpoints[name] = SshEndpoint(
+            machine,
+            "127.0.0.1",
+            asyncssh.generate_private_key("ssh-ed25519"),
+            client_key,
+            streams=xl_transport.streams_for(lab, host),
+        )
+    guest_machine = Machine(
+        opts.guest_name, lab.guest.vfs, {**coreutils.COMMANDS, **guest_cli.COMMANDS}, lab
+    )
+    lab.guest_endpoint = SshEndpoint(
+        guest_machine,
+        guest_ip,
+        asyncssh.generate_private_key("ssh-ed25519"),
+        client_key,
+        gate=lab._guest_gate,
+    )
+    if not opts.fresh:
+        first = lab.hosts["xen_host_1"]
+        dom = first.new_domain(opts.guest_name, opts.guest_mem_mib, paused=False)
+        dom.cpu_s = 37.2
+        lab.guest.place(first, dom)
+        lab.guest.put_media()
+        await lab.guest.start_gnump3d()
+        sshkeys.trust_each_other({n: h.vfs for n, h in lab.hosts.items()})
+        for host in lab.hosts.values():
+            if not host.storage_server:
+                host.mounts.append(Mount(f"xen_host_1:{SHARED}", SHARED, "xen_host_1"))
+    known_hosts.install_global(lab)
+    await asyncio.gather(*(ep.start() for ep in lab.endpoints.values()), lab.guest_endpoint.start())
+    for host in lab.hosts.values():
+        await lab._apply_relocation(host)
+    write_files(lab)
+
+
+def write_files(lab: Lab) -> None:
+    """known_hosts for clients outside the lab, and the lab file (contract 3)."""
+    assert lab.workdir is not None
+    lab.known_hosts_path = lab.workdir / "known_hosts"
+    lines = [ep.known_hosts_line() for ep in lab.endpoints.values()]
+    lines.append(lab.guest_endpoint.known_hosts_line())
+    lab.known_hosts_path.write_text("".join(lines))
+    lab.config_path = lab.workdir / "xentui.toml"
+    write_lab_file(lab)
+    lab.config = load_config(lab.config_path)
