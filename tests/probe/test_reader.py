@@ -182,3 +182,20 @@ async def test_a_name_with_two_addresses_tries_the_second(monkeypatch) -> None:
         async with Run(url) as run:
             await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)
             assert not run.said("refused")
+
+
+async def test_a_name_that_does_not_resolve_is_said_as_dns(monkeypatch) -> None:
+    # the resolver is replaced (a real lookup would leave loopback); the failure it raises is
+    # the one getaddrinfo raises for an unknown name, and the probe keeps retrying
+    import socket
+
+    loop = asyncio.get_running_loop()
+
+    async def resolve(host, port, **kw):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(loop, "getaddrinfo", resolve)
+    async with Run("http://virt_server:8888/TruthHappens.ogg") as run:
+        await _until(lambda: run.said("DNS: cannot resolve 'virt_server'", "retrying in"))
+        await _until(lambda: len([m for m in run.messages if m.startswith("DNS")]) >= 2)
+        assert run.probe.summary().state is PlayerState.STOPPED
