@@ -8,6 +8,7 @@ real asyncssh session from its own loopback address to the target's sshd, and th
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import shlex
@@ -113,5 +114,6 @@ def opener(
 async def close_all(closers: list[Any]) -> None:
     for conn in closers:
         conn.close()
-        with contextlib.suppress(OSError, asyncssh.Error):
-            await conn.wait_closed()
+        with contextlib.suppress(OSError, asyncssh.Error, TimeoutError):
+            async with asyncio.timeout(10):  # never hang a migration's end on a dying peer
+                await conn.wait_closed()
