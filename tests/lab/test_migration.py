@@ -291,3 +291,27 @@ async def test_destroying_the_incoming_domain_fails_the_migration(lab) -> None:
     assert result.exit_status == 1 and "xc_save" in result.stderr
     assert lab.where_is_guest() == "xen_host_1" and not lab.guest.stream.halted
     assert_one_guest(lab)
+
+
+async def test_xl_target_sshd_dying_mid_transfer_keeps_the_guest_at_home(lab_factory) -> None:
+    """The pages ride the SSH session: when the target's sshd goes, so does the migration."""
+    lab = await lab_factory(toolstack="xl", speed=0.5)
+    task = asyncio.create_task(ssh(lab, "xen_host_1", "xl migrate virt_server xen_host_2"))
+    for _ in range(2000):
+        if lab.incoming is not None or task.done():
+            break
+        await asyncio.sleep(0.005)
+    assert lab.incoming is not None, "the target never created virt_server--incoming"
+    await lab.stop_host("xen_host_2")
+    result = await asyncio.wait_for(task, 30)
+    assert result.exit_status == 1
+    assert result.stderr.rstrip().endswith("Migration failed, resuming at sender.")
+    assert lab.where_is_guest() == "xen_host_1" and not lab.guest.migrating
+    assert not lab.guest.stream.halted
+    assert not lab.ground_truth.last_migration.ok
+    assert_one_guest(lab)
+    await lab.start_host("xen_host_2")
+    again = await ssh(lab, "xen_host_1", "xl migrate virt_server xen_host_2")
+    assert again.exit_status == 0, again.stderr
+    assert lab.where_is_guest() == "xen_host_2"
+    assert_one_guest(lab)
