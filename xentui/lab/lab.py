@@ -205,6 +205,7 @@ class Lab:
     # --- xend's relocation listener ------------------------------------------------------------
 
     def relocation_port(self, host: SimHost | None) -> int:
+        """xend's port on an xm host; an xl host listens on none (xl migrates over ssh)."""
         if host is None:
             return RELOCATION_PORT
         return host.relocation.port if host.toolstack == "xm" else host.reloc_port
