@@ -8,6 +8,11 @@ import pytest
 
 from xentui.remote import NegotiationFailed, open_runner
 
+# RHEL 5's finite-field Diffie-Hellman is the point of these tests, not a mistake to be warned of
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Diffie-Hellman over finite fields:cryptography.utils.CryptographyDeprecationWarning"
+)
+
 RHEL5 = "HostKeyAlgorithms ssh-rsa\nKexAlgorithms diffie-hellman-group14-sha1\n"
 
 
