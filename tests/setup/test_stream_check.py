@@ -11,17 +11,24 @@ from xentui.lab.gnump3d import header_bytes
 from xentui.setup.guest_steps import check_url
 from xentui.setup.results import Status
 
+# the handlers outlive the check (they sleep): the fixture stops them, else their sockets are
+# left to a closed loop
+handlers: set[asyncio.Task[object]] = set()
+
 
 async def serve(reply: bytes | None) -> tuple[asyncio.Server, str]:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        if reply is None:  # accepts, then says nothing
-            await asyncio.sleep(5)
-        else:
-            writer.write(reply)
-            await writer.drain()
-            await asyncio.sleep(1)  # a stream stays open: the check must not wait for its end
-        writer.close()
+        handlers.add(asyncio.current_task())
+        try:
+            await reader.readuntil(b"\r\n\r\n")
+            if reply is None:  # accepts, then says nothing
+                await asyncio.sleep(5)
+            else:
+                writer.write(reply)
+                await writer.drain()
+                await asyncio.sleep(1)  # a stream stays open: the check must not wait for its end
+        finally:
+            writer.close()
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -34,6 +41,10 @@ async def servers() -> AsyncIterator[list[asyncio.Server]]:
     yield made
     for server in made:
         server.close()
+    for task in handlers:
+        task.cancel()
+    await asyncio.gather(*handlers, return_exceptions=True)
+    handlers.clear()
 
 
 OGG = b"OggS\x00\x02" + b"\x00" * 200
