@@ -97,3 +97,25 @@ async def test_hashed_and_pattern_entries_match_like_openssh(lab_factory) -> Non
     # the user file can be turned off: then nothing is known
     off = await ssh(lab, "xen_host_1", "ssh -o UserKnownHostsFile=/dev/null xen_host_2 true")
     assert (off.exit_status, off.stderr) == (255, FAILED)
+
+
+async def test_xl_migrate_takes_its_ssh_command_from_s(lab_factory) -> None:
+    """`xl migrate -s` is the rune's transport: its ssh options apply, another is not found."""
+    lab = await lab_factory(toolstack="xl")
+    await ssh(lab, "xen_host_1", "mv /etc/ssh/ssh_known_hosts /root/ssh_known_hosts.old")
+    other = await ssh(lab, "xen_host_1", "xl migrate -s rsh virt_server xen_host_2")
+    assert other.exit_status == 1
+    assert other.stderr.startswith("sh: rsh: command not found\n")
+    assert other.stderr.rstrip().endswith("exited with error status 127")
+    plain = await ssh(lab, "xen_host_1", "xl migrate virt_server xen_host_2")
+    assert plain.exit_status == 1 and plain.stderr.startswith(FAILED)
+    assert lab.where_is_guest() == "xen_host_1"
+    rune = "xl migrate -s 'ssh -o StrictHostKeyChecking=accept-new' virt_server xen_host_2"
+    moved = await ssh(lab, "xen_host_1", rune)
+    assert moved.exit_status == 0, moved.stderr
+    lines = moved.stderr.splitlines()
+    added = "Warning: Permanently added 'xen_host_2' (ED25519) to the list of known hosts."
+    assert lines[0] == added
+    assert lines[-1] == "Migration successful."
+    assert lab.where_is_guest() == "xen_host_2"
+    assert_one_guest(lab)

@@ -315,3 +315,17 @@ async def test_xl_target_sshd_dying_mid_transfer_keeps_the_guest_at_home(lab_fac
     assert again.exit_status == 0, again.stderr
     assert lab.where_is_guest() == "xen_host_2"
     assert_one_guest(lab)
+
+
+async def test_xl_migrate_p_leaves_the_guest_paused_on_the_target(lab_factory) -> None:
+    lab = await lab_factory(toolstack="xl")
+    moved = await ssh(lab, "xen_host_1", "xl migrate -p virt_server xen_host_2")
+    assert moved.exit_status == 0, moved.stderr
+    assert lab.where_is_guest() == "xen_host_2"
+    row = (await ssh(lab, "xen_host_2", "xl list virt_server")).stdout.splitlines()[1].split()
+    assert row[0] == "virt_server" and row[4] == "--p---"
+    assert lab.guest.stream.halted and "paused" in lab.ground_truth.halts[-1].why
+    await ssh(lab, "xen_host_2", "xl unpause virt_server")
+    row = (await ssh(lab, "xen_host_2", "xl list virt_server")).stdout.splitlines()[1].split()
+    assert "p" not in row[4] and not lab.guest.stream.halted
+    assert_one_guest(lab)

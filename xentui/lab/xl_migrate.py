@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import posixpath
+import shlex
 from typing import TYPE_CHECKING, Any
 
 from xentui.lab.migrate_cmd import (
@@ -22,7 +24,7 @@ from xentui.lab.migrate_cmd import (
     transfer,
 )
 from xentui.lab.shell import Out
-from xentui.lab.ssh_cli import Call, endpoint_of, login
+from xentui.lab.ssh_cli import Call, endpoint_of, login, parse
 from xentui.lab.xl_transport import TransportFailed, close_all, opener
 
 if TYPE_CHECKING:
@@ -47,13 +49,35 @@ async def xl_migrate(lab: Lab, host: SimHost, opts: dict[str, str], args: list[s
             "Migration failed, resuming at sender.\n",
             rc=1,
         )
-    # xl's rune is `exec ssh TARGET xl migrate-receive`: root's keys must open the target first.
-    logged_in = login(lab, lab.endpoints[host.name].machine, Call(host=dst))
+    # xl's rune is `exec SSHCOMMAND TARGET xl migrate-receive` (-s '': TARGET is the command)
+    call = _rune(opts.get("s", "ssh"), dst)
+    if isinstance(call, Out):
+        return _no_banner(call.stderr, call.rc, pid)
+    logged_in = login(lab, lab.endpoints[host.name].machine, call)
     if isinstance(logged_in, Out):
         return _no_banner(logged_in.stderr, 255, pid)
-    target, _ = logged_in
-    run = _xl_run(lab, host, dom, dst, endpoint_of(lab, target), pid)
+    target, warned = logged_in
+    paused = "p" in opts
+    run = _xl_run(lab, host, dom, dst, endpoint_of(lab, target), pid, warned, paused)
     return await asyncio.shield(lab.spawn(run, "xl-migrate"))
+
+
+def _rune(ssh_command: str, dst: str) -> Call | Out:
+    """The ssh call of xl's rune; a transport other than ssh is not found by the shell."""
+    try:
+        argv = shlex.split(ssh_command) + shlex.split(dst) if ssh_command else shlex.split(dst)
+    except ValueError as e:
+        return Out(stderr=f"sh: -c: line 0: {e}\n", rc=2)
+    if not argv:  # `exec  xl migrate-receive`: a receiver on this very host, with no ssh
+        return Out(stderr="xentui lab: xl migrate -s '' needs the transport in TARGET\n", rc=2)
+    if posixpath.basename(argv[0]) != "ssh":
+        return Out(stderr=f"sh: {argv[0]}: command not found\n", rc=127)
+    call = parse([*argv, "xl", "migrate-receive"])
+    if isinstance(call, Out):
+        return call
+    if call.command != ["xl", "migrate-receive"]:  # the host word came with its own command
+        return Out(stderr="usage: xl migrate-receive  [-d] [-e]\n", rc=2)
+    return call
 
 
 def _no_banner(said: str, status: int, pid: int) -> Out:
@@ -67,11 +91,18 @@ def _no_banner(said: str, status: int, pid: int) -> Out:
 
 
 async def _xl_run(
-    lab: Lab, host: SimHost, dom: SimDomain, dst: str, endpoint: SshEndpoint, pid: int
+    lab: Lab,
+    host: SimHost,
+    dom: SimDomain,
+    dst: str,
+    endpoint: SshEndpoint,
+    pid: int,
+    warned: str,
+    paused: bool,
 ) -> Out:
     truth = begin(lab, host, dst, True, "xl")
     target_host = lab.hosts.get(endpoint.machine.hostname)
-    err = "migration target: Ready to receive domain.\n"
+    err = warned + "migration target: Ready to receive domain.\n"
     err += "Saving to migration stream new xl format (info 0x3/0x0/1411)\n"
     err += "Loading new save file <incoming migration stream> (new xl fmt info 0x3/0x0/1411)\n"
     err += " Savefile contains xl domain config in JSON format\nParsing config from <saved>\n"
@@ -83,7 +114,7 @@ async def _xl_run(
     except Refused as e:
         roll_back(lab, host, dom, truth, e.detail)
         if isinstance(e.__cause__, TransportFailed):
-            return _no_banner(e.__cause__.stderr, e.__cause__.status, pid)
+            return _no_banner(warned + e.__cause__.stderr, e.__cause__.status, pid)
         return Out(
             stderr="libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream "
             "truncated reading ready message from migration receiver stream\n"
@@ -116,6 +147,8 @@ async def _xl_run(
         )
     err += "migration target: Got permission, starting domain.\n"
     hand_over(lab, host, dom, target_host, new_dom, truth)
+    if paused:  # -p: xl migrate-receive leaves the domain paused on the target
+        lab.set_paused(target_host, new_dom, paused=True)
     err += "migration target: Domain started successsfully.\n"
     err += "migration sender: Target reports successful startup.\n"
     return Out(stderr=err + "Migration successful.\n")
