@@ -13,6 +13,7 @@ from tests.tui.records import (
     T0,
     Summary,
     action,
+    config,
     dom0,
     gap_event,
     guest,
@@ -31,6 +32,7 @@ from xentui.model import (
     Sample,
     Stall,
 )
+from xentui.tui.app import XentuiApp
 from xentui.tui.widgets.host_pane import HostPane
 from xentui.tui.widgets.stream_panel import StreamPanel
 
@@ -347,3 +349,35 @@ async def test_state_words_are_legible_in_both_themes(app, clock, theme):
         ]:
             ink, paper = composed(app, where, word)
             assert contrast(ink, paper) >= 4.5, (theme, word, ink.hex, paper.hex)
+
+
+async def shows(pilot, widget: Static, words: str) -> None:
+    """Wait (10 s at most) for a line that follows a layout to read ``words``."""
+    for _ in range(200):
+        if text_of(widget) == words:
+            return
+        await pilot.pause(0.05)
+    assert text_of(widget) == words
+
+
+async def test_a_long_domain_list_says_in_words_what_is_out_of_view(app, clock):
+    """Domain lists have no scrollbar (a cost at fifty panes): the pane counts what is hidden."""
+    many = [guest(f"web_{i:02d}", dom_id=10 + i, base=f"web_{i:02d}") for i in range(19)]
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.feed(*steady(), snap("xen_host_2", dom0(845.0), *many))
+        more = pane(app, "xen_host_2").query_one(".more-rows", Static)
+        table = pane(app, "xen_host_2").query_one(DataTable)
+        await shows(pilot, more, "▼ 9 more below")  # 20 rows, 11 in view under the header
+        assert table.scrollbar_size_vertical == 0
+        assert not pane(app, "xen_host_1").query_one(".more-rows").display  # 2 rows: nothing
+        table.focus()
+        await pilot.press(*["down"] * 13)  # the cursor on row 13 of 20
+        await shows(pilot, more, "▲ 3 more above · ▼ 6 more below")
+        table.move_cursor(row=19)
+        await shows(pilot, more, "▲ 9 more above")
+    narrow = XentuiApp(config(), clock=clock, wall=clock.wall)
+    async with narrow.run_test(size=(80, 24)) as pilot:  # stacked: five rows in view
+        narrow.feed(*steady(), snap("xen_host_2", dom0(845.0), *many))
+        more = pane(narrow, "xen_host_2").query_one(".more-rows", Static)
+        await shows(pilot, more, "▼ 15 more below")
+        assert more.region.height == 1

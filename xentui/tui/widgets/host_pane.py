@@ -90,6 +90,7 @@ class HostPane(Vertical):
             justify: JustifyMethod = "left" if key in ("name", "state") else "right"
             table.add_column(Text(label, justify=justify), key=key, width=width)
         yield table
+        yield Line("", classes="more-rows")
         yield Line("", classes="down-reason")
 
     @property
@@ -130,7 +131,10 @@ class HostPane(Vertical):
                         table.update_cell(key, column, domain_cell(domain, column, self.guest))
                 self._domains[key] = domain
             self._retitle()
-            self.rows_wanted = len(fresh) + (1 if table.show_header else 0)
+            wanted = len(fresh) + (1 if table.show_header else 0)
+            if wanted != self.rows_wanted:  # rows came or went: what is out of view changed
+                self.call_after_refresh(self.show_more)
+            self.rows_wanted = wanted
         self.set_class(self.has_guest, "-has-guest")
         return had_guest != self.has_guest
 
@@ -145,8 +149,32 @@ class HostPane(Vertical):
         self._retitle()
         self.tick(now)
 
+    def on_resize(self) -> None:
+        # a new height of the list (more rows, a narrower terminal): laid out by now
+        self.show_more()
+
+    def on_data_table_row_highlighted(self) -> None:
+        # the cursor scrolled the list: say again what is out of view once it has moved
+        self.call_after_refresh(self.show_more)
+
+    def show_more(self) -> None:
+        """Rows out of view, in words: the domain list has no scrollbar (see the stylesheet)."""
+        table = self.table
+        shown = table.size.height - (table.header_height if table.show_header else 0)
+        if shown <= 0:  # not laid out yet
+            return
+        above = round(table.scroll_y)
+        below = max(0, table.row_count - above - shown)
+        parts = []
+        if above:
+            parts.append(f"▲ {above} more above")
+        if below:
+            parts.append(f"▼ {below} more below")
+        self.query_one(".more-rows", Line).show(" · ".join(parts))
+
     def tick(self, now: float) -> None:
-        """Count the next retry down while the host is unreachable."""
+        """Count the next retry down while the host is unreachable; rows out of view."""
+        self.show_more()
         conn = self.connection
         reason = self.query_one(".down-reason", Line)
         if conn is not None and conn.state in DOWN:
