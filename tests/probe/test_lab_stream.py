@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from xentui.model import Event, GapEvent, PlayerState, StallEvent
+from xentui.probe.backend import SockStream
 from xentui.probe.monitor import StreamProbe
 
 stream = pytest.importorskip("xentui.lab.stream")
@@ -26,13 +27,22 @@ def _polling() -> bool:
     return any(t.get_name() == "probe-tcp-info" for t in asyncio.all_tasks())
 
 
-@pytest.mark.parametrize("stamped", [True, False], ids=["read-timestamps", "tcp-info-poll"])
-async def test_halt_is_a_gap_and_a_pause_is_a_stall(stamped: bool) -> None:
+@pytest.mark.parametrize(
+    ("ask_stamps", "kernel_stamps"),
+    [(True, True), (False, True), (True, False)],
+    ids=["read-timestamps", "tcp-info-poll", "kernel-gives-no-timestamps"],
+)
+async def test_halt_is_a_gap_and_a_pause_is_a_stall(
+    ask_stamps: bool, kernel_stamps: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if not media.media_path("video").exists():
         pytest.skip("the lab's clips are not built yet")
+    if not kernel_stamps:  # a kernel that takes SO_TIMESTAMPNS but reports no time: the poll
+        monkeypatch.setattr(SockStream, "_arrival", lambda self, anc: None)
+    stamped = ask_stamps and kernel_stamps
     server = stream.StreamServer("127.0.0.1", 0, media.media_path("video"))
     await server.start()
-    probe = StreamProbe(server.url, buffer_s=1.0, reader_options={"timestamps": stamped})
+    probe = StreamProbe(server.url, buffer_s=1.0, reader_options={"timestamps": ask_stamps})
     events: list[Event] = []
     probe.add_listener(events.append)
     probe.start()

@@ -34,6 +34,8 @@ COALESCE_S = 0.003
 """Unthrottled mode: pause after a small read so the next one takes more (CPU at 100 Mbit/s)."""
 BYTES_RECEIVED_AT = 128
 """Offset of ``tcpi_bytes_received`` (u64) in Linux's struct tcp_info."""
+STAMPLESS_READS = 3
+"""Reads in a row without a kernel receive time before the poll takes over."""
 QUEUE_POLL_S = 0.02
 """With read timestamps, how often the kernel's unread bytes are looked at between reads."""
 
@@ -131,19 +133,27 @@ class StreamReader:
             return f"the server sent an HTML page ({ctype}), not media: wrong URL?"
         self.connections += 1
         self.sink.connected(self.clock(), resp)
-        poller = None
-        if self.kernel_timing and stream is not None and stream.stamped:
-            stream.on_read = self._stamped_hook(stream)
-            poller = asyncio.create_task(self._watch_queue(stream), name="probe-fionread")
-        elif self.kernel_timing and stream is not None:
-            poller = asyncio.create_task(self._poll(stream), name="probe-tcp-info")
+        pollers: list[asyncio.Task[None]] = []
+        if self.kernel_timing and stream is not None:
+            sock_stream = stream
+
+            def poll() -> None:
+                task = asyncio.create_task(self._poll(sock_stream), name="probe-tcp-info")
+                pollers.append(task)
+
+            if stream.stamped:
+                stream.on_read = self._stamped_hook(stream, poll)
+                watch = asyncio.create_task(self._watch_queue(stream), name="probe-fionread")
+                pollers.append(watch)
+            else:
+                poll()
         try:
             return await self._read(resp, got)
         finally:
-            if poller is not None:
-                poller.cancel()
+            for task in pollers:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await poller
+                    await task
 
     async def _read(self, resp: httpx.Response, got: list[bool]) -> str:
         body = resp.aiter_raw()
@@ -176,22 +186,32 @@ class StreamReader:
             nbytes += last
             sink.data(t1, chunk)
 
-    def _stamped_hook(self, stream: SockStream) -> Callable[[float, float | None], None]:
+    def _stamped_hook(
+        self, stream: SockStream, fall_back: Callable[[], None]
+    ) -> Callable[[float, float | None], None]:
         """After each read: starvation, then the arrival of its newest segment if it is new.
 
         A segment read in several steps, or segments the kernel merged, carry one time: only a
         later time is an arrival, so arrivals stay in order and a read of old data adds none.
+        A kernel that accepts the option but sends no times gets the TCP_INFO poll instead.
         """
         sink, sock = self.sink, stream.sock
-        last = [float("-inf")]
+        last, unstamped = [float("-inf")], [0]
 
         def hook(waited_s: float, arrived: float | None) -> None:
-            sink.starving(waited_s)
-            if arrived is not None and arrived > last[0]:
-                last[0] = arrived
-                sink.arrival(arrived)
             with contextlib.suppress(OSError):
                 sink.kernel_queued(fionread(sock))
+            sink.starving(waited_s)
+            if arrived is None:
+                unstamped[0] += 1
+                if unstamped[0] == STAMPLESS_READS:
+                    stream.stamped, stream.on_read = False, None
+                    fall_back()
+                return
+            unstamped[0] = 0
+            if arrived > last[0]:
+                last[0] = arrived
+                sink.arrival(arrived)
 
         return hook
 
