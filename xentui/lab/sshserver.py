@@ -1,9 +1,8 @@
 """One asyncssh server per simulated machine: the lab's client key only, commands run as bash would.
 
 A command arrives over SSH as one string; it is parsed and answered by the machine's own
-command table, so the real OpenSSH client and asyncssh clients see the same host. Sessions are
-binary: text commands are decoded here, and a stream command (``xl migrate-receive``) gets the
-channel's bytes as they come.
+command table, so the real OpenSSH client and asyncssh clients see the same host. A stream
+command (``xl migrate-receive``) gets its session's bytes as they come instead.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import asyncssh
 
@@ -19,15 +19,43 @@ from xentui.lab.shell import Machine, run_line
 
 log = logging.getLogger(__name__)
 
-StreamHandler = Callable[
-    [asyncssh.SSHReader[bytes], asyncssh.SSHWriter[bytes], asyncssh.SSHWriter[bytes], str],
-    Awaitable[int],
-]
-"""Serves one session's binary stdin/stdout/stderr for the peer's address; returns the exit."""
+StreamHandler = Callable[[Any, Any, Any, str], Awaitable[int]]
+"""Serves one session's byte stdin/stdout/stderr for the peer's address; returns the exit."""
 
 
-def _text(data: bytes) -> str:
-    return data.decode("utf-8", "replace")
+class _ByteReader:
+    """Bytes from a session whose channel decodes latin-1 (one char per byte, nothing lost).
+
+    The sessions stay text (a terminal's line editor needs an encoding); only a stream
+    command's channel is switched, before it has written anything, so no byte came yet.
+    """
+
+    def __init__(self, reader: asyncssh.SSHReader[str]) -> None:
+        self._reader = reader
+
+    async def readexactly(self, n: int) -> bytes:
+        try:
+            return (await self._reader.readexactly(n)).encode("latin-1")
+        except asyncio.IncompleteReadError as e:
+            partial = e.partial.encode("latin-1") if isinstance(e.partial, str) else e.partial
+            raise asyncio.IncompleteReadError(partial, e.expected) from None
+
+    async def read(self, n: int = -1) -> bytes:
+        return (await self._reader.read(n)).encode("latin-1")
+
+
+class _ByteWriter:
+    def __init__(self, writer: asyncssh.SSHWriter[str]) -> None:
+        self._writer = writer
+
+    def write(self, data: bytes) -> None:
+        self._writer.write(data.decode("latin-1"))
+
+    async def drain(self) -> None:
+        await self._writer.drain()
+
+    def close(self) -> None:
+        self._writer.close()
 
 
 class _Server(asyncssh.SSHServer):
@@ -91,7 +119,7 @@ class SshEndpoint:
             server_host_keys=[self.host_key],
             authorized_client_keys=self._authorized,
             process_factory=self._handle,
-            encoding=None,
+            encoding="utf-8",
             allow_scp=False,
             agent_forwarding=False,
             x11_forwarding=False,
@@ -132,18 +160,20 @@ class SshEndpoint:
             if stream is not None:
                 peer = process.get_extra_info("peername")
                 peer_ip = peer[0] if peer else "127.0.0.1"
-                process.exit(await stream(process.stdin, process.stdout, process.stderr, peer_ip))
+                process.channel.set_encoding("latin-1")
+                stdin, stdout = _ByteReader(process.stdin), _ByteWriter(process.stdout)
+                process.exit(await stream(stdin, stdout, _ByteWriter(process.stderr), peer_ip))
                 return
             cached: list[str] = []
 
             async def read_stdin() -> str:
                 if not cached:
-                    cached.append(_text(await process.stdin.read()))
+                    cached.append(await process.stdin.read())
                 return cached[0]
 
             out = await run_line(self.machine, process.command, read_stdin)
-            process.stdout.write(out.stdout.encode())
-            process.stderr.write(out.stderr.encode())
+            process.stdout.write(out.stdout)
+            process.stderr.write(out.stderr)
             process.exit(out.rc)
         except (asyncssh.Error, BrokenPipeError, ConnectionError):
             process.close()
@@ -153,8 +183,7 @@ class SshEndpoint:
         except Exception as e:  # a lab bug must not hang the client: say so in one line
             log.exception("lab command failed on %s", self.machine.hostname)
             with contextlib.suppress(Exception):
-                said = f"xentui lab: internal error: {type(e).__name__}: {e}\n"
-                process.stderr.write(said.encode())
+                process.stderr.write(f"xentui lab: internal error: {type(e).__name__}: {e}\n")
                 process.exit(70)
 
     async def _interactive(self, process: asyncssh.SSHServerProcess) -> None:
@@ -162,9 +191,9 @@ class SshEndpoint:
         prompt = f"[root@{self.machine.hostname} ~]# "
         rc = 0
         while True:
-            process.stdout.write(prompt.encode())
+            process.stdout.write(prompt)
             try:
-                line = _text(await process.stdin.readline())
+                line = await process.stdin.readline()
             except asyncssh.BreakReceived:
                 continue
             if not line or line.strip() in ("exit", "logout"):
@@ -175,6 +204,6 @@ class SshEndpoint:
 
             out = await run_line(self.machine, line.rstrip("\n"), no_stdin)
             rc = out.rc
-            process.stdout.write(out.stdout.encode())
-            process.stderr.write(out.stderr.encode())
+            process.stdout.write(out.stdout)
+            process.stderr.write(out.stderr)
         process.exit(rc)

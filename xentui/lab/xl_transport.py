@@ -61,9 +61,9 @@ def streams_for(lab: Lab, host: SimHost) -> Callable[[str], StreamHandler | None
 async def _receive(
     lab: Lab,
     host: SimHost,
-    stdin: asyncssh.SSHReader[bytes],
-    stdout: asyncssh.SSHWriter[bytes],
-    stderr: asyncssh.SSHWriter[bytes],
+    stdin: Any,
+    stdout: Any,
+    stderr: Any,
     peer_ip: str,
 ) -> int:
     receiver = lab.relocation.get(host.name)
