@@ -97,9 +97,12 @@ async def run_clip(kind: str, halts: int, seed: int) -> dict[str, float]:
                 continue
             held = min(levels, key=lambda tl: abs(tl[0] - rec.t_wire_quiet))[1]
             stalls.append(new[0].start - (rec.t_wire_quiet + held))
-            # the presenter's figure: the stall comes this long after the pause
+            # the presenter's figure: the stall comes this long after the pause, and it should
+            # be what the buffers held at the halt (app buffer + kernel queue) plus the bytes the
+            # server itself still had unsent then (its own record, not the probe's)
             at_halt = min(levels, key=lambda tl: abs(tl[0] - rec.t_halt))[1]
-            after_halt.append((new[0].start - rec.t_halt, at_halt))
+            server_s = probe.timeline.seconds_of(rec.queued_at_halt)
+            after_halt.append((new[0].start - rec.t_halt, at_halt, server_s))
         step_s = probe.timeline.seconds_of(STEP)
     finally:
         sampler.cancel()
@@ -121,9 +124,12 @@ async def run_clip(kind: str, halts: int, seed: int) -> dict[str, float]:
             f"{kind:5} halt {length * 1000:7.1f} ms  wire gap {truth * 1000:7.1f} ms  "
             f"res {res * 1000:5.1f} ms  measured {status}"
         )
-    for err, (after, at_halt) in zip(stalls, after_halt, strict=False):
+    at_halt_errs = [after - at_halt - server_s for after, at_halt, server_s in after_halt]
+    pauses = zip(stalls, after_halt, at_halt_errs, strict=False)
+    for err, (after, at_halt, server_s), err_h in pauses:
         print(
-            f"{kind:5} pause: stalled {after:.3f} s after the halt with {at_halt:.3f} s buffered;"
+            f"{kind:5} pause: stalled {after:.3f} s after the halt with {at_halt:.3f} s buffered"
+            f" and {server_s * 1000:.0f} ms unsent by the server: {err_h * 1000:+.1f} ms;"
             f" vs the buffers held when the wire went quiet: {err * 1000:+.1f} ms"
         )
     resolution = statistics.median(r for *_, r in rows)
@@ -138,6 +144,9 @@ async def run_clip(kind: str, halts: int, seed: int) -> dict[str, float]:
         "halts_within_resolution": below,
         "resolution_ms": round(resolution * 1000, 1),
         "stall_err_ms_max": round(max(abs(e) for e in stalls) * 1000, 1),
+        "stall_err_at_halt_ms_max": round(max(abs(e) for e in at_halt_errs) * 1000, 1)
+        if at_halt_errs
+        else None,
         "stall_after_halt_s": round(after_halt[0][0], 3) if after_halt else None,
         "buffer_at_halt_s": round(after_halt[0][1], 3) if after_halt else None,
         "read_step_ms": round(step_s * 1000, 1),
@@ -162,6 +171,8 @@ async def main() -> None:
         and audio["max_ms"] <= audio["resolution_ms"]
         and video["stall_err_ms_max"] <= video["read_step_ms"]
         and audio["stall_err_ms_max"] <= audio["read_step_ms"]
+        and (video["stall_err_at_halt_ms_max"] or 0) <= video["read_step_ms"]
+        and (audio["stall_err_at_halt_ms_max"] or 0) <= audio["read_step_ms"]
     )
     print(json.dumps(figures))
 
