@@ -57,3 +57,23 @@ async def test_a_running_migration_is_said(lab, engine_factory) -> None:
     reason = engine.why_not(M, None)
     assert reason is not None and reason.startswith("a migrate of virt_server is still running")
     assert (await task).ok
+
+
+async def test_xm_and_xl_hosts_are_never_offered_to_each_other(lab_factory, engine_factory) -> None:
+    """The key says why before the tool fails: xend's port 8002 vs xl's ssh rune."""
+    lab = await lab_factory(toolstack=("xm", "xl"))
+    engine, _ = await engine_factory(lab.config)
+    said = "xen_host_1 runs xm and xen_host_2 runs xl: they cannot migrate to each other"
+    assert engine.why_not(M, None) == said
+    assert engine.why_not(M, "xen_host_2") == said
+    refused = await engine.migrate("xen_host_2")
+    assert not refused.ok and said in refused.message
+    assert lab.where_is_guest() == "xen_host_1"
+
+
+async def test_a_host_of_the_same_toolstack_is_still_a_target(lab_factory, engine_factory) -> None:
+    lab = await lab_factory(toolstack=("xm", "xl", "xm"), hosts=3)
+    engine, _ = await engine_factory(lab.config)
+    assert engine.why_not(M, None) is None
+    assert engine.why_not(M, "xen_host_3") is None
+    assert engine.why_not(M, "xen_host_2") is not None

@@ -114,6 +114,12 @@ class ActionRunner:
             others = [h for h in self.pollers if h != source]
             if not others:
                 return f"there is no host but {source} in the lab file"
+            fits = [h for h in others if self._apart(source, h) is None]
+            if not fits:
+                if len(others) == 1:
+                    return self._apart(source, others[0])
+                return f"{source} runs {self._stack(source)} and no other host does"
+            others = fits
             down = [h for h in others if not self.reachable(h)]
             if len(down) < len(others):
                 return None
@@ -126,6 +132,23 @@ class ActionRunner:
             return f"{g} is already on {target}"
         if not self.reachable(target):
             return f"{target} is unreachable"
+        return self._apart(source, target)
+
+    def _stack(self, host: str) -> str:
+        try:
+            return self.config.host(host).toolstack
+        except KeyError:
+            return "?"
+
+    def _apart(self, source: str, target: str) -> str | None:
+        """Why these two cannot migrate between them at all, whatever their state, or None.
+
+        xm sends to the target's xend on its relocation port; xl runs ``xl migrate-receive``
+        on the target over ssh: an xl host has no xend listening, an xm host has no xl.
+        """
+        a, b = self._stack(source), self._stack(target)
+        if {a, b} == {"xm", "xl"}:
+            return f"{source} runs {a} and {target} runs {b}: they cannot migrate to each other"
         return None
 
     # --- the actions --------------------------------------------------------------------------
