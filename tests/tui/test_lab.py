@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from textual import events
 from textual.widgets import DataTable, Static
 
 from xentui.lab.files import shipped_xend_config
@@ -25,6 +26,26 @@ async def until(pilot, what: Callable[[], object], timeout: float = 15.0, why: s
         if time.monotonic() > deadline:
             pytest.fail(f"timed out waiting for {why or what}")
         await pilot.pause(0.05)
+
+
+CHARS = {"enter": "\r", "escape": "\x1b", "question_mark": "?"}
+
+
+async def press(pilot, *keys: str) -> None:
+    """Keys as the terminal sends them, each handled before the next, without Pilot's wait for
+    an idle CPU: the lab and the probe (it polls its socket at 1 kHz) never let this process
+    idle, so each `pilot.press` waited out its one-second limit twice."""
+    for key in keys:
+        char = CHARS.get(key, key if len(key) == 1 else None)
+        pilot.app.post_message(events.Key(key, char))
+        await pilot.pause(0.05)  # every message queued so far is handled by then,
+        await pilot.pause(0)  # and those of a dialog the key opened
+
+
+def type_ahead(pilot, *keys: str) -> None:
+    """Keys that arrive together, as a terminal delivers a quick "m, Enter" in one read."""
+    for key in keys:
+        pilot.app.post_message(events.Key(key, CHARS.get(key, key if len(key) == 1 else None)))
 
 
 def guest_state(app: XentuiApp, host: str) -> str | None:
@@ -69,15 +90,15 @@ async def test_pause_then_unpause(quick_lab):
     async with live(app.engine, app.probe), app.run_test(size=(160, 48)) as pilot:
         await ready(pilot, app)
         await until(pilot, lambda: flowing(app), why="the stream flowing")
-        await pilot.press("p")
+        await press(pilot, "p")
         await until(pilot, lambda: (guest_state(app, "xen_host_1") or "").startswith("paused"))
         await until(pilot, lambda: "pause virt_server on xen_host_1: ok" in log_text(app))
         # the paused guest sends nothing: the panel says so while it lasts, not "no gap"
         await until(pilot, lambda: gap_words(app).startswith("NO DATA for "), why="NO DATA")
         await until(pilot, lambda: app.check_action("unpause", ()) and not app.workers)
-        await pilot.press("p")  # already paused: refused in words, nothing sent
+        await press(pilot, "p")  # already paused: refused in words, nothing sent
         assert notes(app)[-1] == "Cannot pause: virt_server is already paused on xen_host_1"
-        await pilot.press("u")
+        await press(pilot, "u")
         await until(pilot, lambda: not (guest_state(app, "xen_host_1") or "p").startswith("paused"))
         await until(pilot, lambda: "unpause virt_server on xen_host_1: ok" in log_text(app))
         await until(pilot, lambda: not gap_words(app).startswith("NO DATA"), why="data again")
@@ -88,10 +109,10 @@ async def test_full_migration_ends_with_the_verdict(quick_lab):
     async with live(app.engine, app.probe), app.run_test(size=(160, 48)) as pilot:
         await ready(pilot, app)
         await until(pilot, lambda: app.check_action("migrate", ()), why="migrate enabled")
-        await pilot.press("m")
+        await press(pilot, "m")
         assert isinstance(app.screen, MigrateDialog)
         assert app.screen.targets == [("xen_host_2", None)]
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await until(pilot, lambda: app.main.migration is not None, why="the migration starts")
         await until(pilot, lambda: app.main.migration.finished, timeout=30, why="its outcome")
         head = panel(app, "head")
@@ -110,7 +131,7 @@ async def test_refused_migration_shows_the_tools_error(quick_lab):
     async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, app)
         await until(pilot, lambda: app.check_action("migrate", ()), why="migrate enabled")
-        await pilot.press("m", "enter")
+        type_ahead(pilot, "m", "enter")  # the Enter lands before the dialog has its list
         await until(pilot, lambda: app.main.migration and app.main.migration.finished, timeout=30)
         detail = panel(app, "detail")
         assert detail.startswith("MIGRATION FAILED "), detail
@@ -128,7 +149,7 @@ async def test_a_host_killed_and_restarted(quick_lab):
         await until(pilot, lambda: pane.has_class("-down"), why="xen_host_2 shown down")
         reason = str(pane.query_one(".down-reason", Static).content)
         assert reason.startswith("UNREACHABLE: ") and "next retry in" in reason
-        await pilot.press("m")
+        await press(pilot, "m")
         assert notes(app)[-1] == "Cannot migrate: xen_host_2 is unreachable"
         await quick_lab.start_host("xen_host_2")
         await until(pilot, lambda: not pane.has_class("-down"), timeout=30, why="back up")
@@ -141,9 +162,9 @@ async def test_quit_during_a_migration_asks_then_quits(lab_factory):
     async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, app)
         await until(pilot, lambda: app.check_action("migrate", ()), why="migrate enabled")
-        await pilot.press("m", "enter")
+        await press(pilot, "m", "enter")
         await until(pilot, lambda: app.main.migration_running, why="the migration running")
-        await pilot.press("q")
+        await press(pilot, "q")
         assert isinstance(app.screen, Confirm)
-        await pilot.press("y")
+        await press(pilot, "y")
         await until(pilot, lambda: not app.is_running, why="the app quits")

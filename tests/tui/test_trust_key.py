@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import Static
 
 from tests.control.test_trust_key import without_key
-from tests.tui.test_lab import notes, until
+from tests.tui.test_lab import notes, press, until
 from xentui.model import ConnectionEvent, ConnectionState, Event
 from xentui.tui.app import XentuiApp
 from xentui.tui.screens.help import HelpScreen
@@ -70,7 +70,7 @@ async def test_a_new_key_is_shown_asked_once_and_trusted(quick_lab, tmp_path):
         # the host keeps being retried while the presenter reads: still one dialog
         await retried(pilot, app, events, times=2)
         assert dialogs(app) == 1
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await until(pilot, lambda: connected(app), why=f"{H2} connected")
         await until(pilot, lambda: app.main.panes[H2].snapshot, why=f"{H2}'s list")
         assert app.screen is app.main
@@ -88,7 +88,7 @@ async def test_a_declined_key_leaves_the_host_unreachable_and_is_not_asked_again
     app.engine.add_listener(events.append)
     async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, TrustHostKey), why="the trust dialog")
-        await pilot.press("n")
+        await press(pilot, "n")
         assert app.screen is app.main
         assert notes(app)[-1] == f"{H2} stays unreachable: its new host key was not trusted"
         await retried(pilot, app, events, times=2)
@@ -122,16 +122,16 @@ async def test_the_dialog_waits_for_another_dialog_to_close(quick_lab, tmp_path)
     app = build_live_app(without_key(quick_lab.config, H2, known))
     async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.main.panes[H2].has_class("-down"), why=f"{H2} down")
-        await pilot.press("question_mark")
+        await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
         await quick_lab.start_host(H2)
         app.engine.pollers[H2].poke()
         await until(pilot, lambda: app.engine.unknown_host_key(H2), why="the new key refused")
         await pilot.pause(1.2)  # past a tick
         assert isinstance(app.screen, HelpScreen) and dialogs(app) == 0
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await until(pilot, lambda: isinstance(app.screen, TrustHostKey), why="the trust dialog")
-        await pilot.press("y")
+        await press(pilot, "y")
         await until(pilot, lambda: connected(app), why=f"{H2} connected")
 
 
@@ -143,9 +143,9 @@ async def test_two_new_hosts_are_asked_about_one_after_the_other(quick_lab, tmp_
         await until(pilot, lambda: app.new_keys.waiting, why="the second key queued")
         assert dialogs(app) == 1
         first = app.screen.key.host
-        await pilot.press("y")
+        await press(pilot, "y")
         await until(pilot, lambda: isinstance(app.screen, TrustHostKey), why="the second dialog")
         second = app.screen.key.host
         assert {first, second} == {"xen_host_1", H2} and dialogs(app) == 1
-        await pilot.press("y")
+        await press(pilot, "y")
         await until(pilot, lambda: connected(app, "xen_host_1") and connected(app), why="both")
