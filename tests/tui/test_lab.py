@@ -168,3 +168,16 @@ async def test_quit_during_a_migration_asks_then_quits(lab_factory):
         assert isinstance(app.screen, Confirm)
         await press(pilot, "y")
         await until(pilot, lambda: not app.is_running, why="the app quits")
+
+
+async def test_refresh_polls_every_host_now(lab_factory):
+    slow = await lab_factory(poll_interval_s=60.0)  # no poll of its own during the test
+    app = build_live_app(slow.config)
+    async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, app)
+        host, dom = next((h, d) for h, d in slow.guest_domains() if d.name == GUEST)
+        slow.set_paused(slow.host(host), dom, paused=True)  # behind the app's back
+        await pilot.pause(0.5)
+        assert guest_state(app, host).startswith("blocked")  # not seen until a poll
+        await press(pilot, "r")
+        await until(pilot, lambda: guest_state(app, host).startswith("paused"), why="a poll")
