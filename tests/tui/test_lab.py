@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -11,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from xentui.lab.files import shipped_xend_config
 from xentui.lab.host import XEND_CONFIG
+from xentui.model import Event, SnapshotEvent
 from xentui.tui.app import XentuiApp
 from xentui.tui.screens.confirm import Confirm
 from xentui.tui.screens.migrate import MigrateDialog
@@ -156,18 +158,29 @@ async def test_a_host_killed_and_restarted(quick_lab):
         assert "xen_host_2 connected" in log_text(app)
 
 
-async def test_quit_during_a_migration_asks_then_quits(lab_factory):
+async def test_quit_during_a_migration_asks_then_quits(lab_factory, caplog):
     slow = await lab_factory(poll_interval_s=0.25, speed=1.0, link_mbit=20.0)  # ~7 s to migrate
     app = build_live_app(slow.config)
-    async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot, app)
-        await until(pilot, lambda: app.check_action("migrate", ()), why="migrate enabled")
-        await press(pilot, "m", "enter")
-        await until(pilot, lambda: app.main.migration_running, why="the migration running")
-        await press(pilot, "q")
-        assert isinstance(app.screen, Confirm)
-        await press(pilot, "y")
-        await until(pilot, lambda: not app.is_running, why="the app quits")
+    polls: list[Event] = []
+    app.engine.add_listener(lambda e: polls.append(e) if isinstance(e, SnapshotEvent) else None)
+    async with live(app.engine, app.probe):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot, app)
+            await until(pilot, lambda: app.check_action("migrate", ()), why="migrate enabled")
+            await press(pilot, "m", "enter")
+            await until(pilot, lambda: app.main.migration_running, why="the migration running")
+            await press(pilot, "q")
+            assert isinstance(app.screen, Confirm)
+            await press(pilot, "y")
+            await until(pilot, lambda: not app.is_running, why="the app quits")
+        # as in `xentui demo`, the hosts are polled a little longer than the app runs: those
+        # polls must not reach the closed app (it printed a traceback over the shell)
+        seen, deadline = len(polls), time.monotonic() + 15
+        while len(polls) < seen + 2 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert len(polls) >= seen + 2, "no poll after the quit"
+    failures = [r.getMessage() for r in caplog.records if "listener failed" in r.getMessage()]
+    assert failures == []
 
 
 async def test_refresh_polls_every_host_now(lab_factory):

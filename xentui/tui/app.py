@@ -94,6 +94,8 @@ class XentuiApp(App[None]):
         if self._early is not None:  # the screen is not up yet
             self._early.append(event)
             return
+        if not self.is_running:  # quit: the sources stop after the app, and may still speak
+            return
         if isinstance(event, SnapshotEvent):
             self.main.queue_snapshot(event)  # coalesced per host, drawn a pane at a time
             return
