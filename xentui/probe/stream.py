@@ -35,7 +35,11 @@ COALESCE_S = 0.003
 BYTES_RECEIVED_AT = 128
 """Offset of ``tcpi_bytes_received`` (u64) in Linux's struct tcp_info."""
 STAMPLESS_READS = 3
-"""Reads in a row without a kernel receive time before the poll takes over."""
+STAMPLESS_S = 0.5
+"""A connection whose reads bring no kernel receive time, for this many reads and this long
+since the first, gets the poll instead. Not sooner: Linux turns receive timestamps on a moment
+after the first socket asks (a deferred static key), so a loaded machine's first reads may lack
+them on a kernel that does give them."""
 QUEUE_POLL_S = 0.02
 """With read timestamps, how often the kernel's unread bytes are looked at between reads."""
 
@@ -193,22 +197,32 @@ class StreamReader:
 
         A segment read in several steps, or segments the kernel merged, carry one time: only a
         later time is an arrival, so arrivals stay in order and a read of old data adds none.
-        A kernel that accepts the option but sends no times gets the TCP_INFO poll instead.
+        A read without a time counts as arriving when it was read (what the poll would see).
+        A kernel that accepts the option but never sends a time gets the TCP_INFO poll instead.
         """
-        sink, sock = self.sink, stream.sock
-        last, unstamped = [float("-inf")], [0]
+        sink, sock, clock = self.sink, stream.sock, self.clock
+        last, unstamped, since, seen = [float("-inf")], [0], [0.0], [False]
 
         def hook(waited_s: float, arrived: float | None) -> None:
             with contextlib.suppress(OSError):
                 sink.kernel_queued(fionread(sock))
             sink.starving(waited_s)
             if arrived is None:
+                now = clock()
                 unstamped[0] += 1
-                if unstamped[0] == STAMPLESS_READS:
+                if unstamped[0] == 1:
+                    since[0] = now
+                if (
+                    not seen[0]
+                    and unstamped[0] >= STAMPLESS_READS
+                    and now - since[0] >= STAMPLESS_S
+                ):
                     stream.stamped, stream.on_read = False, None
                     fall_back()
-                return
-            unstamped[0] = 0
+                    return
+                arrived = now
+            else:
+                seen[0], unstamped[0] = True, 0
             if arrived > last[0]:
                 last[0] = arrived
                 sink.arrival(arrived)
