@@ -108,3 +108,19 @@ def test_demo_says_why_when_the_lab_never_gets_ready(tmp_path):
     why = wait_ready(child, log, 30)
     assert isinstance(why, str) and why.startswith("the lab stopped (exit 2) before it was ready")
     assert "--speed and --link-mbit must be greater than 0" in why
+
+
+def test_demo_refuses_a_bad_speed_or_link_in_one_line_before_any_lab():
+    for flag, value in (
+        ("--speed", "nan"),
+        ("--speed", "inf"),
+        ("--link-mbit", "0"),
+        ("--speed", "x"),
+    ):
+        proc = xentui("demo", flag, value)
+        assert proc.returncode == 2, proc.stderr
+        last = proc.stderr.strip().splitlines()[-1]
+        assert last == (
+            f"xentui demo: error: argument {flag}: expected a number greater than 0, got '{value}'"
+        )
+        assert "Traceback" not in proc.stderr and "lab" not in proc.stdout

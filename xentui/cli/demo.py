@@ -7,6 +7,7 @@ and HTTP, and the lab's migration traffic never competes with the UI's event loo
 from __future__ import annotations
 
 import argparse
+import math
 import shutil
 import signal
 import subprocess
@@ -28,10 +29,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "guest) in a child process, open the app on it, and stop the lab on exit.",
     )
     p.add_argument("--fresh", action="store_true", help="start from un-configured hosts")
-    p.add_argument("--speed", type=float, help="lab time speed-up (migrations run faster)")
-    p.add_argument("--link-mbit", type=float, help="the simulated link between the hosts")
+    p.add_argument("--speed", type=positive, help="lab time speed-up (migrations run faster)")
+    p.add_argument("--link-mbit", type=positive, help="the simulated link between the hosts")
     p.add_argument("--toolstack", choices=("xm", "xl"), help="the hosts' toolstack")
     p.set_defaults(func=run)
+
+
+def positive(text: str) -> float:
+    """A flag's number, refused here in one line before a lab starts (nan and inf included)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number greater than 0, got {text!r}")
+    return value
 
 
 def lab_argv(args: argparse.Namespace, config_out: Path) -> list[str]:
