@@ -128,6 +128,40 @@ async def test_a_hanging_list_marks_the_host_unreachable_within_two_intervals(
     )
 
 
+async def test_by_default_a_silent_host_is_given_one_interval_to_answer(
+    two_hosts, engine_factory
+) -> None:
+    """The issue's "within two intervals": the next poll starts an interval after the last
+    answer and gives up one interval later (interval 1 s, so 1 s: the floor for a list)."""
+    cfg, mode_file, _ = two_hosts
+    engine, rec = await engine_factory(cfg, interval=1.0)
+
+    def is_down(e) -> bool:
+        return isinstance(e, ConnectionEvent) and e.host == "bad" and e.state.value == "unreachable"
+
+    counts = polls_when(engine, "bad", is_down)
+    before = engine.pollers["bad"].polls_started
+    set_mode(mode_file, "hang")
+    down = await rec.wait_for(is_down)
+    assert counts[0] - before <= 2
+    assert "timed out after 1 s" in down.reason, down.reason
+
+
+async def test_a_host_in_a_migration_gets_twice_the_patience(two_hosts, engine_factory) -> None:
+    """Its xend is busy sending pages: a slow list then is not an alarm in front of the room."""
+    cfg, mode_file, _ = two_hosts
+    engine, rec = await engine_factory(cfg, poll_timeout_s=0.5)
+    engine.pollers["bad"].fast = True  # what the tracker sets while the host is in a migration
+    await engine.refresh("bad")  # a poll already in flight started without it
+
+    def is_down(e) -> bool:
+        return isinstance(e, ConnectionEvent) and e.host == "bad" and e.state.value == "unreachable"
+
+    set_mode(mode_file, "hang")
+    down = await rec.wait_for(is_down)
+    assert "timed out after 1 s" in down.reason, down.reason
+
+
 async def test_host_gone_mid_action_is_one_failed_action(two_hosts, engine_factory) -> None:
     cfg, _, bad = two_hosts
     cfg = dataclasses.replace(cfg, hosts=(cfg.hosts[1], cfg.hosts[0]))  # guest found on "bad"

@@ -52,7 +52,9 @@ class Engine(ActionRunner):
         self.clock, self.wall = clock, wall
         self._trust_new = trust_new_host_keys
         interval = config.poll_interval_s
-        self._poll_timeout = poll_timeout_s or max(1.5 * interval, 1.0)
+        # a host gone silent right after a poll: the next one starts an interval later and
+        # gives up one interval after that, so it is marked within two (floor: 1 s for a list)
+        self._poll_timeout = poll_timeout_s or max(interval, 1.0)
         self._backoff_cap = max(backoff_cap_s, interval)
         self.action_timeout_s, self.migrate_timeout_s = action_timeout_s, migrate_timeout_s
         self._listeners: list[Listener] = []

@@ -21,6 +21,9 @@ from xentui.toolstack.base import ListParseError, Toolstack
 
 Clock = Callable[[], float]
 FAST_INTERVAL_S = 0.25
+MIGRATION_PATIENCE = 2.0
+"""While a migration involves the host, its xend is busy sending pages: a list may take this
+many times the usual timeout before the host counts as unreachable (no false alarm on stage)."""
 
 
 class HostPoller:
@@ -110,7 +113,8 @@ class HostPoller:
             self._connection(ConnectionState.CONNECTING, "")
         t0 = self._clock()
         try:
-            result = await self.runner.run(self.toolstack.list_argv(), timeout=self.timeout)
+            timeout = self.timeout * (MIGRATION_PATIENCE if self.fast else 1.0)
+            result = await self.runner.run(self.toolstack.list_argv(), timeout=timeout)
         except HostUnreachable as exc:
             self.failure = exc
             return self._unreachable(exc.reason)
