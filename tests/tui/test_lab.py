@@ -194,3 +194,31 @@ async def test_refresh_polls_every_host_now(lab_factory):
         assert guest_state(app, host).startswith("blocked")  # not seen until a poll
         await press(pilot, "r")
         await until(pilot, lambda: guest_state(app, host).startswith("paused"), why="a poll")
+
+
+async def test_a_key_refused_while_an_action_runs_says_why(lab_factory):
+    slow = await lab_factory(poll_interval_s=0.25, speed=1.0, link_mbit=20.0)  # ~7 s to migrate
+    app = build_live_app(slow.config)
+    async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, app)
+        await until(pilot, lambda: app.check_action("migrate", ()), why="migrate enabled")
+        await press(pilot, "m", "enter")
+        await until(pilot, lambda: app.main.migration_running, why="the migration running")
+        await press(pilot, "p")
+        assert notes(app)[-1] == "Cannot pause: an action is already running: wait for its result"
+        await press(pilot, "m")
+        assert notes(app)[-1].startswith("Cannot migrate: ") and app.screen is app.main
+
+
+async def test_a_key_refused_when_the_guest_is_gone_says_why(quick_lab):
+    app = build_live_app(quick_lab.config)
+    async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, app)
+        host, dom = next((h, d) for h, d in quick_lab.guest_domains() if d.name == GUEST)
+        await quick_lab.stop_domain(quick_lab.host(host), dom)
+        await until(pilot, lambda: guest_state(app, host) is None, why="the guest gone")
+        await until(pilot, lambda: not app.check_action("pause", ()), why="pause disabled")
+        await press(pilot, "p")
+        assert notes(app)[-1] == f"Cannot pause: {GUEST} is not running on any reachable host"
+        title = app.main.query_one("#where", Line).text.plain
+        assert title == "guest not found"
