@@ -183,6 +183,22 @@ async def test_stream_panel_shows_rate_buffer_state_and_gap_since_the_action(app
         assert panel.has_class("-stalled")
 
 
+async def test_the_pauses_gap_is_not_the_unpauses(app, clock):
+    """The silence of a pause ends at the unpause: after it, the panel speaks of the unpause."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.feed(*steady(), action(ActionKind.PAUSE, T0 + 1, None))
+        app.feed(action(ActionKind.UNPAUSE, T0 + 9, None))
+        gap = app.main.query_one(StreamPanel).query_one("#longest-gap", Static)
+        paused = gap_event(T0 + 9.01, 7.5).gap  # began under the pause, ended by the unpause
+        app.main.show_summary(Summary(gaps=(paused,)))
+        await pilot.pause()
+        assert text_of(gap).strip() == "no gap since unpause"
+        later = gap_event(T0 + 20, 0.2).gap
+        app.main.show_summary(Summary(gaps=(paused, later)))
+        await pilot.pause()
+        assert text_of(gap).strip() == "longest gap since unpause: 0.20 s"
+
+
 async def test_a_silence_still_going_on_is_shown_as_it_grows(app, clock):
     """The probe times a gap only once data flows again: the panel must not say "no gap"
     while the paused guest sends nothing, and the words must fit an 80-column terminal."""

@@ -101,16 +101,17 @@ def silent_s(points: tuple[Sample, ...]) -> int:
 
 
 def gap_text(summary: ProbeSummaryLike, since: tuple[str, float] | None, silent: int = 0) -> Text:
-    """The longest gap since the last action (or in the window when there was none).
+    """The longest gap that began since the last action (or in the window when there was none).
 
-    A silence still going on is the news, whatever ended before it: ``silent`` whole seconds
-    (the probe's gaps are only known once data flows again).
+    A gap belongs to the action it began under: the pause's silence ends at the unpause and is
+    not the unpause's. A silence still going on is the news, whatever ended before it:
+    ``silent`` whole seconds (the probe's gaps are only known once data flows again).
     """
     if silent >= SILENT_S:
         more = "+" if silent >= WINDOW else ""
         return Text(f"  NO DATA for {silent}{more} s and counting", style="bold red")
     start = since[1] if since else float("-inf")
-    lengths = [g.length_s for g in summary.gaps if g.end >= start]
+    lengths = [g.length_s for g in summary.gaps if g.start >= start]
     label = f"since {since[0]}" if since else "so far"
     if not lengths:
         return Text(f"  no gap {label}", style="dim")
