@@ -92,11 +92,14 @@ async def check_guest_running(ctx: Context) -> list[Finding]:
     where = {host.name: names for host, (_, names) in zip(ctx.hosts, pairs, strict=True) if names}
     if where.get(first) == [guest]:
         return [Finding(first, P, f"{guest} is running on {first}")]
-    if first in where:
-        return [Finding(first, F, f"{guest} is listed as {where[first][0]}: a migration is on")]
-    if where:
+    moving = {h: names for h, names in where.items() if names != [guest]}
+    if moving:  # passing through: neither a pass nor a failure until it lands
+        host, names = next(iter(moving.items()))
+        why = f"{guest} is listed as {names[0]}: a migration is on; check again when it ends"
+        return [Finding(host, U, why)]
+    if where:  # after a migration: the demo goes on from there (m migrates it back)
         other = next(iter(where))
-        return [Finding(first, F, f"{guest} runs on {other}, not on {first}")]
+        return [Finding(other, P, f"{guest} is running on {other} (the demo began on {first})")]
     unreached = [f for f, _ in pairs if f.status is not P]
     if unreached:
         return [Finding(unreached[0].where, U, f"could not list domains: {unreached[0].reason}")]
@@ -109,10 +112,6 @@ async def plan_guest_running(ctx: Context) -> FixPlan:
     if findings[0].status is P:
         return FixPlan("guest-running")
     if "not running on any host" not in findings[0].reason:
-        return FixPlan(
-            "guest-running",
-            instructions=f"{findings[0].reason}. Migrate it back to {first.name} or wait, then "
-            "check again.",
-        )
+        return FixPlan("guest-running", instructions=f"{findings[0].reason}.")
     argv = get_toolstack(first.toolstack).create_argv(guest)
     return FixPlan("guest-running", commands=(Command(first.name, tuple(argv)),))

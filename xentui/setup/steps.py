@@ -160,7 +160,8 @@ def build_steps(config: LabConfig) -> list[Step]:
             "guest-running",
             7,
             f"{guest} runs on {first}",
-            "The demo starts with the guest on the first host.",
+            "The demo starts with the guest on the first host; after a migration, the host it "
+            "landed on will do (m takes it on from there).",
             f"{tool} create -c {guest}",
             first,
             host_steps.check_guest_running,
