@@ -8,6 +8,7 @@ import socket
 import sys
 
 import asyncssh
+import pytest
 
 from xentui.config import load_config
 
@@ -71,6 +72,21 @@ async def test_lab_command_refuses_bad_options() -> None:
     _, err = await asyncio.wait_for(proc.communicate(), 20)
     assert proc.returncode == 2
     assert err.decode() == "xentui lab: --hosts 0: expected 1 to 250\n"
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"), [("--speed", "nan"), ("--speed", "inf"), ("--link-mbit", "-1")]
+)
+async def test_lab_command_refuses_a_speed_or_link_that_is_no_number(flag, value) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "xentui", "lab", flag, value,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, err = await asyncio.wait_for(proc.communicate(), 20)
+    assert proc.returncode == 2
+    lines = err.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"xentui lab: {flag} "), lines
+    assert lines[0].endswith("must be greater than 0 and finite")
 
 
 async def test_lab_command_says_when_config_out_cannot_be_written(tmp_path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import math
 import shlex
 import signal
 import sys
@@ -61,8 +62,9 @@ def _check(args: argparse.Namespace) -> str | None:
     tools = args.toolstack.split(",")
     if not all(t in ("xm", "xl") for t in tools):
         return f"--toolstack {args.toolstack}: expected xm or xl (or a comma-separated list)"
-    if args.speed <= 0 or args.link_mbit <= 0:
-        return "--speed and --link-mbit must be greater than 0"
+    for flag, value in (("--speed", args.speed), ("--link-mbit", args.link_mbit)):
+        if not (value > 0 and math.isfinite(value)):  # nan compares false with everything
+            return f"{flag} {value}: --speed and --link-mbit must be greater than 0 and finite"
     from xentui.lab.files import version_tuple
 
     v = version_tuple(args.xm_version)
