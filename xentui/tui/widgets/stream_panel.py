@@ -113,6 +113,8 @@ def gap_text(summary: ProbeSummaryLike, since: tuple[str, float] | None, silent:
     start = since[1] if since else float("-inf")
     lengths = [g.length_s for g in summary.gaps if g.start >= start]
     label = f"since {since[0]}" if since else "so far"
-    if not lengths:
-        return Text(f"  no gap {label}", style="dim")
+    if not lengths:  # "no gap" is "none longer than the probe can see", never "none at all"
+        res = summary.resolution_s
+        over = f" over {res * 1000:.0f} ms" if res is not None else ""
+        return Text(f"  no gap{over} {label}", style="dim")
     return Text(f"  longest gap {label}: {max(lengths):.2f} s")
