@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from xentui.config import LabConfig
 from xentui.setup.checklist import Checklist
 from xentui.setup.context import OpenRunner
 from xentui.setup.results import FixPlan, Status, StepResult
 from xentui.setup.steps import Step
+from xentui.tui.widgets.key_bar import KeyBar
 
 STYLES = {
     Status.PASSED: "green",
@@ -75,8 +76,8 @@ class SetupScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="setup.back"),
         Binding("w", "app.pop_screen", show=False),  # `w` again closes it, rather than stacking
         Binding("a", "check_all", "Check all", id="setup.all"),
-        Binding("c", "check_one", "Check step", id="setup.one"),
-        Binding("f", "fix", "Fix step", id="setup.fix"),
+        Binding("c", "check_one", "Check", id="setup.one"),
+        Binding("f", "fix", "Fix", id="setup.fix"),
     ]
     DEFAULT_CSS = """
     SetupScreen #setup-table { height: auto; max-height: 60%; }
@@ -96,7 +97,7 @@ class SetupScreen(Screen[None]):
         yield table
         with VerticalScroll(id="setup-detail"):
             yield Static(id="setup-why")
-        yield Footer()
+        yield KeyBar(only=("setup.back", "setup.all", "setup.one", "setup.fix", "help", "quit"))
 
     def on_mount(self) -> None:
         table = self.query_one("#setup-table", DataTable)

@@ -6,6 +6,8 @@ every bindings update, which cost more than the rest of a screen switch with fif
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
@@ -14,9 +16,12 @@ from textual.widgets import Static
 class KeyBar(Static):
     DEFAULT_CSS = "KeyBar { dock: bottom; height: 1; width: 1fr; }"
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, only: Collection[str] | None = None) -> None:
+        """``only``: the binding ids to show (a screen over the main one keeps its own keys in
+        view at 80 columns; the app's keys still work there)."""
         super().__init__("", id=id)
         self._shown: Text | None = None
+        self._only = frozenset(only) if only is not None else None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
@@ -40,7 +45,7 @@ class KeyBar(Static):
             binding = active.binding
             if key == self.app.COMMAND_PALETTE_BINDING:
                 palette = self.app.get_key_display(binding)
-            if not binding.show:
+            if not binding.show or (self._only is not None and binding.id not in self._only):
                 continue
             style = "" if active.enabled else "dim"
             text.append(f" {self.app.get_key_display(binding)} ", style=f"bold reverse {style}")
