@@ -400,3 +400,12 @@ async def test_a_long_domain_list_says_in_words_what_is_out_of_view(app, clock):
         more = pane(narrow, "xen_host_2").query_one(".more-rows", Static)
         await shows(pilot, more, "▼ 15 more below")
         assert more.region.height == 1
+
+
+def test_the_log_keeps_gaps_an_audience_would_notice() -> None:
+
+    from xentui.tui.format import event_line
+
+    assert event_line(gap_event(T0 + 5, 0.03)) is None  # a scheduling hiccup, not news
+    line = event_line(gap_event(T0 + 5, 0.18))
+    assert line is not None and line.plain.endswith("stream gap 0.18 s")

@@ -161,6 +161,11 @@ def changed_columns(old: Domain, new: Domain) -> list[str]:
     ]
 
 
+LOG_GAP_S = 0.1
+"""Shorter gaps (a loaded machine's scheduling hiccups) stay out of the event log the audience
+reads; the stream panel and the verdict still count every gap the probe saw."""
+
+
 def event_line(event: Event) -> Text | None:
     """One event-log line with its timestamp, or None for events that are not news (polls)."""
     body = _event_body(event)
@@ -189,6 +194,8 @@ def _event_body(event: Event) -> Text | None:
         return None if event.phase is MigrationPhase.REQUESTED else migration_milestone(event)
     if isinstance(event, GapEvent):
         gap = event.gap
+        if gap.length_s < LOG_GAP_S:  # the panel and the verdict still count it
+            return None
         return Text(f"stream gap {gap.length_s:.2f} s", style="yellow")
     if isinstance(event, StallEvent):
         if event.stall.end is None:
