@@ -403,7 +403,6 @@ async def test_a_long_domain_list_says_in_words_what_is_out_of_view(app, clock):
 
 
 def test_the_log_keeps_gaps_an_audience_would_notice() -> None:
-
     from xentui.tui.format import event_line
 
     assert event_line(gap_event(T0 + 5, 0.03)) is None  # a scheduling hiccup, not news
