@@ -130,7 +130,7 @@ class Checklist:
         try:
             # every file first: a plan whose files moved on writes nothing at all
             for edit in plan.edits:
-                if (await self.ctx.read_file(edit.host, edit.path) or "") != edit.old:
+                if (await self.ctx.read_file(edit.host, edit.path, exact=True) or "") != edit.old:
                     where = f"{edit.host}:{edit.path}"
                     return stop(f"{where} changed since the plan was made: nothing written; "
                                 "check again")  # fmt: skip

@@ -117,12 +117,16 @@ class Context:
         runner = await self.runner(name)
         return await runner.run(list(argv), timeout=timeout, input=input)
 
-    async def read_file(self, name: str, path: str) -> str | None:
-        """The file's text, or None when it does not exist; other failures raise FileUnreadable."""
+    async def read_file(self, name: str, path: str, *, exact: bool = False) -> str | None:
+        """The file's text, or None when it does not exist; other failures raise FileUnreadable.
+
+        ``exact``: for a fix about to overwrite it, the text must be the file itself, so a file
+        past the output cap or not UTF-8 is refused; a check reads it as well as it can.
+        """
         result = await self.run(name, ["cat", path])
-        if result.ok and result.truncated:  # a fix would write back the cut copy
+        if exact and result.ok and result.truncated:  # a fix would write back the cut copy
             raise FileUnreadable(f"{path} on {name} is larger than xentui reads (1 MiB)")
-        if result.ok and result.stdout_not_utf8:  # a fix would write back U+FFFD for its bytes
+        if exact and result.ok and result.stdout_not_utf8:  # it would write U+FFFD for its bytes
             raise FileUnreadable(
                 f"{path} on {name} is not UTF-8 text: xentui will not rewrite it; edit it by hand"
             )
