@@ -16,7 +16,8 @@ MEDIA_ROOT = "/home/mp3"
 INSTALL_PATHS = ("/usr/bin/gnump3d", "/usr/local/bin/gnump3d")
 MEDIA_SOURCE = "http://www.redhat.com/v/ogg/"
 """Where the seed (2007) fetched its clip with ``wget -c``. Not verified to serve it today: the
-fix says so, and a fetch that fails leaves nothing behind in the media root."""
+fix says so, and a fetch that fails leaves no empty clip under the clip's name (only a hidden
+``.NAME.part``, which the next attempt overwrites)."""
 STREAM_TIMEOUT_S = 5.0
 P, F, U = Status.PASSED, Status.FAILED, Status.UNKNOWN
 NO_SHELL = (
