@@ -33,6 +33,7 @@ MODES = {
         "exit 1\n"
     ),
     "hang": "exec sleep 10\n",  # outlasts any poll timeout here, not the test by long
+    "slow": "sleep 0.7\n" + LIST,  # an old dom0 whose xend takes its time, every time
     "one-bad-line": LIST + "echo 'virt_server_2 x y z'\n",
     "huge": LIST + "head -c 3000000 /dev/zero | tr '\\0' x\n",
 }
@@ -160,6 +161,32 @@ async def test_a_host_in_a_migration_gets_twice_the_patience(two_hosts, engine_f
     set_mode(mode_file, "hang")
     down = await rec.wait_for(is_down)
     assert "timed out after 1 s" in down.reason, down.reason
+
+
+async def test_a_host_slow_by_nature_is_slow_not_gone(two_hosts, engine_factory) -> None:
+    """Its list always takes longer than the configured timeout: it is learned, not flagged."""
+    cfg, mode_file, _ = two_hosts
+    set_mode(mode_file, "slow")
+    engine, rec = await engine_factory(cfg, poll_timeout_s=0.3)
+
+    def bad_snapshots() -> int:
+        return sum(1 for e in rec.of(SnapshotEvent) if e.snapshot.host == "bad")
+
+    await rec.wait_until(lambda: bad_snapshots() >= 4, timeout=30)
+    downs = [
+        e for e in rec.of(ConnectionEvent) if e.host == "bad" and e.state.value == "unreachable"
+    ]
+    assert downs == []
+    assert engine.pollers["bad"].list_timeout >= 3 * 0.7
+    # and when it does go silent, it is still marked: after its own slow pace, not never
+    set_mode(mode_file, "hang")
+    down = await rec.wait_for(
+        lambda e: (
+            isinstance(e, ConnectionEvent) and e.host == "bad" and e.state.value == "unreachable"
+        ),
+        timeout=30,
+    )
+    assert "timed out after" in down.reason
 
 
 async def test_host_gone_mid_action_is_one_failed_action(two_hosts, engine_factory) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import deque
 from collections.abc import Callable
 
 from xentui.model import (
@@ -21,6 +22,11 @@ from xentui.toolstack.base import ListParseError, Toolstack
 
 Clock = Callable[[], float]
 FAST_INTERVAL_S = 0.25
+LATENCY_PATIENCE = 3.0
+"""A host's list may take this many times its slowest recent answer: an old dom0 whose xm list
+takes most of a second is slow, not gone."""
+FIRST_LIST_TIMEOUT_S = 5.0
+"""Before a host has answered once, how long its list may take (its pace is not known yet)."""
 MIGRATION_PATIENCE = 2.0
 """While a migration involves the host, its xend is busy sending pages: a list may take this
 many times the usual timeout before the host counts as unreachable (no false alarm on stage)."""
@@ -59,6 +65,7 @@ class HostPoller:
         """Added once after the first poll: spreads many hosts' polls across the interval."""
         self.fast = False
         """Set while a migration involves this host: a finer timeline for a few cheap polls."""
+        self._latencies: deque[float] = deque(maxlen=10)
 
     @property
     def polls_started(self) -> int:
@@ -83,8 +90,18 @@ class HostPoller:
                 while self._finished < want:
                     await self._done.wait()
 
+    @property
+    def list_timeout(self) -> float:
+        """The configured timeout (one interval by default: a silent host is marked within two),
+        stretched for a host that is slow by nature and for one busy with a migration."""
+        if self._latencies:
+            base = max(self.timeout, LATENCY_PATIENCE * max(self._latencies))
+        else:
+            base = max(self.timeout, FIRST_LIST_TIMEOUT_S)
+        return base * (MIGRATION_PATIENCE if self.fast else 1.0)
+
     async def run(self) -> None:
-        """Poll until cancelled; never raises (a failure is an event, then a retry)."""
+        """Poll until cancelled; a failure is an event and a retry, never an exception."""
         first = True
         while True:
             delay = await self.poll_once()
@@ -113,8 +130,7 @@ class HostPoller:
             self._connection(ConnectionState.CONNECTING, "")
         t0 = self._clock()
         try:
-            timeout = self.timeout * (MIGRATION_PATIENCE if self.fast else 1.0)
-            result = await self.runner.run(self.toolstack.list_argv(), timeout=timeout)
+            result = await self.runner.run(self.toolstack.list_argv(), timeout=self.list_timeout)
         except HostUnreachable as exc:
             self.failure = exc
             return self._unreachable(exc.reason)
@@ -128,6 +144,7 @@ class HostPoller:
             return self.interval
         self._backoff = self.interval
         self.failure = None
+        self._latencies.append(result.duration_s)
         if self.connection is None or self.connection.state is not ConnectionState.CONNECTED:
             self._connection(ConnectionState.CONNECTED, "")
         self._read(result)
