@@ -121,6 +121,8 @@ class FixPlan:
             parts.append("first run:")
             parts.extend(f"  {c}" for c in self.prepare)
         for edit in self.edits:
+            if parts:  # a blank line: where one file's diff ends and the next begins
+                parts.append("")
             parts.append(f"edit {edit.host}:{edit.path} (a backup is written first):")
             parts.append(edit.diff.rstrip("\n"))
         if self.commands:

@@ -34,16 +34,12 @@ class FixDialog(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "Cancel", id="fix.no"),
     ]
 
-    DEFAULT_CSS = """
-    FixDialog #fix-plan { height: auto; max-height: 30; }
-    """
-
     def __init__(self, step: Step, plan: FixPlan) -> None:
         super().__init__(id="fix-dialog")
         self.step, self.plan = step, plan
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="wide"):
+        with Vertical(id="dialog"):
             yield Static(Text(f"Fix step {self.step.seed}: {self.step.title}"), id="dialog-title")
             with VerticalScroll(id="fix-plan"):
                 yield Static(_diff_text(self.plan.describe()))
