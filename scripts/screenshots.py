@@ -5,7 +5,8 @@
 Starts the lab in this process (loopback only), opens the app headless at 160x48 and 80x24,
 waits for the stream to play, then runs the seed's demo with the presenter's keys (pause until
 the player stalls, unpause, live migrate), saving an SVG of the main screen, the migrate
-dialog, the migration in progress and the verdict.
+dialog, the migration in progress and the verdict; then, on a fresh lab, the setup checklist
+and one fix as it asks for confirmation.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import tempfile
 import time
 from collections.abc import Callable
@@ -20,9 +22,11 @@ from pathlib import Path
 
 from xentui.lab import Lab, LabOptions
 from xentui.model import PlayerState
+from xentui.setup.results import Status
 from xentui.tui.app import XentuiApp
 from xentui.tui.screens.migrate import MigrateDialog
 from xentui.tui.session import build_live_app, live
+from xentui.tui.setup_screen import FixDialog, SetupScreen
 
 # slow enough that the migration can be caught in progress, fast enough for a script
 OPTIONS = LabOptions(speed=1.0, link_mbit=100.0, transfer_mib=96.0)
@@ -91,6 +95,35 @@ async def shoot(
         save("verdict")
 
 
+async def shoot_setup(lab: Lab, out: Path, size: tuple[int, int]) -> None:
+    """A fresh lab's checklist, then the relocation step's fix as the presenter sees it."""
+    from textual.widgets import DataTable
+
+    assert lab.config is not None
+    app = build_live_app(lab.config)
+    async with live(app.engine, app.probe), app.run_test(size=size) as pilot:
+        await until(lambda: app.engine.snapshots.keys() >= set(lab.host_names), 30, "the hosts")
+        await pilot.press("w")
+        await until(lambda: isinstance(app.screen, SetupScreen), 10, "the setup screen")
+        screen = app.screen
+        assert isinstance(screen, SetupScreen)
+        results = screen.checklist.results
+        await until(
+            lambda: all(r.status is not Status.PENDING for r in results.values()), 60, "checks"
+        )
+        row = [step.id for step in screen.checklist.steps].index("relocation")
+        screen.query_one(DataTable).move_cursor(row=row)
+        await pilot.pause(0.5)
+        app.save_screenshot("setup.svg", str(out))
+        print(f"wrote {out / 'setup.svg'}")
+        await pilot.press("f")
+        await until(lambda: isinstance(app.screen, FixDialog), 20, "the fix dialog")
+        await pilot.pause(0.5)
+        app.save_screenshot("setup-fix.svg", str(out))
+        print(f"wrote {out / 'setup-fix.svg'}")
+        await pilot.press("escape")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).parent.parent / "screenshots")
@@ -107,6 +140,9 @@ async def main() -> None:
             await shoot(lab, args.out, (160, 48), wide, warm_s=30)
         async with Lab(OPTIONS, workdir=Path(tmp) / "narrow") as lab:
             await shoot(lab, args.out, (80, 24), {"main": "main-80x24.svg"}, warm_s=10)
+        fresh = dataclasses.replace(OPTIONS, fresh=True)
+        async with Lab(fresh, workdir=Path(tmp) / "fresh") as lab:
+            await shoot_setup(lab, args.out, (120, 36))
 
 
 if __name__ == "__main__":
