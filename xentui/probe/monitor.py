@@ -164,7 +164,7 @@ class StreamProbe:
     def _no_gap(self) -> str:
         """Without a gap, how short a one could have gone unseen (at 64 kbit/s, ~0.2 s)."""
         floor = self.detector.floor_s if self.is_connected else None
-        return f"no gap over {floor:.2f} s" if floor is not None else "no gap seen"
+        return f"no gap over {floor * 1000:.0f} ms" if floor is not None else "no gap seen"
 
     def min_buffer_since(self, t: float) -> float | None:
         self._note_level()

@@ -142,6 +142,8 @@ class StreamReader:
             sock_stream = stream
 
             def poll() -> None:
+                for task in pollers:  # the queue watch: the poll reads the queue itself
+                    task.cancel()
                 task = asyncio.create_task(self._poll(sock_stream), name="probe-tcp-info")
                 pollers.append(task)
 
