@@ -119,3 +119,13 @@ async def test_xl_migrate_takes_its_ssh_command_from_s(lab_factory) -> None:
     assert lines[-1] == "Migration successful."
     assert lab.where_is_guest() == "xen_host_2"
     assert_one_guest(lab)
+
+
+def test_patterns_are_openssh_globs_where_brackets_are_literal() -> None:
+    """``[host]:port`` entries are literal text to OpenSSH; only ``*``, ``?`` and ``!`` match."""
+    from xentui.lab.known_hosts import _matches
+
+    assert _matches("[127.0.0.2]:2222", "[127.0.0.2]:2222")
+    assert not _matches("[127.0.0.2]:2222", "1")
+    assert _matches("xen_host_*", "xen_host_2") and not _matches("xen_host_?", "xen_host_10")
+    assert not _matches("xen*,!xen_host_2", "xen_host_2") and _matches("xen*,!xen_host_2", "xen1")

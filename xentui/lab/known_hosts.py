@@ -9,10 +9,10 @@ every lab machine in it, as a site's admins distribute one, so removing it shows
 from __future__ import annotations
 
 import base64
-import fnmatch
 import hashlib
 import hmac
 import posixpath
+import re
 from typing import TYPE_CHECKING
 
 from xentui.lab import sshkeys
@@ -30,6 +30,12 @@ SELF = ("localhost", "localhost.localdomain", "127.0.0.1")
 """Names by which a host reaches itself."""
 
 
+def _glob(pattern: str, token: str) -> bool:
+    """OpenSSH's match_pattern: only ``*`` and ``?`` are special (``[host]:port`` is literal)."""
+    regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
+    return re.fullmatch(regex, token, re.DOTALL) is not None
+
+
 def _matches(patterns: str, token: str) -> bool:
     if patterns.startswith("|1|"):  # HashKnownHosts: HMAC-SHA1 of the name, keyed by the salt
         parts = patterns.split("|")
@@ -43,7 +49,7 @@ def _matches(patterns: str, token: str) -> bool:
     found = False
     for pattern in patterns.lower().split(","):
         negated = pattern.startswith("!")
-        if fnmatch.fnmatchcase(token, pattern.lstrip("!")):
+        if _glob(pattern.lstrip("!"), token):
             if negated:
                 return False
             found = True
