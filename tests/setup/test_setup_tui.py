@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
+from tests.tui.waits import until
 from xentui.model import ActionEvent, ActionKind, Stall, StallEvent, StreamStatusEvent
 from xentui.setup.results import Status
 from xentui.tui.app import XentuiApp
@@ -15,14 +13,6 @@ from xentui.tui.runbook import RunbookView
 from xentui.tui.setup_screen import FixDialog, SetupScreen
 
 GUEST_CFG = "/etc/xen/virt_server"
-
-
-async def until(pilot, cond: Callable[[], bool], timeout: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not cond():
-        assert loop.time() < end, "condition not reached in time"
-        await pilot.pause(0.05)
 
 
 async def test_w_check_all_fix_with_confirmation_and_escape(lab_factory) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 
 import pytest
 from textual import events
 from textual.widgets import DataTable, Static
 
+from tests.tui.waits import until
 from xentui.lab.files import shipped_xend_config
 from xentui.lab.host import XEND_CONFIG
 from xentui.model import Event, SnapshotEvent
@@ -20,14 +20,6 @@ from xentui.tui.session import build_live_app, live
 from xentui.tui.widgets.line import Line
 
 GUEST = "virt_server"
-
-
-async def until(pilot, what: Callable[[], object], timeout: float = 15.0, why: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not what():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {why or what}")
-        await pilot.pause(0.05)
 
 
 CHARS = {"enter": "\r", "escape": "\x1b", "question_mark": "?"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Static
 
-from tests.tui.test_setup_xl_trust import until
+from tests.tui.waits import until
 from xentui.setup.results import Status
 from xentui.tui.app import XentuiApp
 from xentui.tui.setup_screen import FixDialog, SetupScreen

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-
 from textual.widgets import DataTable
 
+from tests.tui.waits import until
 from xentui.setup.results import Status
 from xentui.tui.app import XentuiApp
 from xentui.tui.setup_screen import FixDialog, SetupScreen
 
 AUTH = "/root/.ssh/authorized_keys"
-
-
-async def until(pilot, cond: Callable[[], bool], timeout: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not cond():
-        assert loop.time() < end, "condition not reached in time"
-        await pilot.pause(0.05)
 
 
 async def test_xl_ssh_fix_shows_the_key_line_and_escape_changes_nothing(lab_factory) -> None:
