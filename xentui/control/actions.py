@@ -5,17 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from abc import abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from xentui.control.refusals import Refusals
 from xentui.control.tracker import MigrationTracker
 from xentui.model import (
     ActionEvent,
     ActionKind,
     CommandResult,
-    DomainState,
     Event,
-    HostSnapshot,
     MigrationEvent,
     MigrationPhase,
     SnapshotEvent,
@@ -24,8 +23,6 @@ from xentui.remote.base import HostUnreachable
 from xentui.remote.tasks import stop_requested
 
 if TYPE_CHECKING:
-    from xentui.config import LabConfig
-    from xentui.control.poller import HostPoller
     from xentui.remote.base import Runner
     from xentui.toolstack.base import Toolstack
 
@@ -35,13 +32,9 @@ FOLLOW_AFTER_COMMAND_S = 15.0
 """After the migrate command ends well, how long the lists may take to agree."""
 
 
-class ActionRunner:
+class ActionRunner(Refusals):
     """The action half of the Engine (which provides the hosts, the clock and emit)."""
 
-    config: LabConfig
-    guest: str
-    pollers: dict[str, HostPoller]
-    clock: Callable[[], float]
     wall: Callable[[], float]
     action_timeout_s: float
     migrate_timeout_s: float
@@ -57,19 +50,11 @@ class ActionRunner:
     @abstractmethod
     def emit(self, event: Event) -> None: ...
     @abstractmethod
-    def guest_host(self) -> str | None: ...
-    @abstractmethod
-    def reachable(self, host: str) -> bool: ...
-    @abstractmethod
     def _runner_for(self, host: str) -> Runner: ...
     @abstractmethod
     def _toolstack(self, host: str) -> Toolstack: ...
     @abstractmethod
     def _event(self, **kw: object) -> ActionEvent: ...
-
-    @property
-    @abstractmethod
-    def snapshots(self) -> Mapping[str, HostSnapshot]: ...
 
     def on_event(self, event: Event) -> None:
         """Every event passes here after the listeners: lists feed the migration tracker."""
@@ -77,79 +62,6 @@ class ActionRunner:
             self._milestones(self.tracker.observe(event.snapshot))
         changed, self.changed = self.changed, asyncio.Event()
         changed.set()
-
-    # --- can it run? --------------------------------------------------------------------------
-
-    def why_not(self, kind: ActionKind, target: str | None = None) -> str | None:
-        """Why this action cannot run now, in words; None when it can.
-
-        For a migration, ``target=None`` asks whether the guest could go anywhere (the key's
-        state); a host name asks about that host (the dialog's list).
-        """
-        g = self.guest
-        if g in self.busy:
-            running, since = self.busy[g]
-            return f"a {running.value} of {g} is still running ({self.clock() - since:.1f} s)"
-        host = self.guest_host()
-        if host is None:
-            return f"{g} is not running on any reachable host"
-        if not self.reachable(host):
-            return f"{host} is unreachable"
-        dom = self.snapshots[host].find(g)
-        if dom is not None and dom.migration is not None:
-            return f"{g} is in a migration on {host} ({dom.name})"
-        paused = dom is not None and dom.state is DomainState.PAUSED
-        if kind is ActionKind.PAUSE and paused:
-            return f"{g} is already paused on {host}"
-        if kind is ActionKind.UNPAUSE and not paused:
-            return f"{g} is not paused on {host}"
-        if kind is ActionKind.MIGRATE:
-            return self._why_not_to(host, target)
-        return None
-
-    def _why_not_to(self, source: str, target: str | None) -> str | None:
-        """Why the guest cannot go to ``target``; with None, to any host at all."""
-        g = self.guest
-        if target is None:
-            others = [h for h in self.pollers if h != source]
-            if not others:
-                return f"there is no host but {source} in the lab file"
-            fits = [h for h in others if self._apart(source, h) is None]
-            if not fits:
-                if len(others) == 1:
-                    return self._apart(source, others[0])
-                return f"{source} runs {self._stack(source)} and no other host does"
-            others = fits
-            down = [h for h in others if not self.reachable(h)]
-            if len(down) < len(others):
-                return None
-            if len(down) == 1:
-                return f"{down[0]} is unreachable"
-            return f"every other host is unreachable ({', '.join(down)})"
-        if target not in self.pollers:
-            return f"no host named {target!r} in the lab file"
-        if target == source:
-            return f"{g} is already on {target}"
-        if not self.reachable(target):
-            return f"{target} is unreachable"
-        return self._apart(source, target)
-
-    def _stack(self, host: str) -> str:
-        try:
-            return self.config.host(host).toolstack
-        except KeyError:
-            return "?"
-
-    def _apart(self, source: str, target: str) -> str | None:
-        """Why these two cannot migrate between them at all, whatever their state, or None.
-
-        xm sends to the target's xend on its relocation port; xl runs ``xl migrate-receive``
-        on the target over ssh: an xl host has no xend listening, an xm host has no xl.
-        """
-        a, b = self._stack(source), self._stack(target)
-        if {a, b} == {"xm", "xl"}:
-            return f"{source} runs {a} and {target} runs {b}: they cannot migrate to each other"
-        return None
 
     # --- the actions --------------------------------------------------------------------------
 
