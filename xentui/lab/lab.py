@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import tempfile
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from xentui.config import LabConfig
 from xentui.lab.addresses import RELOCATION_PORT
@@ -23,18 +25,34 @@ from xentui.lab.options import LabOptions
 from xentui.lab.sshserver import SshEndpoint
 from xentui.lab.truth import GroundTruth
 
+if TYPE_CHECKING:
+    import asyncssh
+
+    from xentui.lab.guest import Guest
+    from xentui.lab.migrecv import RelocationServer
+    from xentui.lab.shell import Out
+
 __all__ = ["Lab", "LabOptions"]
+
+T = TypeVar("T")
 
 
 class Lab:
     """Simulated Xen hosts and the guest, served over real SSH, TCP and HTTP on loopback."""
+
+    # Set by build() during start(), absent before: close() after a failed start checks for them.
+    base: str
+    """The lab's 127.A.B block: hosts at .1.., the guest at .200."""
+    client_key: asyncssh.SSHKey
+    guest: Guest
+    guest_endpoint: SshEndpoint
 
     def __init__(
         self,
         options: LabOptions | None = None,
         workdir: Path | str | None = None,
         *,
-        clock: Any = time.monotonic,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.options = options or LabOptions()
         self._own_dir = workdir is None
@@ -42,15 +60,15 @@ class Lab:
         self.clock = clock
         self.hosts: dict[str, SimHost] = {}
         self.endpoints: dict[str, SshEndpoint] = {}
-        self.relocation: dict[str, Any] = {}
+        self.relocation: dict[str, RelocationServer] = {}
         self.ground_truth = GroundTruth(self)
         self.migration_lock = asyncio.Lock()
         self.config_path = Path()
         self.config: LabConfig | None = None
         self.client_key_path = Path()
         self.known_hosts_path = Path()
-        self._tmp: Any = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._tasks: set[asyncio.Task[object]] = set()
         self.started_at: float | None = None
         self.incoming: tuple[SimHost, SimDomain] | None = None
         """The guest's domain on a migration's target while the transfer runs."""
@@ -191,7 +209,7 @@ class Lab:
         if dom is self.guest.dom:
             await self.guest.stopped()
 
-    async def create_guest(self, host: SimHost, path: str, *, console: bool, tool: str) -> Any:
+    async def create_guest(self, host: SimHost, path: str, *, console: bool, tool: str) -> Out:
         from xentui.lab.create_cmd import create_guest
 
         return await create_guest(self, host, path, console=console, tool=tool)
@@ -219,7 +237,7 @@ class Lab:
 
         await apply_relocation(self, host)
 
-    def spawn(self, coro: Any, name: str) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[Any, Any, T], name: str) -> asyncio.Task[T]:
         task = asyncio.create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
