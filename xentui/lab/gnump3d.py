@@ -63,9 +63,11 @@ async def read_request(sock: socket.socket) -> Request | None:
 
 def last_modified(mtime: float) -> str:
     """``Thu,  5 Nov 2026 13:19:15 GMT``: Perl's gmtime string cut up, day padded with a space."""
-    day, mon, dm, tm, yr = re.match(
-        r"(...) (...) (..) (..:..:..) (....)", time.asctime(time.gmtime(mtime))
-    ).groups()  # type: ignore[union-attr]
+    stamp = time.asctime(time.gmtime(mtime))
+    m = re.match(r"(...) (...) (..) (..:..:..) (....)", stamp)
+    if m is None:  # asctime writes a year before 1000 with fewer than 4 digits
+        raise ValueError(f"mtime {mtime}: asctime gave {stamp!r}, not 'Www Mmm dd hh:mm:ss yyyy'")
+    day, mon, dm, tm, yr = m.groups()
     return f"{day}, {dm} {mon} {yr} {tm} GMT"
 
 

@@ -97,22 +97,39 @@ async def read_frame(reader: asyncio.StreamReader) -> tuple[int, bytes]:
 
 
 def hello(memory: GuestMemory, source_ip: str) -> bytes:
-    info = {"pages": memory.pages, "hot_pages": memory.hot_pages, "page_size": PAGE_SIZE}
-    info["source"] = source_ip  # type: ignore[assignment]
+    info: dict[str, int | str] = {
+        "pages": memory.pages,
+        "hot_pages": memory.hot_pages,
+        "page_size": PAGE_SIZE,
+        "source": source_ip,
+    }
     return frame(HELLO, MAGIC + json.dumps(info).encode())
 
 
-def parse_hello(body: bytes) -> dict[str, object]:
+@dataclass(frozen=True, slots=True)
+class Hello:
+    """What a HELLO announces; ``source`` is None when the sender did not name itself."""
+
+    pages: int
+    hot_pages: int
+    source: str | None
+
+
+def parse_hello(body: bytes) -> Hello:
     if not body.startswith(MAGIC):
         raise MigrationError("not a xentui migration stream")
     try:
         info = json.loads(body[len(MAGIC) :])
+        if not isinstance(info, dict):
+            raise TypeError(f"expected an object, got {type(info).__name__}")
         pages = int(info["pages"])
+        hot_pages = int(info.get("hot_pages", 1))
     except (ValueError, KeyError, TypeError) as e:
         raise MigrationError(f"bad migration header: {e}") from e
     if pages < 1 or info.get("page_size") != PAGE_SIZE:
         raise MigrationError("bad migration header: page count or size")
-    return info  # type: ignore[no-any-return]
+    source = info.get("source")
+    return Hello(pages, hot_pages, source if isinstance(source, str) else None)
 
 
 def pages_frame(round_index: int, pfns: Sequence[int], payload: bytes) -> bytes:

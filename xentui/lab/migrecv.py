@@ -107,12 +107,12 @@ class RelocationServer:
             kind, body = await f.read_frame(reader)
             if kind != f.HELLO:
                 raise MigrationError(f"expected HELLO, got frame {kind}")
-            info = f.parse_hello(body)
+            hello = f.parse_hello(body)
             incoming = IncomingMigration(
                 peer_ip=peer_ip,
-                source_ip=str(info.get("source", peer_ip)),
-                pages=int(info["pages"]),  # type: ignore[call-overload]
-                hot_pages=int(info.get("hot_pages", 1)),  # type: ignore[call-overload]
+                source_ip=hello.source if hello.source is not None else peer_ip,
+                pages=hello.pages,
+                hot_pages=hello.hot_pages,
                 t_start=self._clock(),
             )
             self.incoming.append(incoming)
