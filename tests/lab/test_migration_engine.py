@@ -181,3 +181,32 @@ async def test_the_stream_halts_for_exactly_the_downtime(target) -> None:
     assert halt.t_halt <= stats.t_stop_and_copy
     assert halt.t_resume is not None and halt.t_resume >= stats.t_resumed
     assert halt.t_resume - halt.t_halt == pytest.approx(stats.downtime_s, abs=0.005)
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (b"GET / HTTP/1.0\r\n", "not a xentui migration stream"),
+        (migframe.MAGIC + b"[1, 2]", "bad migration header: expected an object, got list"),
+        (migframe.MAGIC + b'{"pages": "many"}', "bad migration header: invalid literal"),
+        (migframe.MAGIC + b'{"pages": 4, "hot_pages": "x", "page_size": 4096}', "bad migration"),
+        (migframe.MAGIC + b'{"hot_pages": 1}', "bad migration header: 'pages'"),
+        (migframe.MAGIC + b'{"pages": 4, "page_size": 512}', "bad migration header: page count"),
+        (migframe.MAGIC + b"{not json", "bad migration header: Expecting property name"),
+    ],
+)
+def test_a_bad_hello_is_one_migration_error(body: bytes, said: str) -> None:
+    """A receiver answers a broken header with its words, never with a dropped connection."""
+    with pytest.raises(migframe.MigrationError) as caught:
+        migframe.parse_hello(body)
+    assert str(caught.value).startswith(said), str(caught.value)
+
+
+def test_a_good_hello_round_trips_and_names_its_sender() -> None:
+    info = b'{"pages": 8, "hot_pages": 2, "page_size": 4096, "source": "127.1.1.1"}'
+    got = migframe.parse_hello(migframe.MAGIC + info)
+    assert (got.pages, got.hot_pages, got.source) == (8, 2, "127.1.1.1")
+    anonymous = migframe.parse_hello(
+        migframe.MAGIC + b'{"pages": 8, "page_size": 4096, "source": 7}'
+    )
+    assert anonymous.source is None and anonymous.hot_pages == 1
