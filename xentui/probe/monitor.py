@@ -10,52 +10,28 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from xentui.model import (
-    Event,
-    Gap,
-    GapEvent,
-    PlayerState,
-    Sample,
-    Stall,
-    StallEvent,
-    StreamStatusEvent,
-)
+from xentui.model import Event, Gap, GapEvent, PlayerState, Stall, StallEvent, StreamStatusEvent
 from xentui.probe.gaps import GapDetector
 from xentui.probe.mediatime import MediaTimeline
 from xentui.probe.meter import ByteMeter
 from xentui.probe.player import VirtualPlayer
 from xentui.probe.stream import StreamReader
+
+# the summary names are also importable from here, where they lived before summary.py
+from xentui.probe.summary import LEVEL_HISTORY as LEVEL_HISTORY
+from xentui.probe.summary import LevelHistory, describe_verdict
+from xentui.probe.summary import ProbeSummary as ProbeSummary
 from xentui.probe.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 
 TICK_S = 0.02
 """How often the player is brought up to date while no data comes (stall events on time)."""
-LEVEL_HISTORY = 3600
-"""Per-second buffer minima kept (one hour) for ``min_buffer_since``."""
-
-
-@dataclass(frozen=True, slots=True)
-class ProbeSummary:
-    bitrate_kbps: float
-    points: tuple[Sample, ...]
-    buffer_s: float
-    buffer_capacity_s: float
-    state: PlayerState
-    gaps: tuple[Gap, ...]
-    stalls: tuple[Stall, ...]
-    media_time_estimated: bool
-    message: str
-    resolution_s: float | None = None
-    """The shortest gap the probe can see now (None: not connected, or still learning the
-    stream's rhythm): a shorter one cannot be told from normal flow."""
 
 
 class StreamProbe:
@@ -87,7 +63,7 @@ class StreamProbe:
         self.message = "not connected yet"
         self.is_connected = False
         self.queued_bytes = 0
-        self._levels: deque[tuple[int, float]] = deque(maxlen=LEVEL_HISTORY)
+        self._levels = LevelHistory()
         self._task: asyncio.Task[None] | None = None
         self.problems_reported = 0
         self.watchdog = Watchdog(clock())
@@ -134,7 +110,7 @@ class StreamProbe:
             stalls=tuple(self.player.stalls),
             media_time_estimated=self.timeline.estimated,
             message=self.message,
-            resolution_s=self.detector.floor_s if self.is_connected else None,
+            resolution_s=self._resolution(),
         )
 
     def longest_gap_since(self, t: float) -> Gap | None:
@@ -149,27 +125,14 @@ class StreamProbe:
         gap = self.longest_gap_since(t)
         low = self.min_buffer_since(t)
         stalls = [s for s in self.stalls_since(t) if s.start >= t]
-        parts = [f"longest gap {gap.length_s:.2f} s" if gap else self._no_gap()]
-        if low is not None:
-            parts.append(f"buffer never below {low:.1f} s")
-        if stalls:
-            first = stalls[0]
-            parts.append(
-                f"stalled {first.start - t:.1f} s in, for {first.length_s(self.clock()):.1f} s"
-            )
-        else:
-            parts.append("no stall")
-        return ", ".join(parts)
+        return describe_verdict(t, gap, low, stalls, self.clock, self._resolution())
 
-    def _no_gap(self) -> str:
-        """Without a gap, how short a one could have gone unseen (at 64 kbit/s, ~0.2 s)."""
-        floor = self.detector.floor_s if self.is_connected else None
-        return f"no gap over {floor * 1000:.0f} ms" if floor is not None else "no gap seen"
+    def _resolution(self) -> float | None:
+        return self.detector.floor_s if self.is_connected else None
 
     def min_buffer_since(self, t: float) -> float | None:
         self._note_level()
-        levels = [lv for sec, lv in self._levels if sec >= int(t)]
-        return min(levels) if levels else None
+        return self._levels.min_since(t)
 
     # --- derived figures ----------------------------------------------------------------------
     def buffer_level(self) -> float:
@@ -178,13 +141,7 @@ class StreamProbe:
         return self.player.level_s() + kernel
 
     def _note_level(self) -> None:
-        sec = int(self.clock())
-        level = self.buffer_level()
-        if self._levels and self._levels[-1][0] == sec:
-            if level < self._levels[-1][1]:
-                self._levels[-1] = (sec, level)
-        else:
-            self._levels.append((sec, level))
+        self._levels.note(int(self.clock()), self.buffer_level())
 
     def _emit(self, event: Event) -> None:
         for cb in list(self._listeners):
