@@ -186,9 +186,12 @@ class SshRunner:
         for attempt in range(OPEN_RETRIES + 1):
             try:
                 async with asyncio.timeout(timeout):
-                    return await conn.create_session(
+                    chan, session = await conn.create_session(
                         lambda: Collector(self._cap), command, encoding=None
                     )
+                    # asyncssh types the session as its base class: it is the factory's own
+                    assert isinstance(session, Collector)
+                    return chan, session
             except TimeoutError:
                 self._drop(conn)
                 raise HostUnreachable(

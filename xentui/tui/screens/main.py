@@ -123,7 +123,7 @@ class MainScreen(Screen[None]):
         self._pending[event.snapshot.host] = event
         if not self._draining:
             self._draining = True
-            self.run_worker(self._drain, group="draw", exit_on_error=False)
+            self.run_worker(self._drain(), group="draw", exit_on_error=False)
 
     async def _drain(self) -> None:
         # one host at a time, yielding between them, so that a key press waits for one pane's
