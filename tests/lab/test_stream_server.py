@@ -296,7 +296,9 @@ async def test_player_at_500_kbit_gets_a_smooth_stream(server: StreamServer) -> 
     span = steady[-1] - steady[0]
     assert got / span == pytest.approx(rate, rel=0.1)
     gaps = sorted(b - a for a, b in itertools.pairwise(steady))
-    assert gaps[-1] < 0.1  # 1 KiB every ~16 ms; the loopback persist-timer collapse is 200 ms
+    # 1 KiB every ~16 ms; the loopback persist-timer collapse is 200 ms: 150 ms still tells them
+    # apart and leaves a loaded machine's scheduler (and a GC pause) room
+    assert gaps[-1] < 0.15
 
 
 async def test_restart_after_close_keeps_the_port() -> None:
