@@ -106,3 +106,29 @@ async def test_a_palette_command_that_cannot_run_says_why(app):
             "Cannot unpause: no hosts are connected: this view only shows recorded events"
         ]
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_a_quick_m_enter_chooses_the_first_target_that_can_go() -> None:
+    """Enter posted in the same moment the dialog is pushed, before its list has a highlight."""
+    from textual import events
+    from textual.app import App
+
+    from xentui.tui.screens.migrate import MigrateChoice, MigrateDialog
+
+    chosen: list[MigrateChoice | None] = []
+    targets = [("xen_host_2", "xen_host_2 is unreachable"), ("xen_host_3", None)]
+
+    class Presenter(App[None]):
+        def on_mount(self) -> None:
+            dialog = MigrateDialog("virt_server", "xen_host_1", targets)
+            # typed ahead with the m: queued for the dialog before it has even mounted its list
+            dialog.post_message(events.Key("enter", "\r"))
+            self.push_screen(dialog, chosen.append)
+
+    app = Presenter()
+    async with app.run_test() as pilot:
+        for _ in range(100):
+            if chosen:
+                break
+            await pilot.pause(0.02)
+    assert chosen == [MigrateChoice("xen_host_3", True)]

@@ -28,6 +28,9 @@ class MigrateDialog(ModalScreen[MigrateChoice | None]):
     BINDINGS = [  # noqa: RUF012 - Textual's own API
         Binding("escape", "cancel", "Cancel", id="migrate.cancel"),
         Binding("l", "toggle_live", "Live on/off", id="migrate.live"),
+        # the screen's own Enter, ahead of the list's: a quick "m, Enter" arrives before the
+        # list is mounted and highlighted, and the list would drop it
+        Binding("enter", "choose", "Migrate", id="migrate.choose", priority=True, show=False),
     ]
 
     def __init__(self, guest: str, source: str, targets: list[tuple[str, str | None]]) -> None:
@@ -71,6 +74,15 @@ class MigrateDialog(ModalScreen[MigrateChoice | None]):
     def action_toggle_live(self) -> None:
         self.live = not self.live
         self.query_one("#live", Static).update(self._live_text())
+
+    def action_choose(self) -> None:
+        """The highlighted target, or before the list has one, the first that can be chosen."""
+        lists = self.query(OptionList)
+        index = lists.first().highlighted if lists else None
+        if index is None:
+            index = next((i for i, (_, why) in enumerate(self.targets) if why is None), None)
+        if index is not None and self.targets[index][1] is None:
+            self.dismiss(MigrateChoice(self.targets[index][0], self.live))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
