@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
+
 import asyncssh
 
 from xentui.lab import Lab
 
 
-async def ssh(
-    lab: Lab, host: str, command: str, input: str | None = None
-) -> asyncssh.SSHCompletedProcess:
+def root_conn(lab: Lab, host: str) -> AbstractAsyncContextManager[asyncssh.SSHClientConnection]:
+    """``async with root_conn(lab, host) as conn``: root over real SSH with the lab's own key."""
     address = lab.guest.ip if host == lab.options.guest_name else "127.0.0.1"
-    async with asyncssh.connect(
+    return asyncssh.connect(
         address,
         lab.ssh_port(host),
         username="root",
         client_keys=[str(lab.client_key_path)],
         known_hosts=str(lab.known_hosts_path),
-    ) as conn:
+    )
+
+
+async def ssh(
+    lab: Lab, host: str, command: str, input: str | None = None
+) -> asyncssh.SSHCompletedProcess:
+    async with root_conn(lab, host) as conn:
         return await conn.run(command, input=input)
 
 

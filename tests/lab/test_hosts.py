@@ -9,7 +9,7 @@ import subprocess
 import asyncssh
 import pytest
 
-from tests.lab.helpers import assert_one_guest, ssh
+from tests.lab.helpers import assert_one_guest, root_conn, ssh
 from xentui.config import load_config
 
 XM_303_HEADER = "Name                                      ID Mem(MiB) VCPUs State   Time(s)"
@@ -181,13 +181,7 @@ async def test_real_openssh_client(lab) -> None:
 
 
 async def test_interactive_session_runs_lines(lab) -> None:
-    async with asyncssh.connect(
-        "127.0.0.1",
-        lab.ssh_port("xen_host_1"),
-        username="root",
-        client_keys=[str(lab.client_key_path)],
-        known_hosts=str(lab.known_hosts_path),
-    ) as conn:
+    async with root_conn(lab, "xen_host_1") as conn:
         result = await conn.run(input="xm list\nhostname\nexit\n")
     assert "[root@xen_host_1 ~]# " in result.stdout
     assert XM_303_HEADER in result.stdout and "xen_host_1\n" in result.stdout

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-import asyncssh
+from tests.lab.helpers import root_conn
 
 
 async def test_a_terminal_session_echoes_and_runs_lines(lab) -> None:
-    async with asyncssh.connect(
-        "127.0.0.1",
-        lab.ssh_port("xen_host_1"),
-        username="root",
-        client_keys=[str(lab.client_key_path)],
-        known_hosts=str(lab.known_hosts_path),
-    ) as conn:
+    async with root_conn(lab, "xen_host_1") as conn:
         process = await conn.create_process(term_type="xterm", term_size=(100, 30))
         seen = ""
 

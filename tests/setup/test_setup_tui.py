@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
-from tests.tui.waits import until
+from tests.tui.waits import checks_settled, open_setup, until
 from xentui.model import ActionEvent, ActionKind, Stall, StallEvent, StreamStatusEvent
 from xentui.setup.results import Status
 from xentui.tui.app import XentuiApp
@@ -21,21 +21,15 @@ async def test_w_check_all_fix_with_confirmation_and_escape(lab_factory) -> None
     before = vfs.read_text(GUEST_CFG)
     app = XentuiApp(lab.config)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("w")
-        await until(pilot, lambda: isinstance(app.screen, SetupScreen))
-        screen = app.screen
-        assert isinstance(screen, SetupScreen)
+        screen = await open_setup(pilot, app)
         cl = screen.checklist
 
-        def settled() -> bool:
-            return all(r.status is not Status.PENDING for r in cl.results.values())
-
-        await until(pilot, settled)
+        await checks_settled(pilot, screen)
         assert cl.results["guest-config"].status is Status.FAILED
         # run all checks again with `a`
         await pilot.press("a")
         await pilot.pause(0.05)
-        await until(pilot, settled)
+        await checks_settled(pilot, screen)
         screen.query_one(DataTable).move_cursor(row=2)
         await pilot.pause()
         assert screen.selected is not None and screen.selected.id == "guest-config"
@@ -53,7 +47,7 @@ async def test_w_check_all_fix_with_confirmation_and_escape(lab_factory) -> None
         await until(pilot, lambda: cl.results["guest-config"].status is Status.PASSED)
         assert "#vnc=1" in vfs.read_text(GUEST_CFG)
         await until(pilot, lambda: "Backups" in screen.last_fix)
-        await until(pilot, settled)
+        await checks_settled(pilot, screen)
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, SetupScreen))
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Static
 
-from tests.tui.waits import until
-from xentui.setup.results import Status
+from tests.tui.waits import open_setup, until
 from xentui.tui.app import XentuiApp
 from xentui.tui.setup_screen import FixDialog, SetupScreen
 from xentui.tui.widgets.key_bar import KeyBar
@@ -33,12 +32,7 @@ async def test_a_long_fix_keeps_its_keys_in_view(lab_factory, size) -> None:
     lab = await lab_factory(fresh=True)
     app = XentuiApp(lab.config)
     async with app.run_test(size=size) as pilot:
-        await pilot.press("w")
-        await until(pilot, lambda: isinstance(app.screen, SetupScreen))
-        screen = app.screen
-        assert isinstance(screen, SetupScreen)
-        results = screen.checklist.results
-        await until(pilot, lambda: all(r.status is not Status.PENDING for r in results.values()))
+        screen = await open_setup(pilot, app)
         row = [step.id for step in screen.checklist.steps].index("relocation")
         screen.query_one(DataTable).move_cursor(row=row)
         await pilot.pause()

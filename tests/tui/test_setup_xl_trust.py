@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
-from tests.tui.waits import until
+from tests.tui.waits import checks_settled, open_setup, until
 from xentui.setup.results import Status
 from xentui.tui.app import XentuiApp
 from xentui.tui.setup_screen import FixDialog, SetupScreen
@@ -17,14 +17,8 @@ async def test_xl_ssh_fix_shows_the_key_line_and_escape_changes_nothing(lab_fact
     target = lab.host("xen_host_2").vfs
     app = XentuiApp(lab.config)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("w")
-        await until(pilot, lambda: isinstance(app.screen, SetupScreen))
-        screen = app.screen
-        assert isinstance(screen, SetupScreen)
+        screen = await open_setup(pilot, app)
         cl = screen.checklist
-
-        def settled() -> bool:
-            return all(r.status is not Status.PENDING for r in cl.results.values())
 
         async def select(step_id: str) -> None:
             row = [s.id for s in cl.steps].index(step_id)
@@ -32,7 +26,7 @@ async def test_xl_ssh_fix_shows_the_key_line_and_escape_changes_nothing(lab_fact
             await pilot.pause()
             assert screen.selected is not None and screen.selected.id == step_id
 
-        await until(pilot, settled)
+        await checks_settled(pilot, screen)
         assert cl.results["ssh-key"].status is Status.FAILED
         assert cl.results["relocation"].status is Status.BLOCKED
         await select("ssh-key")
@@ -42,7 +36,7 @@ async def test_xl_ssh_fix_shows_the_key_line_and_escape_changes_nothing(lab_fact
         await pilot.press("y")
         # the fix re-runs every check: the ssh step is no longer blocked, it fails on its own
         await until(pilot, lambda: cl.results["relocation"].status is Status.FAILED)
-        await until(pilot, settled)
+        await checks_settled(pilot, screen)
         public = lab.host("xen_host_1").vfs.read_text("/root/.ssh/id_rsa.pub").strip()
         await select("relocation")
         await pilot.press("f")
@@ -56,6 +50,6 @@ async def test_xl_ssh_fix_shows_the_key_line_and_escape_changes_nothing(lab_fact
         await pilot.press("y")
         await until(pilot, lambda: cl.results["relocation"].status is Status.PASSED)
         assert target.read_text(AUTH) == public + "\n"
-        await until(pilot, settled)
+        await checks_settled(pilot, screen)
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, SetupScreen))
