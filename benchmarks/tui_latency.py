@@ -40,6 +40,7 @@ class Summary:
         self.points = tuple(Sample(t - 60 + i, random.randint(55_000, 70_000)) for i in range(60))
         self.buffer_s, self.buffer_capacity_s = 4.0 + random.random() * 0.8, 4.8
         self.state, self.gaps, self.stalls, self.message = PlayerState.PLAYING, (), (), "playing"
+        self.resolution_s: float | None = 0.02
 
 
 def config(hosts: int) -> LabConfig:
