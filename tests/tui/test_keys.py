@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.binding import Binding
+
 from tests.tui.records import T0, migration, steady
 from xentui.model import MigrationPhase
 from xentui.tui.app import XentuiApp
@@ -132,3 +134,20 @@ async def test_a_quick_m_enter_chooses_the_first_target_that_can_go() -> None:
                 break
             await pilot.pause(0.02)
     assert chosen == [MigrateChoice("xen_host_3", True)]
+
+
+def test_the_help_lists_the_keys_of_every_screen_and_dialog() -> None:
+    """Each shown binding of the setup screen and the dialogs has a line in the help screen."""
+    from xentui.tui.screens.help import DIALOG_KEYS
+    from xentui.tui.screens.migrate import MigrateDialog
+    from xentui.tui.setup_screen import FixDialog, SetupScreen
+
+    listed = {k.strip() for keys, _ in DIALOG_KEYS for k in keys.replace(" or ", " / ").split("/")}
+    names = {"escape": "Esc", "enter": "Enter"}
+    for screen in (SetupScreen, FixDialog, MigrateDialog):
+        for binding in screen.BINDINGS:
+            assert isinstance(binding, Binding)
+            if not binding.description:
+                continue
+            for key in binding.key.split(","):
+                assert names.get(key, key) in listed, (screen.__name__, key)

@@ -17,6 +17,11 @@ DIALOG_KEYS: tuple[tuple[str, str], ...] = (
     ("y / n", "quit while migrating: yes / no"),
     ("Enter / y", "new host key: trust it and record it in known_hosts"),
     ("n / Esc", "new host key: decline (the host stays unreachable)"),
+    ("a", "setup checklist: check every step again"),
+    ("c", "setup checklist: check the selected step"),
+    ("f", "setup checklist: show the selected step's fix, then ask"),
+    ("y / n", "fix dialog: apply the fix / leave everything as it is"),
+    ("Esc or w", "setup checklist: back to the main screen"),
     ("ctrl+p", "command palette: every action by name"),
 )
 
