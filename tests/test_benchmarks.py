@@ -1,0 +1,48 @@
+"""Every benchmark still runs and ends with its JSON line, at the smallest size it takes.
+
+Nothing else runs them between sessions: a benchmark broken by a change (a stand-in missing a
+field the UI now reads) would go unnoticed until someone needs its figures. These runs check
+that the scripts work, never their figures: those are for the full runs, on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).parent.parent / "benchmarks"
+
+QUICK = {
+    "lab_start.py": ([], "start_under_1s"),
+    "lab_migration.py": (["--fast"], "downtime_ms"),
+    "reaction.py": ([], "median_ms"),
+    "toolstack_parse.py": ([], "random_bytes"),
+    "probe_cost.py": (["--seconds", "1"], "probe_cpu_pct"),
+    "probe_player_cost.py": (["--seconds", "1"], "timestamps_cpu_pct"),
+    "probe_memory.py": (["--minutes", "2"], "rss_growth_mb"),
+    "tui_latency.py": (["--hosts", "2", "--domains", "3", "--presses", "6"], "p95_ms"),
+}
+"""The rest (fanout, poll_cost, probe_accuracy) take minutes or a real sshd at full size."""
+
+
+def test_every_benchmark_is_covered_or_named_as_long() -> None:
+    long = {"fanout.py", "poll_cost.py", "probe_accuracy.py"}
+    assert {p.name for p in BENCH.glob("*.py")} == set(QUICK) | long
+
+
+@pytest.mark.parametrize("script", sorted(QUICK))
+def test_benchmark_runs_and_prints_its_figures(script: str) -> None:
+    args, key = QUICK[script]
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=100,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert key in figures, figures
