@@ -294,3 +294,25 @@ async def test_a_guest_in_mid_migration_is_unknown_not_failed(lab_factory) -> No
     assert during.status is Status.UNKNOWN, during
     assert "virt_server is listed as migrating-virt_server: a migration is on" in during.reason
     assert not plan.runnable and "check again when it ends" in plan.instructions
+
+
+async def test_plans_follow_the_findings_kind_not_their_words(lab) -> None:
+    """A guest that runs nowhere gets `xm create`; /xen mounted from elsewhere gets words only."""
+    from tests.lab.helpers import ssh
+    from xentui.lab.host import Mount
+
+    assert (await ssh(lab, "xen_host_1", "xm destroy virt_server")).exit_status == 0
+    host2 = lab.host("xen_host_2")
+    host2.mounts[:] = [Mount("nas:/xen", "/xen", "127.0.0.9")]
+    cl = Checklist(lab.config)
+    try:
+        await cl.run_all()
+        create = await cl.plan_fix("guest-running")
+        mount = await cl.plan_fix("nfs-mount")
+    finally:
+        await cl.close()
+    assert [str(c) for c in create.commands] == ["xen_host_1$ xm create virt_server"]
+    assert not mount.runnable
+    assert mount.instructions == (
+        "xen_host_2: /xen is mounted from nas:/xen, not xen_host_1: unmount it by hand first"
+    )

@@ -19,6 +19,7 @@ MEDIA_SOURCE = "http://www.redhat.com/v/ogg/"
 fix says so, and a fetch that fails leaves no empty clip under the clip's name (only a hidden
 ``.NAME.part``, which the next attempt overwrites)."""
 STREAM_TIMEOUT_S = 5.0
+NO_MEDIA_ROOT = "no-media-root"
 P, F, U = Status.PASSED, Status.FAILED, Status.UNKNOWN
 NO_SHELL = (
     "the lab file gives no SSH destination for the guest ([guest] address), "
@@ -69,7 +70,7 @@ async def check_media(ctx: Context) -> Finding:
     name = media_name(ctx)
     status, stdout, output = await _in_guest(ctx, ["ls", MEDIA_ROOT])
     if status != 0:
-        return Finding("guest", F, f"cannot list {MEDIA_ROOT}", output)
+        return Finding("guest", F, f"cannot list {MEDIA_ROOT}", output, kind=NO_MEDIA_ROOT)
     if name in stdout.split():
         return Finding("guest", P, f"{MEDIA_ROOT}/{name} is there")
     return Finding("guest", F, f"{name} is not in {MEDIA_ROOT}", stdout[:200])
@@ -128,7 +129,7 @@ async def plan_stream(ctx: Context) -> FixPlan:
     commands: list[Command] = []
     notes: list[str] = []
     if media.status is not P:
-        if media.reason.startswith("cannot list"):
+        if media.kind == NO_MEDIA_ROOT:
             commands.append(Command(GUEST, ("mkdir", "-p", MEDIA_ROOT)))
         # fetched beside its final name, then moved: a failed download leaves no empty clip
         part = f"{MEDIA_ROOT}/.{name}.part"

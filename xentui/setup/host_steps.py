@@ -10,6 +10,7 @@ from xentui.setup.results import Command, FileEdit, Finding, FixPlan, Status
 from xentui.toolstack import get_toolstack
 
 P, F, U = Status.PASSED, Status.FAILED, Status.UNKNOWN
+NOT_RUNNING = "not-running"
 
 
 def guest_config_path(ctx: Context) -> str:
@@ -103,7 +104,7 @@ async def check_guest_running(ctx: Context) -> list[Finding]:
     unreached = [f for f, _ in pairs if f.status is not P]
     if unreached:
         return [Finding(unreached[0].where, U, f"could not list domains: {unreached[0].reason}")]
-    return [Finding(first, F, f"{guest} is not running on any host")]
+    return [Finding(first, F, f"{guest} is not running on any host", kind=NOT_RUNNING)]
 
 
 async def plan_guest_running(ctx: Context) -> FixPlan:
@@ -111,7 +112,7 @@ async def plan_guest_running(ctx: Context) -> FixPlan:
     findings = await check_guest_running(ctx)
     if findings[0].status is P:
         return FixPlan("guest-running")
-    if "not running on any host" not in findings[0].reason:
+    if findings[0].kind != NOT_RUNNING:
         return FixPlan("guest-running", instructions=f"{findings[0].reason}.")
     argv = get_toolstack(first.toolstack).create_argv(guest)
     return FixPlan("guest-running", commands=(Command(first.name, tuple(argv)),))

@@ -38,6 +38,11 @@ class Finding:
     status: Status
     reason: str
     found: str = ""
+    kind: str = ""
+    """What a fix planner tells findings apart by (``no-pub``, ``unknown-host-key``...), so that
+    rewording ``reason`` for people never changes which fix is offered."""
+    subject: str = ""
+    """The path or name the finding is about, when a fix needs it (the private key's path)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,9 @@ IDENTITIES = ("id_rsa", "id_ecdsa", "id_ed25519", "id_dsa")
 NEW_KEY = f"{SSH_DIR}/id_rsa"
 P, F, U = Status.PASSED, Status.FAILED, Status.UNKNOWN
 
+NO_PUB = "no-pub"
+UNKNOWN_HOST_KEY = "unknown-host-key"
+
 
 def key_id(line: str) -> tuple[str, str] | None:
     """(type, base64) of a public-key line, past any authorized_keys options before it."""
@@ -63,8 +66,10 @@ async def source_key(ctx: Context) -> tuple[Finding, str | None]:
             return Finding(host, P, f"root's key {path}: {fingerprint(ident[1])}"), line
     lone = [n for n in IDENTITIES if n in names]
     if lone:
-        why = f"{SSH_DIR}/{lone[0]} has no .pub beside it"
-        return Finding(host, F, why, " ".join(sorted(names))), None
+        private = f"{SSH_DIR}/{lone[0]}"
+        why = f"{private} has no .pub beside it"
+        found = " ".join(sorted(names))
+        return Finding(host, F, why, found, kind=NO_PUB, subject=private), None
     shown = " ".join(sorted(names - {".", ".."})) or "(empty)"
     return Finding(host, F, f"root has no SSH key in {SSH_DIR}", shown), None
 
@@ -78,8 +83,8 @@ async def plan_key(ctx: Context) -> FixPlan:
     host = ctx.first.name
     if line is not None:
         return FixPlan("ssh-key")
-    if "no .pub" in finding.reason:
-        private = finding.reason.split()[0]
+    if finding.kind == NO_PUB:
+        private = finding.subject
         return FixPlan(
             "ssh-key",
             instructions=f"On {host}: {finding.reason}. Write it back with "
@@ -109,7 +114,7 @@ async def _ssh(ctx: Context, source: HostConfig, target: HostConfig) -> Finding:
         return Finding(where, U, f"cannot test: {result.output or 'ssh is not installed'}")
     if "Host key verification failed" in result.output:
         why = f"{source.name} does not know {name}'s host key yet"
-        return Finding(where, F, why, result.output)
+        return Finding(where, F, why, result.output, kind=UNKNOWN_HOST_KEY)
     return Finding(where, F, f"ssh {name} needs a password or fails", result.output)
 
 
@@ -126,7 +131,7 @@ async def check_ssh(ctx: Context) -> list[Finding]:
 
 def _by_hand(source: str, target: HostConfig, finding: Finding) -> str:
     name = target.migration_target
-    if "host key" in finding.reason:
+    if finding.kind == UNKNOWN_HOST_KEY:
         return (
             f"{target.name}: on {source}, run `ssh root@{name} true` once, compare the "
             f"fingerprint it shows with `ssh-keygen -lf /etc/ssh/ssh_host_rsa_key.pub` on "

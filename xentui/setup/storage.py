@@ -12,6 +12,7 @@ from xentui.setup.results import Command, FileEdit, Finding, FixPlan, Status
 EXPORTS = "/etc/exports"
 SHARED = "/xen"
 P, F, U = Status.PASSED, Status.FAILED, Status.UNKNOWN
+MOUNTED_ELSEWHERE = "mounted-elsewhere"
 
 
 def _peer_names(ctx: Context) -> list[str]:
@@ -94,7 +95,8 @@ async def _mounted(ctx: Context, host: HostConfig) -> Finding:
             continue
         if fields[0].rstrip("/") in sources and fields[2].startswith("nfs"):
             return Finding(host.name, P, f"{fields[0]} is mounted on {SHARED} ({fields[2]})")
-        return Finding(host.name, F, f"{SHARED} is mounted from {fields[0]}, not {ctx.first.name}")
+        why = f"{SHARED} is mounted from {fields[0]}, not {ctx.first.name}"
+        return Finding(host.name, F, why, kind=MOUNTED_ELSEWHERE)
     nfs = "\n".join(ln for ln in text.splitlines() if " nfs" in ln) or "no NFS mounts"
     return Finding(host.name, F, f"nothing is mounted on {SHARED}", nfs)
 
@@ -110,7 +112,7 @@ async def plan_mount(ctx: Context) -> FixPlan:
     for host, finding in zip(ctx.others, await check_mount(ctx), strict=True):
         if finding.status is P:
             continue
-        if "mounted from" in finding.reason:
+        if finding.kind == MOUNTED_ELSEWHERE:
             notes.append(f"{host.name}: {finding.reason}: unmount it by hand first")
             continue
         commands.append(Command(host.name, ("mount", _mount_source(ctx), SHARED)))
