@@ -11,7 +11,7 @@ import pytest
 
 from xentui.config import LabConfig
 from xentui.control.engine import Engine
-from xentui.model import Event
+from xentui.model import ConnectionEvent, ConnectionState, Event
 
 
 class Recorder:
@@ -45,6 +45,15 @@ class Recorder:
             while not cond():
                 self._changed.clear()
                 await self._changed.wait()
+
+
+def connection(
+    host: str, state: ConnectionState, after: float = float("-inf")
+) -> Callable[[Event], bool]:
+    """A predicate for ``Recorder.wait_for``: ``host`` reached ``state`` later than ``after``."""
+    return lambda e: (
+        isinstance(e, ConnectionEvent) and e.host == host and e.state is state and e.t > after
+    )
 
 
 def polls_when(engine: Engine, host: str, pred: Callable[[Event], bool]) -> list[int]:

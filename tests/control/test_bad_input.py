@@ -10,7 +10,7 @@ import dataclasses
 
 import pytest
 
-from tests.control.conftest import polls_when
+from tests.control.conftest import connection, polls_when
 from xentui.config import GuestConfig, LabConfig
 from xentui.model import (
     ActionEvent,
@@ -108,9 +108,7 @@ async def test_a_hanging_list_marks_the_host_unreachable_within_two_intervals(
     cfg, mode_file, _ = two_hosts
     engine, rec = await engine_factory(cfg, poll_timeout_s=1.0)
 
-    def is_down(e) -> bool:
-        return isinstance(e, ConnectionEvent) and e.host == "bad" and e.state.value == "unreachable"
-
+    is_down = connection("bad", ConnectionState.UNREACHABLE)
     counts = polls_when(engine, "bad", is_down)
     set_mode(mode_file, "hang")
     before = engine.pollers["bad"].polls_started
@@ -122,11 +120,7 @@ async def test_a_hanging_list_marks_the_host_unreachable_within_two_intervals(
     assert [e.retry_in_s for e in rec.events if is_down(e)][:2] == [0.25, 0.25]
     await keeps_updating(rec)
     set_mode(mode_file, "ok")
-    await rec.wait_for(
-        lambda e: (
-            isinstance(e, ConnectionEvent) and e.host == "bad" and e.state.value == "connected"
-        )
-    )
+    await rec.wait_for(connection("bad", ConnectionState.CONNECTED))
 
 
 async def test_by_default_a_silent_host_is_given_one_interval_to_answer(
@@ -137,9 +131,7 @@ async def test_by_default_a_silent_host_is_given_one_interval_to_answer(
     cfg, mode_file, _ = two_hosts
     engine, rec = await engine_factory(cfg, interval=1.0)
 
-    def is_down(e) -> bool:
-        return isinstance(e, ConnectionEvent) and e.host == "bad" and e.state.value == "unreachable"
-
+    is_down = connection("bad", ConnectionState.UNREACHABLE)
     counts = polls_when(engine, "bad", is_down)
     before = engine.pollers["bad"].polls_started
     set_mode(mode_file, "hang")
@@ -155,9 +147,7 @@ async def test_a_host_in_a_migration_gets_twice_the_patience(two_hosts, engine_f
     engine.pollers["bad"].fast = True  # what the tracker sets while the host is in a migration
     await engine.refresh("bad")  # a poll already in flight started without it
 
-    def is_down(e) -> bool:
-        return isinstance(e, ConnectionEvent) and e.host == "bad" and e.state.value == "unreachable"
-
+    is_down = connection("bad", ConnectionState.UNREACHABLE)
     set_mode(mode_file, "hang")
     down = await rec.wait_for(is_down)
     assert "timed out after 1 s" in down.reason, down.reason
@@ -172,20 +162,13 @@ async def test_a_host_slow_by_nature_is_slow_not_gone(two_hosts, engine_factory)
     def bad_snapshots() -> int:
         return sum(1 for e in rec.of(SnapshotEvent) if e.snapshot.host == "bad")
 
+    is_down = connection("bad", ConnectionState.UNREACHABLE)
     await rec.wait_until(lambda: bad_snapshots() >= 4, timeout=30)
-    downs = [
-        e for e in rec.of(ConnectionEvent) if e.host == "bad" and e.state.value == "unreachable"
-    ]
-    assert downs == []
+    assert [e for e in rec.events if is_down(e)] == []
     assert engine.pollers["bad"].list_timeout >= 3 * 0.7
     # and when it does go silent, it is still marked: after its own slow pace, not never
     set_mode(mode_file, "hang")
-    down = await rec.wait_for(
-        lambda e: (
-            isinstance(e, ConnectionEvent) and e.host == "bad" and e.state.value == "unreachable"
-        ),
-        timeout=30,
-    )
+    down = await rec.wait_for(is_down, timeout=30)
     assert "timed out after" in down.reason
 
 
@@ -239,12 +222,6 @@ async def test_auth_failure_and_unknown_host_key_are_connection_events(
     pending = engine.unknown_host_key("newkey")
     assert pending is not None and pending.fingerprint in reasons["newkey"]
     engine.trust_host_key("newkey")  # what the TUI's dialog does after a yes
-    await rec.wait_for(
-        lambda e: (
-            isinstance(e, ConnectionEvent)
-            and e.host == "newkey"
-            and e.state is ConnectionState.CONNECTED
-        )
-    )
+    await rec.wait_for(connection("newkey", ConnectionState.CONNECTED))
     assert f"[127.0.0.1]:{s.port}" in (tmp_path / "kh").read_text()
     assert engine.unknown_host_key("newkey") is None

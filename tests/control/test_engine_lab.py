@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from tests.control.conftest import polls_when
+from tests.control.conftest import connection, polls_when
 from xentui.model import (
     ActionEvent,
     ActionKind,
@@ -131,12 +131,5 @@ async def test_a_host_that_goes_away_is_marked_and_comes_back(lab, engine_factor
         ActionKind.MIGRATE, "xen_host_2"
     )
     await lab.start_host("xen_host_2")
-    await rec.wait_for(
-        lambda e: (
-            isinstance(e, ConnectionEvent)
-            and e.host == "xen_host_2"
-            and e.state is ConnectionState.CONNECTED
-            and e.t > down.t
-        )
-    )
+    await rec.wait_for(connection("xen_host_2", ConnectionState.CONNECTED, after=down.t))
     assert engine.reachable("xen_host_2")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.control.conftest import connection
 from xentui.model import (
     ActionEvent,
     ActionKind,
@@ -53,14 +54,7 @@ async def test_reconnect_backoff_grows_and_is_capped(lab, engine_factory) -> Non
     assert retries[:3] == [0.1, 0.2, 0.4] and max(retries) == 0.4
     last = downs()[-1]
     await lab.start_host("xen_host_2")
-    await rec.wait_for(
-        lambda e: (
-            isinstance(e, ConnectionEvent)
-            and e.host == "xen_host_2"
-            and e.state is ConnectionState.CONNECTED
-            and e.t > last.t
-        )
-    )
+    await rec.wait_for(connection("xen_host_2", ConnectionState.CONNECTED, after=last.t))
 
 
 async def test_a_listener_that_raises_does_not_stop_the_others(lab, engine_factory) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[2] / "xentui" / "data"
@@ -119,3 +120,12 @@ class BadServer:
             w.write(bytes([byte]))
             await w.drain()
             await asyncio.sleep(1.0)
+
+
+async def until(pred: Callable[[], object], timeout: float = 10.0) -> None:
+    """Until ``pred()`` holds, checked every 20 ms of the running loop; fails after ``timeout``."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not pred():
+        assert loop.time() < end, "timed out"
+        await asyncio.sleep(0.02)

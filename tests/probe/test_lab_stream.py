@@ -10,16 +10,10 @@ from xentui.model import Event, GapEvent, PlayerState, StallEvent
 from xentui.probe.backend import SockStream
 from xentui.probe.monitor import StreamProbe
 
+from .servers import until
+
 stream = pytest.importorskip("xentui.lab.stream")
 media = pytest.importorskip("xentui.lab.media")
-
-
-async def _until(pred, timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not pred():
-        assert loop.time() < end, "timed out"
-        await asyncio.sleep(0.02)
 
 
 def _polling() -> bool:
@@ -47,17 +41,17 @@ async def test_halt_is_a_gap_and_a_pause_is_a_stall(
     probe.add_listener(events.append)
     probe.start()
     try:
-        await _until(lambda: probe.summary().state is PlayerState.PLAYING)
+        await until(lambda: probe.summary().state is PlayerState.PLAYING)
         if stamped:  # Linux: each read says when its data arrived
             assert not _polling()
         else:  # asked for none, or none came for a while: the poll
-            await _until(_polling)
+            await until(_polling)
         await asyncio.sleep(1.5)  # learn the stream's rhythm
         mark = probe.clock()
         server.halt("migration")
         await asyncio.sleep(0.3)
         server.resume("migration")
-        await _until(lambda: any(isinstance(e, GapEvent) and e.gap.end > mark for e in events))
+        await until(lambda: any(isinstance(e, GapEvent) and e.gap.end > mark for e in events))
         rec = server.halts[-1]
         gap = probe.longest_gap_since(mark)
         assert gap is not None and rec.t_wire_quiet is not None and rec.t_resume is not None
@@ -75,7 +69,7 @@ async def test_halt_is_a_gap_and_a_pause_is_a_stall(
         await asyncio.sleep(0.5)
         mark = probe.clock()
         server.halt("paused")
-        await _until(lambda: any(isinstance(e, StallEvent) for e in events))
+        await until(lambda: any(isinstance(e, StallEvent) for e in events))
         rec = server.halts[-1]
         stall = probe.player.stalls[-1]
         # the stall is the buffer (1 s) plus the few ms the kernel still held, less whatever
@@ -83,7 +77,7 @@ async def test_halt_is_a_gap_and_a_pause_is_a_stall(
         assert 0.8 < stall.start - rec.t_halt < 1.15
         assert probe.summary().state is PlayerState.STALLED
         server.resume("unpaused")
-        await _until(lambda: probe.summary().state is PlayerState.PLAYING)
+        await until(lambda: probe.summary().state is PlayerState.PLAYING)
         assert probe.player.stalls[-1].end is not None
         assert f"stalled {stall.start - mark:.1f} s in, for " in probe.describe_since(mark)
     finally:
@@ -102,7 +96,7 @@ async def test_at_64_kbits_no_gap_is_said_with_what_could_be_missed() -> None:
     try:
         mark = probe.clock()
         assert probe.describe_since(mark).startswith("no gap seen")  # nothing known yet
-        await _until(lambda: probe.summary().resolution_s is not None)
+        await until(lambda: probe.summary().resolution_s is not None)
         floor = probe.summary().resolution_s
         assert floor is not None and floor > 0.05  # 512 B reads of 8 kB/s: >= 64 ms apart
         verdict = probe.describe_since(mark)

@@ -11,19 +11,11 @@ from xentui.model import Event, PlayerState, StreamStatusEvent
 from xentui.probe.monitor import StreamProbe
 from xentui.probe.words import describe_error, describe_status
 
-from .servers import AUDIO, BadServer
+from .servers import AUDIO, BadServer, until
 
 pytestmark = pytest.mark.skipif(not AUDIO.exists(), reason="the lab's clips are not built yet")
 
 FAST = {"backoff_s": (0.05, 0.2), "idle_timeout_s": 5.0, "connect_timeout_s": 2.0}
-
-
-async def _until(pred, timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not pred():
-        assert loop.time() < end, "timed out"
-        await asyncio.sleep(0.02)
 
 
 class Run:
@@ -51,7 +43,7 @@ class Run:
 
 async def _recovers(server: BadServer, run: Run) -> None:
     server.mode = "good"
-    await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)
+    await until(lambda: run.probe.summary().state is PlayerState.PLAYING)
     assert not run.probe.summary().media_time_estimated
 
 
@@ -66,14 +58,14 @@ async def _recovers(server: BadServer, run: Run) -> None:
 )
 async def test_bad_answer_is_said_then_recovers(mode: str, words: tuple[str, ...]) -> None:
     async with BadServer(mode) as server, Run(server.url) as run:
-        await _until(lambda: run.said(*words))
+        await until(lambda: run.said(*words))
         assert run.said("retrying in")
         await _recovers(server, run)
 
 
 async def test_not_ogg_is_played_on_an_estimate() -> None:
     async with BadServer("not_ogg") as server, Run(server.url) as run:
-        await _until(lambda: run.said("not Ogg data"))
+        await until(lambda: run.said("not Ogg data"))
         assert run.probe.summary().media_time_estimated
         assert "estimated" in run.probe.timeline.describe()
 
@@ -82,36 +74,36 @@ async def test_headers_then_nothing() -> None:
     # the watchdog speaks at 2 s, the idle timeout ends the connection at 4 s: a slow machine
     # has 2 s to see the first before the second changes the state
     async with BadServer("headers_only") as server, Run(server.url, idle_timeout_s=4.0) as run:
-        await _until(lambda: run.said("no data yet", "silent"))
+        await until(lambda: run.said("no data yet", "silent"))
         assert not run.said("went silent")
         assert run.probe.summary().state is PlayerState.PREBUFFERING
         server.mode = "good"
-        await _until(lambda: run.said("went silent"))  # the idle timeout ends it
+        await until(lambda: run.said("went silent"))  # the idle timeout ends it
         await _recovers(server, run)
 
 
 async def test_redirect_is_followed_and_said() -> None:
     async with BadServer("redirect") as server, Run(server.url) as run:
-        await _until(lambda: run.said("redirected to", "/moved.ogg"))
-        await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)
+        await until(lambda: run.said("redirected to", "/moved.ogg"))
+        await until(lambda: run.probe.summary().state is PlayerState.PLAYING)
 
 
 async def test_chunked_encoding() -> None:
     async with BadServer("chunked") as server, Run(server.url) as run:
-        await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)
+        await until(lambda: run.probe.summary().state is PlayerState.PLAYING)
         assert run.probe.timeline.ogg.bad_pages == 0
 
 
 async def test_gnump3d_mixed_line_endings_parse() -> None:
     # h11 splits header lines on \r?\n, so gnump3d's bare-\n lines need no special handling
     async with BadServer("good") as server, Run(server.url) as run:
-        await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)
+        await until(lambda: run.probe.summary().state is PlayerState.PLAYING)
         assert run.said("connected: HTTP 200")
 
 
 async def test_slow_drip_is_said() -> None:
     async with BadServer("drip") as server, Run(server.url) as run:
-        await _until(lambda: run.said("trickles in", "too slow"))
+        await until(lambda: run.said("trickles in", "too slow"))
         assert run.probe.summary().state is PlayerState.PREBUFFERING
         # the drip ends after a few bytes; the next connection gets the stream
         await _recovers(server, run)
@@ -122,10 +114,10 @@ async def test_refused_then_the_server_comes() -> None:
     async with BadServer("good") as server:
         url, port = server.url, server.port
     async with Run(url) as run:
-        await _until(lambda: run.said("connection refused", "retrying in"))
+        await until(lambda: run.said("connection refused", "retrying in"))
         assert run.probe.summary().state is PlayerState.STOPPED
         async with BadServer("good", port):
-            await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)
+            await until(lambda: run.probe.summary().state is PlayerState.PLAYING)
 
 
 def test_gnump3ds_404_ok_is_said_as_a_404() -> None:
@@ -149,7 +141,7 @@ async def test_unthrottled_mode_reads_everything_fast() -> None:
         probe = StreamProbe(server.url, buffer_s=0.5, player_mode=False, reader_options=FAST)
         probe.start()
         try:
-            await _until(lambda: probe.meter.total >= 20 * AUDIO.stat().st_size)
+            await until(lambda: probe.meter.total >= 20 * AUDIO.stat().st_size)
             assert probe.reader.options == []  # ordinary buffers
             assert probe.timeline.ogg.links == 20
         finally:
@@ -162,7 +154,7 @@ async def test_a_failing_listener_does_not_stop_the_probe() -> None:
 
     async with BadServer("good") as server, Run(server.url) as run:
         run.probe.add_listener(broken)
-        await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)
+        await until(lambda: run.probe.summary().state is PlayerState.PLAYING)
 
 
 async def test_a_name_with_two_addresses_tries_the_second(monkeypatch) -> None:
@@ -181,7 +173,7 @@ async def test_a_name_with_two_addresses_tries_the_second(monkeypatch) -> None:
     async with BadServer("good") as server:
         url = f"http://stream.test:{server.port}/TruthHappens.ogg"
         async with Run(url) as run:
-            await _until(lambda: run.probe.summary().state is PlayerState.PLAYING)
+            await until(lambda: run.probe.summary().state is PlayerState.PLAYING)
             assert not run.said("refused")
 
 
@@ -197,6 +189,6 @@ async def test_a_name_that_does_not_resolve_is_said_as_dns(monkeypatch) -> None:
 
     monkeypatch.setattr(loop, "getaddrinfo", resolve)
     async with Run("http://virt_server:8888/TruthHappens.ogg") as run:
-        await _until(lambda: run.said("DNS: cannot resolve 'virt_server'", "retrying in"))
-        await _until(lambda: len([m for m in run.messages if m.startswith("DNS")]) >= 2)
+        await until(lambda: run.said("DNS: cannot resolve 'virt_server'", "retrying in"))
+        await until(lambda: len([m for m in run.messages if m.startswith("DNS")]) >= 2)
         assert run.probe.summary().state is PlayerState.STOPPED
