@@ -38,7 +38,15 @@ _SSH_KEYS = (
 _ROOT_KEYS = ("poll_interval_s", "probe", "guest", "host")
 _PROBE_KEYS = ("buffer_s",)
 _GUEST_KEYS = ("name", "stream_url", *_SSH_KEYS)
-_HOST_KEYS = ("name", "toolstack", "transport", "sudo", "migrate_address", *_SSH_KEYS)
+_HOST_KEYS = (
+    "name",
+    "toolstack",
+    "transport",
+    "sudo",
+    "migrate_address",
+    "migrate_uri",
+    *_SSH_KEYS,
+)
 
 
 def build(tables: dict[str, Any], path: Path) -> LabConfig:
@@ -125,6 +133,9 @@ def _host(index: int, item: object, base: Path) -> HostConfig:
     migrate_address = None
     if "migrate_address" in table:
         migrate_address = check.host_name(section, "migrate_address", table["migrate_address"])
+    migrate_uri = None
+    if "migrate_uri" in table:
+        migrate_uri = check.libvirt_uri(section, "migrate_uri", table["migrate_uri"])
     if transport == "local":
         for key in _SSH_KEYS:
             if key in table:
@@ -140,6 +151,7 @@ def _host(index: int, item: object, base: Path) -> HostConfig:
         sudo=sudo,
         transport=transport,
         migrate_address=migrate_address,
+        migrate_uri=migrate_uri,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,27 @@ def stream_url(section: Section, key: str, value: object) -> str:
         parts.port  # noqa: B018 - urlsplit checks the port only when asked
     except ValueError:
         raise FieldError(section, key, f"{expected} and a port 1-65535, got {show(text)}") from None
+    return text
+
+
+_URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def libvirt_uri(section: Section, key: str, value: object) -> str:
+    """A libvirt connection URI handed to ``virsh migrate`` as one argv element: a scheme and
+    ``://`` (so it can never read as an option), no spaces or control characters."""
+    what = 'a libvirt URI such as "qemu+ssh://xen_host_2/system"'
+    text = string(section, key, value, what)
+    if any(ch.isspace() or not ch.isprintable() for ch in text):
+        raise FieldError(section, key, f"expected {what} without spaces, got {show(text)}")
+    if not _URI_SCHEME.match(text):
+        raise FieldError(section, key, f"expected {what}: a scheme, then ://, got {show(text)}")
+    try:
+        urlsplit(text).port  # noqa: B018 - urlsplit checks the port only when asked
+    except ValueError:
+        raise FieldError(
+            section, key, f"expected {what} and a port 1-65535, got {show(text)}"
+        ) from None
     return text
 
 

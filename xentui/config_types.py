@@ -39,6 +39,8 @@ class HostConfig:
     """``ssh``, or ``local`` to run the tool directly (the presenter sits on dom0)."""
     migrate_address: str | None = None
     """The name the *other* hosts use to reach this one when migrating to it."""
+    migrate_uri: str | None = None
+    """libvirt's destination URI when this host is a migration target (None: the default)."""
 
     @property
     def name(self) -> str:
@@ -47,6 +49,17 @@ class HostConfig:
     @property
     def migration_target(self) -> str:
         return self.migrate_address or self.ssh.name
+
+    @property
+    def migration_uri(self) -> str:
+        """Where ``virsh migrate`` sends a guest to this host: ``migrate_uri``, else
+        ``qemu+ssh://<migrate_address or name>/system`` as a libvirt user would write it."""
+        if self.migrate_uri is not None:
+            return self.migrate_uri
+        host = self.migration_target
+        if ":" in host:  # an IPv6 literal in a URI
+            host = f"[{host}]"
+        return f"qemu+ssh://{host}/system"
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,7 @@ def test_a_minimal_file_takes_the_defaults(tmp_path) -> None:
     (host,) = lab.hosts
     assert (host.toolstack, host.transport, host.sudo) == ("xm", "ssh", False)
     assert host.migrate_address is None and host.migration_target == "xen_host_1"
+    assert host.migrate_uri is None and host.migration_uri == "qemu+ssh://xen_host_1/system"
     ssh = host.ssh
     assert (ssh.address, ssh.port, ssh.user, ssh.identity_file, ssh.known_hosts) == (None,) * 5
     assert (ssh.kex_algorithms, ssh.host_key_algorithms) == ((), ())
@@ -109,6 +110,7 @@ identity_file = "keys/id_ed25519"
 known_hosts = "/nonexistent/known_hosts"
 sudo = true
 migrate_address = "10.0.0.1"
+migrate_uri = "qemu+unix:///session?socket=/run/lab/libvirt-sock"
 kex_algorithms = ["diffie-hellman-group14-sha1"]
 host_key_algorithms = ["ssh-rsa", "ssh-dss"]
 [[host]]
@@ -129,6 +131,7 @@ sudo = true
     one = lab.host("xen_host_1")
     assert (one.toolstack, one.sudo, one.migration_target) == ("xl", True, "10.0.0.1")
     assert (one.ssh.address, one.ssh.port, one.ssh.user) == ("::1", 2201, "demo")
+    assert one.migration_uri == "qemu+unix:///session?socket=/run/lab/libvirt-sock"
     assert one.ssh.identity_file == tmp_path / "keys" / "id_ed25519"
     assert one.ssh.known_hosts == Path("/nonexistent/known_hosts")
     assert one.ssh.host_key_algorithms == ("ssh-rsa", "ssh-dss")
@@ -233,3 +236,19 @@ def test_a_dotted_key_error_names_its_own_line(tmp_path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert str(caught.value).startswith(f"{path}:3: [guest.port] expected an integer 1-65535")
+
+
+@pytest.mark.parametrize(
+    ("extra", "uri"),
+    [
+        ("", "qemu+ssh://xen_host_1/system"),
+        ('migrate_address = "10.0.0.1"', "qemu+ssh://10.0.0.1/system"),
+        ('migrate_address = "fd00::1"', "qemu+ssh://[fd00::1]/system"),
+        ('migrate_uri = "qemu+tcp://10.0.0.1:16509/system"', "qemu+tcp://10.0.0.1:16509/system"),
+        ('migrate_uri = "qemu:///system"', "qemu:///system"),
+    ],
+)
+def test_the_migration_uri_defaults_to_qemu_over_ssh(tmp_path, extra, uri) -> None:
+    """What ``virsh migrate --live DOMAIN URI`` gets when this host is the target."""
+    lab = load_config(write(tmp_path, MINIMAL + extra + "\n"))
+    assert lab.hosts[0].migration_uri == uri
