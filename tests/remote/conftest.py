@@ -40,3 +40,13 @@ def sshd_factory(tmp_path: Path) -> Iterator[Callable[..., RealSshd]]:
 @pytest.fixture
 def sshd(sshd_factory: Callable[..., RealSshd]) -> RealSshd:
     return sshd_factory()
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A HOME of the test's own: its ~/.ssh/config and known_hosts are what asyncssh reads."""
+    h = tmp_path / "home"
+    (h / ".ssh").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(h))
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    return h

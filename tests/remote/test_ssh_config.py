@@ -14,15 +14,6 @@ from xentui.config import HostConfig, SshTarget
 from xentui.remote import HostKeyRejected, open_runner
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    h = tmp_path / "home"
-    (h / ".ssh").mkdir(parents=True)
-    monkeypatch.setenv("HOME", str(h))
-    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
-    return h
-
-
 def alias_config(sshd: RealSshd, alias: str, *, key: bool = True) -> str:
     lines = [
         f"Host {alias}",

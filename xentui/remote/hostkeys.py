@@ -1,18 +1,18 @@
 """Host keys as an SSH user expects: unknown or changed keys refused, new ones trusted on request.
 
-asyncssh checks the known_hosts files itself and asks the client object only about a key it does
-not trust; we answer there, remembering the key so the refusal can name its SHA256 fingerprint.
+asyncssh checks the keys of the files xentui chose (trust.py) and asks the client object only
+about a key they lack; we answer there, remembering the key so the refusal can name its SHA256
+fingerprint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import asyncssh
 
 from xentui.remote.errors import HostKeyRejected
+from xentui.remote.trust import CONFIG, TrustSources
 
 
 @dataclass
@@ -33,29 +33,26 @@ def known_hosts_entry(host: str, port: int, key: asyncssh.SSHKey) -> str:
     return f"{name} {key.export_public_key('openssh').decode().strip()}\n"
 
 
-def _has_entry(files: Sequence[Path], host: str, addr: str, port: int) -> bool:
-    for path in files:
-        if not path.is_file():
-            continue
-        try:
-            trusted = asyncssh.read_known_hosts(str(path)).match(
-                host, addr, port if port != 22 else None
-            )
-        except (OSError, ValueError):
-            continue
-        if trusted[0] or trusted[1]:
-            return True
-    return False
+def _has_entry(known: asyncssh.SSHKnownHosts, host: str, addr: str, port: int) -> bool:
+    """Whether the trusted files hold another key (or a CA) for this host: the key changed."""
+    trusted = known.match(host, addr, port if port != 22 else None)
+    return bool(trusted[0] or trusted[1])
 
 
 class CheckingClient(asyncssh.SSHClient):
-    """Decides about host keys that the known_hosts files do not already trust."""
+    """Decides about host keys that the trusted files (``sources``, loaded as ``known``) lack."""
 
     def __init__(
-        self, known_hosts: Sequence[Path], *, trust_new: bool, trust_only: str | None = None
+        self,
+        sources: TrustSources,
+        known: asyncssh.SSHKnownHosts,
+        *,
+        trust_new: bool,
+        trust_only: str | None = None,
     ) -> None:
         """``trust_only``: trust a new key only if it has this fingerprint (the one shown)."""
-        self._files = list(known_hosts)
+        self._sources = sources
+        self._known = known
         self._trust_new = trust_new
         self._trust_only = trust_only
         self.seen: KeySeen | None = None
@@ -63,13 +60,14 @@ class CheckingClient(asyncssh.SSHClient):
     def validate_host_public_key(
         self, host: str, addr: str, port: int, key: asyncssh.SSHKey
     ) -> bool:
-        changed = _has_entry(self._files, host, addr, port)
+        changed = _has_entry(self._known, host, addr, port)
         fingerprint = key.get_fingerprint("sha256")
         self.seen = KeySeen(host, port, fingerprint, changed, key_type=key.get_algorithm())
         chosen = self._trust_new or fingerprint == self._trust_only
-        if changed or not chosen or not self._files:
+        path = self._sources.write_to
+        # a key trusted but recorded nowhere would be asked about again on every connection
+        if changed or not chosen or path is None:
             return False
-        path = self._files[0]
         # trusting is an explicit choice: the key goes where the next connection will look
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with path.open("a", encoding="ascii") as fh:
@@ -78,9 +76,10 @@ class CheckingClient(asyncssh.SSHClient):
         return True
 
 
-def rejection(name: str, seen: KeySeen, files: Sequence[Path]) -> HostKeyRejected:
+def rejection(name: str, seen: KeySeen, sources: TrustSources) -> HostKeyRejected:
     """The refusal in words: which host, which key, and what the presenter can do about it."""
-    where = str(files[0]) if files else "known_hosts"
+    path = sources.write_to
+    where = str(path) if path is not None else "known_hosts"
     target = seen.host if seen.port == 22 else f"[{seen.host}]:{seen.port}"
     if seen.changed:
         reason = (
@@ -89,29 +88,24 @@ def rejection(name: str, seen: KeySeen, files: Sequence[Path]) -> HostKeyRejecte
             f"or the host was reinstalled; only if you know it was, remove the old line "
             f"(ssh-keygen -R '{target}' -f {where})"
         )
+    elif path is None:
+        reason = (
+            f"host key for {target} is unknown: server offers {seen.fingerprint}, and no file "
+            f"records new keys ({sources.origin}); check it, then name a file for this host "
+            f"with the lab file's known_hosts key (or UserKnownHostsFile) and trust it there"
+        )
     else:
         reason = (
             f"host key for {target} is unknown: server offers {seen.fingerprint}; "
             f"check it, then trust it (--trust-new-host-keys appends it to {where})"
         )
+    if sources.ignored:
+        reason += f" ({sources.ignored} in {CONFIG} ignored: xentui checks every host key)"
     return HostKeyRejected(
         name,
         reason,
         fingerprint=seen.fingerprint,
         changed=seen.changed,
         key_type=seen.key_type,
-        known_hosts=str(files[0]) if files else "",
+        known_hosts=str(path) if path is not None else "",
     )
-
-
-def known_hosts_files(option: object) -> list[Path]:
-    """The files asyncssh will read, from its ``known_hosts`` option (empty = the default file)."""
-    if option is None:
-        return []  # UserKnownHostsFile none: the user turned checking off
-    if not option:
-        return [Path("~/.ssh/known_hosts").expanduser()]
-    if isinstance(option, (str, Path)):
-        return [Path(option).expanduser()]
-    if isinstance(option, (list, tuple)):
-        return [Path(p).expanduser() for p in option if isinstance(p, (str, Path))]
-    return []

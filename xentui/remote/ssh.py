@@ -7,6 +7,7 @@ import contextlib
 import shlex
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import asyncssh
@@ -15,10 +16,11 @@ from xentui.config import HostConfig
 from xentui.model import CommandResult
 from xentui.remote.base import HostUnreachable
 from xentui.remote.errors import explain
-from xentui.remote.hostkeys import CheckingClient, known_hosts_files, rejection
+from xentui.remote.hostkeys import CheckingClient, rejection
 from xentui.remote.kexprobe import client_algorithms, mismatch, server_offers
 from xentui.remote.output import OUTPUT_CAP, Collector, finish, wire_argv
 from xentui.remote.tasks import stop_requested
+from xentui.remote.trust import TrustSources, trust_sources
 
 MAX_SESSIONS = 8
 """Below OpenSSH's default MaxSessions (10): sshd frees a slot a little after the channel closes."""
@@ -45,6 +47,19 @@ async def _why_dropped(opts: asyncssh.SSHClientConnectionOptions, exc: Exception
         return exc
     text = mismatch(client_algorithms(opts), offer)
     return asyncssh.KeyExchangeFailed(text) if text else exc
+
+
+def _prepare(
+    dest: str, kw: dict[str, Any], lab_known_hosts: Path | None
+) -> tuple[asyncssh.SSHClientConnectionOptions, TrustSources, asyncssh.SSHKnownHosts]:
+    """The options as ~/.ssh/config makes them for ``dest``, and the host keys to trust.
+
+    ``config=()`` reads ~/.ssh/config here, as asyncssh.connect will: the trusted files are
+    worked out from the same settings the connection uses.
+    """
+    opts = asyncssh.SSHClientConnectionOptions(host=dest, config=(), **kw)
+    sources = trust_sources(lab_known_hosts, opts.config)
+    return opts, sources, sources.load()
 
 
 class SshRunner:
@@ -90,16 +105,13 @@ class SshRunner:
             "keepalive_count_max": KEEPALIVE_COUNT,
         }
         # only what the lab file names; everything else comes from ~/.ssh/config and defaults
+        # (known_hosts too is the lab file's or the config's, but always worked out by trust.py)
         if ssh.port is not None:
             kw["port"] = ssh.port
         if ssh.user is not None:
             kw["username"] = ssh.user
         if ssh.identity_file is not None:
             kw["client_keys"] = [str(ssh.identity_file)]
-        if ssh.known_hosts is not None:
-            # a file not there yet trusts nothing (asyncssh would fail on it, or read the default)
-            path = ssh.known_hosts.expanduser()
-            kw["known_hosts"] = str(path) if path.exists() else asyncssh.import_known_hosts("")
         if ssh.kex_algorithms:
             kw["kex_algs"] = list(ssh.kex_algorithms)
         if ssh.host_key_algorithms:
@@ -115,21 +127,26 @@ class SshRunner:
                 return
             dest, kw = self._options()
             try:
-                # reading ~/.ssh/config and key files is blocking file I/O: not on the loop
-                opts = await asyncio.to_thread(asyncssh.SSHClientConnectionOptions, host=dest, **kw)
+                # reading ~/.ssh/config, keys and known_hosts is blocking file I/O: not on the loop
+                opts, sources, known = await asyncio.to_thread(
+                    _prepare, dest, kw, self.config.ssh.known_hosts
+                )
             except (OSError, ValueError, asyncssh.Error) as exc:
                 raise HostUnreachable(self.host, f"ssh settings: {exc}") from None
-            given = self.config.ssh.known_hosts
-            files = [given.expanduser()] if given else known_hosts_files(opts.known_hosts)
-            client = CheckingClient(files, trust_new=self._trust_new, trust_only=self.trust_key)
+            client = CheckingClient(
+                sources, known, trust_new=self._trust_new, trust_only=self.trust_key
+            )
             try:
                 async with asyncio.timeout(self._connect_timeout + 1):
-                    conn = await asyncssh.connect(dest, options=opts, client_factory=lambda: client)
+                    # known_hosts is always our object: asyncssh never decides to skip the check
+                    conn = await asyncssh.connect(
+                        dest, options=opts, known_hosts=known, client_factory=lambda: client
+                    )
             except Exception as exc:
                 if stop_requested():  # a cancel that wait_for turned into this error
                     raise asyncio.CancelledError from None
                 if isinstance(exc, asyncssh.HostKeyNotVerifiable) and client.seen is not None:
-                    raise rejection(self.host, client.seen, files) from None
+                    raise rejection(self.host, client.seen, sources) from None
                 if isinstance(exc, _DROPPED) and not opts.tunnel:
                     exc = await _why_dropped(opts, exc)
                 raise explain(self.host, exc, where=f"ssh to {dest}") from None
