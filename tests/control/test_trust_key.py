@@ -49,3 +49,20 @@ async def test_only_the_key_shown_is_trusted(lab, engine_factory, tmp_path) -> N
     lines = known.read_text().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"[127.0.0.1]:{port} {pending.key_type} ")
     assert engine.unknown_host_key("xen_host_2") is None
+
+
+async def test_no_dialog_when_no_file_can_record_the_key(lab, engine_factory, tmp_path) -> None:
+    """known_hosts = /dev/null: a yes could not be kept, so none is asked; the reason says why."""
+    cfg = without_key(lab.config, "xen_host_2", tmp_path / "known_hosts")
+    hosts = tuple(
+        dataclasses.replace(h, ssh=dataclasses.replace(h.ssh, known_hosts=Path("/dev/null")))
+        if h.name == "xen_host_2"
+        else h
+        for h in cfg.hosts
+    )
+    engine, _ = await engine_factory(dataclasses.replace(cfg, hosts=hosts), interval=0.2)
+    assert not engine.reachable("xen_host_2")
+    assert engine.unknown_host_key("xen_host_2") is None
+    failure = engine.pollers["xen_host_2"].failure
+    assert failure is not None and "unknown" in str(failure)
+    assert "/dev/null" in str(failure) and "lab file's known_hosts key" in str(failure)

@@ -197,10 +197,14 @@ class Engine(ActionRunner):
         return self.migration
 
     def unknown_host_key(self, host: str) -> HostKeyRejected | None:
-        """The unknown (not changed) host key that keeps ``host`` out, for a trust dialog."""
+        """The unknown (not changed) host key that keeps ``host`` out, for a trust dialog.
+
+        None when no file could record it (known_hosts none or /dev/null): a yes could not be
+        kept, and the refusal itself says where the key can go.
+        """
         poller = self.pollers.get(host)
         failure = poller.failure if poller is not None else None
-        if isinstance(failure, HostKeyRejected) and not failure.changed:
+        if isinstance(failure, HostKeyRejected) and not failure.changed and failure.known_hosts:
             return failure
         return None
 

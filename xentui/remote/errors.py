@@ -28,7 +28,7 @@ class HostKeyRejected(HostUnreachable):
         self.key_type = key_type
         """The key's algorithm as SSH names it (``ssh-ed25519``), for a trust dialog."""
         self.known_hosts = known_hosts
-        """The file a trusted key is appended to ("" when checking is off)."""
+        """The file a trusted key is appended to ("" when none can take it: none, /dev/null)."""
         super().__init__(host, reason)
 
 
