@@ -84,6 +84,23 @@ def test_virsh_uri_template_and_connection_are_parameters() -> None:
         Virsh(uri_template="xen+ssh://fixed/")
 
 
+def test_virsh_migrates_to_the_target_hosts_uri_as_given() -> None:
+    """The engine passes the target's ``migrate_uri``; it reaches virsh as one element."""
+    virsh = get_toolstack("virsh")
+    assert virsh.migrates_to_uri and not get_toolstack("xm").migrates_to_uri
+    uri = "qemu+unix:///session?socket=/run/lab/xen_host_2/libvirt-sock"
+    assert virsh.migrate_argv("virt_server", uri) == [
+        "virsh",
+        "migrate",
+        "--live",
+        "virt_server",
+        uri,
+    ]
+    for bad in ("qemu+ssh://h/system --unsafe", "qemu+ssh://h/\nsystem", "-://x", "x" * 1100):
+        with pytest.raises(NameRejected):
+            virsh.migrate_argv("virt_server", bad)
+
+
 HOSTILE = ["x; rm -rf /", "$(reboot)", "-l", "--help", "a b", "a\nb", "../x", ""]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from xentui.model import CommandResult, Domain, MigrationRole, ParseProblem
+from xentui.model import CommandResult, Domain, JobInfo, MigrationRole, ParseProblem
 
 
 class ToolstackError(Exception):
@@ -88,6 +88,10 @@ class Toolstack(ABC):
     """True when the tool cannot migrate without ``--live`` (xl): migrate_argv(live=False)
     raises Unsupported."""
 
+    migrates_to_uri: bool = False
+    """True when migrate_argv's target is the target host's URI (virsh: ``migrate_uri``), not
+    its name (xm, xl: ``migrate_address`` or the name)."""
+
     @abstractmethod
     def list_argv(self) -> list[str]: ...
 
@@ -125,3 +129,12 @@ class Toolstack(ABC):
         Raises only ListParseError. xm and xl answer with a one-row list; virsh overrides.
         """
         return next((d for d in self.parse_list(text).domains if d.name == domain), None)
+
+    def jobinfo_argv(self, domain: str, *, completed: bool = False) -> list[str] | None:
+        """The command that reports a running migration job's progress on the source (or,
+        ``completed``, the last job's final figures); None where the tool has none (xm, xl)."""
+        return None
+
+    def parse_jobinfo(self, text: str) -> JobInfo | None:
+        """Read the output of ``jobinfo_argv``; None when it holds no figures. Never raises."""
+        return None

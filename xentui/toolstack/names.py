@@ -107,6 +107,26 @@ def check_host_name(name: str) -> str:
     return name
 
 
+_URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+URI_MAX = 1024
+
+
+def check_uri(uri: str) -> str:
+    """Return ``uri`` when it is one argv element that reads as a URI (``scheme://...``, so
+    never an option), without whitespace or control characters; else raise NameRejected."""
+    kind = "URI"
+    if not isinstance(uri, str):
+        raise NameRejected(kind, repr(uri), "not a string")
+    if len(uri) > URI_MAX:
+        raise NameRejected(kind, _shown(uri), f"longer than {URI_MAX} characters")
+    bad = next((ch for ch in uri if ch.isspace() or not ch.isprintable()), None)
+    if bad is not None:
+        raise NameRejected(kind, uri, f"contains {_describe(bad)}")
+    if not _URI_SCHEME.match(uri):
+        raise NameRejected(kind, uri, "does not start with a scheme and :// (qemu+ssh://...)")
+    return uri
+
+
 def _check_ipv6(name: str) -> str:
     inner = name[1:-1] if name.startswith("[") and name.endswith("]") else name
     address, _, scope = inner.partition("%")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from itertools import islice, pairwise
 
-from xentui.model import CommandResult, Domain, DomainState, MigrationRole
+from xentui.model import CommandResult, Domain, DomainState, JobInfo, MigrationRole
 from xentui.toolstack.base import (
     AlreadyPaused,
     ListParseError,
@@ -24,7 +24,8 @@ from xentui.toolstack.base import (
     UnknownDomain,
 )
 from xentui.toolstack.errtext import domain_of, fallback, find, lines, unfinished, verb
-from xentui.toolstack.names import check_domain_name, check_host_name
+from xentui.toolstack.jobinfo import parse_jobinfo
+from xentui.toolstack.names import check_domain_name, check_host_name, check_uri
 from xentui.toolstack.scan import INT, ListWalk, find_header, nonblank_lines, unreadable
 
 DEFAULT_URI_TEMPLATE = "xen+ssh://{host}/"
@@ -106,6 +107,7 @@ class Virsh(Toolstack):
     """``virsh`` commands; ``uri_template`` makes the migration target's URI."""
 
     name = "virsh"
+    migrates_to_uri = True
 
     def __init__(
         self, uri_template: str = DEFAULT_URI_TEMPLATE, connect: str | None = None
@@ -135,10 +137,18 @@ class Virsh(Toolstack):
         return self._virsh("resume", check_domain_name(domain))
 
     def migrate_argv(self, domain: str, target: str, *, live: bool = True) -> list[str]:
+        """``target`` is the destination's libvirt URI (the engine passes the target host's
+        ``migrate_uri``), or a host name that ``uri_template`` turns into one."""
         live_flag = ["--live"] if live else []
-        return self._virsh(
-            "migrate", *live_flag, check_domain_name(domain), self.target_uri(target)
-        )
+        uri = check_uri(target) if "://" in target else self.target_uri(target)
+        return self._virsh("migrate", *live_flag, check_domain_name(domain), uri)
+
+    def jobinfo_argv(self, domain: str, *, completed: bool = False) -> list[str]:
+        flag = ["--completed"] if completed else []
+        return self._virsh("domjobinfo", *flag, check_domain_name(domain))
+
+    def parse_jobinfo(self, text: str) -> JobInfo | None:
+        return parse_jobinfo(text)
 
     def create_argv(self, config: str) -> list[str]:
         return self._virsh("start", check_domain_name(config))
