@@ -32,9 +32,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--hosts", type=int, default=2, metavar="N", help="number of hosts (2)")
     p.add_argument(
         "--toolstack",
-        default="xm",
-        metavar="xm|xl",
-        help="toolstack of every host, or one per host, comma-separated (xm)",
+        default=None,
+        metavar="xm|xl|virsh",
+        help="toolstack of every host, or one per host, comma-separated (xm; virsh with --vm)",
     )
     p.add_argument(
         "--xm-version",
@@ -53,6 +53,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--config-out", metavar="FILE", help="also write the lab file here (with absolute paths)"
     )
+    vm = p.add_argument_group("the real VM lab (root; QEMU and libvirt from Debian)")
+    vm.add_argument(
+        "--vm",
+        action="store_true",
+        help="real libvirt hosts and a real QEMU guest in a network namespace of the lab's own",
+    )
+    vm.add_argument("--rebuild", action="store_true", help="rebuild the cached guest image")
+    vm.add_argument("--vm-mem", type=int, default=128, metavar="MIB", help="guest memory (128)")
     p.set_defaults(func=run)
 
 
@@ -74,6 +82,12 @@ def _check(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.vm:
+        from xentui.cli import vmlab
+
+        args.toolstack = args.toolstack or "virsh"
+        return vmlab.run(args)
+    args.toolstack = args.toolstack or "xm"
     problem = _check(args)
     if problem:
         print(f"xentui lab: {problem}", file=sys.stderr)

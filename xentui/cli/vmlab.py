@@ -1,0 +1,146 @@
+"""`xentui lab --vm`: the real VM lab in the foreground until Ctrl-C, SIGTERM or a part's crash.
+
+Its output keeps `xentui lab`'s contract (``ready: <lab file>`` last, `xentui demo` waits for
+it) and adds ``progress: <stage> [NN%]`` lines while it builds and boots, and ``netns: <name>``,
+the namespace a client must join to reach the hosts and the guest's stream.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import shlex
+import signal
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from xentui.cli.lab import READY_PREFIX
+
+if TYPE_CHECKING:
+    from xentui.lab.vm.vmlab import VmLab
+
+PROGRESS_PREFIX = "progress: "
+NETNS_PREFIX = "netns: "
+
+
+def check(args: argparse.Namespace) -> str | None:
+    """The flags' refusal in one line, before anything is started."""
+    if args.toolstack not in ("virsh",):
+        return f"--vm --toolstack {args.toolstack}: the real VM lab serves virsh"
+    if not 64 <= args.vm_mem <= 4096:
+        return f"--vm-mem {args.vm_mem}: expected 64 to 4096 MiB"
+    if not (args.link_mbit >= 0 and math.isfinite(args.link_mbit)):
+        return f"--link-mbit {args.link_mbit}: expected 0 (no cap) or more, finite"
+    if args.fresh or args.speed != 1.0 or args.hosts != 2:
+        return (
+            "--vm runs two real hosts in real time: "
+            "--fresh, --speed and --hosts are for the simulated lab"
+        )
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    from xentui.lab.vm.parts import missing_parts
+
+    problem = check(args)
+    if problem:
+        print(f"xentui lab: {problem}", file=sys.stderr)
+        return 2
+    missing = missing_parts()
+    if missing:
+        for line in missing:
+            print(f"xentui lab --vm: {line}", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(_serve(args))
+    except KeyboardInterrupt:
+        return 0
+
+
+_last: list[tuple[str, int]] = []
+
+
+def _progress(stage: str, fraction: float | None) -> None:
+    """One line per stage and per tenth of its way, so a log shows motion without a flood."""
+    step = -1 if fraction is None else int(fraction * 10)
+    if _last and _last[-1] == (stage, step):
+        return
+    _last[:] = [(stage, step)]
+    pct = f" [{fraction * 100:3.0f}%]" if fraction is not None else ""
+    print(f"{PROGRESS_PREFIX}{stage}{pct}", flush=True)
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    from xentui.lab.vm.image import VmLabUnavailable
+    from xentui.lab.vm.vmlab import VmLab, VmLabOptions
+
+    link = args.link_mbit if args.link_mbit > 0 else None
+    opts = VmLabOptions(mem_mib=args.vm_mem, link_mbit=link, rebuild=args.rebuild)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        loop.add_signal_handler(sig, stop.set)
+    lab = VmLab(opts)
+    code = 0
+    try:
+        starting = asyncio.ensure_future(lab.start(_progress))
+        waiter = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({starting, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        if not starting.done():  # Ctrl-C while building or booting: stop, clean up, say so
+            starting.cancel()
+            await asyncio.gather(starting, return_exceptions=True)
+            print("lab stopped before it was ready", flush=True)
+            return 130
+        waiter.cancel()
+        try:
+            starting.result()
+        except (VmLabUnavailable, RuntimeError, OSError) as exc:
+            print(f"xentui lab --vm: {exc}", file=sys.stderr)
+            return 2
+        try:
+            _announce(lab, args)
+        except OSError as exc:
+            print(f"xentui lab: --config-out: {exc.strerror}", file=sys.stderr)
+            return 2
+        code = await _until_stopped(lab, stop)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            loop.remove_signal_handler(sig)
+        await lab.close()
+    print("lab stopped", flush=True)
+    return code
+
+
+def _announce(lab: VmLab, args: argparse.Namespace) -> None:
+    from xentui.lab.vm.labfile import render
+
+    path = lab.config_path
+    if args.config_out:
+        path = Path(args.config_out).expanduser().resolve()
+        path.write_text(render(lab), encoding="utf-8")
+    join = ["ip", "netns", "exec", lab.netns]
+    print(f"lab file: {path}")
+    print(f"{NETNS_PREFIX}{lab.netns}")
+    print(f"  the app: {shlex.join([*join, 'xentui', '--config', str(path)])}")
+    for name in lab.host_names:
+        ssh = ["ssh", "-p", str(lab.ssh_port(name)), "-i", str(lab.client_key_path)]
+        ssh += ["-o", f"UserKnownHostsFile={lab.known_hosts_path}", "root@127.0.0.1"]
+        print(f"  {name}: {shlex.join([*join, *ssh, 'virsh', 'list', '--all'])}")
+    print(f"  guest stream: {lab.guest_url}")
+    print(f"{READY_PREFIX}{path}", flush=True)
+
+
+async def _until_stopped(lab: VmLab, stop: asyncio.Event) -> int:
+    """Until Ctrl-C or SIGTERM, or until one of its daemons dies (then the lab is not whole)."""
+    watch = [asyncio.ensure_future(h.proc.wait()) for h in lab.hosts.values() if h.proc]
+    stopper = asyncio.ensure_future(stop.wait())
+    done, _ = await asyncio.wait({stopper, *watch}, return_when=asyncio.FIRST_COMPLETED)
+    for fut in (stopper, *watch):
+        fut.cancel()
+    if stopper in done:
+        return 0
+    dead = [h.name for h in lab.hosts.values() if h.proc and h.proc.returncode is not None]
+    print(f"xentui lab --vm: libvirtd of {', '.join(dead)} exited: stopping the lab", flush=True)
+    return 1

@@ -1,0 +1,44 @@
+"""The VM lab's lab file: libvirt hosts over the lab's SSH, each with its real destination URI."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from xentui.lab.labfile import toml_float, toml_string
+
+if TYPE_CHECKING:
+    from xentui.lab.vm.vmlab import VmLab
+
+_q = toml_string
+
+
+def render(lab: VmLab) -> str:
+    """Absolute paths: the file is read from inside and outside the lab's folder alike."""
+    opts = lab.options
+    key, known = str(lab.client_key_path), str(lab.known_hosts_path)
+    lines = [
+        "# Written by `xentui lab --vm`: real libvirt hosts and a real QEMU guest, reached",
+        f"# inside the network namespace {lab.netns} (ip netns exec {lab.netns} xentui ...).",
+        f"poll_interval_s = {toml_float(opts.poll_interval_s)}",
+        "",
+        "[probe]",
+        f"buffer_s = {toml_float(opts.buffer_s)}",
+        "",
+        "[guest]",
+        f"name = {_q(opts.guest_name)}",
+        f"stream_url = {_q(lab.guest_url)}",
+    ]
+    for name, host in lab.hosts.items():
+        lines += [
+            "",
+            "[[host]]",
+            f"name = {_q(name)}",
+            'toolstack = "virsh"',
+            'address = "127.0.0.1"',
+            f"port = {lab.ssh_port(name)}",
+            'user = "root"',
+            f"identity_file = {_q(key)}",
+            f"known_hosts = {_q(known)}",
+            f"migrate_uri = {_q(host.uri)}",
+        ]
+    return "\n".join(lines) + "\n"
