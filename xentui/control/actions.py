@@ -8,6 +8,7 @@ from abc import abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from xentui.control.jobwatch import JobWatch
 from xentui.control.refusals import Refusals
 from xentui.control.tracker import MigrationTracker
 from xentui.model import (
@@ -32,7 +33,7 @@ FOLLOW_AFTER_COMMAND_S = 15.0
 """After the migrate command ends well, how long the lists may take to agree."""
 
 
-class ActionRunner(Refusals):
+class ActionRunner(Refusals, JobWatch):
     """The action half of the Engine (which provides the hosts, the clock and emit)."""
 
     wall: Callable[[], float]
@@ -98,14 +99,19 @@ class ActionRunner(Refusals):
             return refused
         source = self.guest_host()
         assert source is not None
-        to = self.config.host(target).migration_target
-        argv = self._toolstack(source).migrate_argv(self.guest, to, live=live)
-        tracker = MigrationTracker(self.guest, source, target, live=live, t=self.clock())
+        ts, dest = self._toolstack(source), self.config.host(target)
+        to = dest.migration_uri if ts.migrates_to_uri else dest.migration_target
+        argv = ts.migrate_argv(self.guest, to, live=live)
+        memory = self.guest_memory(source)
+        tracker = MigrationTracker(
+            self.guest, source, target, live=live, t=self.clock(), forecast_s=self.forecast(memory)
+        )
         self.tracker = tracker
         for host in (source, target):
             self.pollers[host].fast = True
         self._begin(ActionKind.MIGRATE, source, target)
         self._milestones([MigrationPhase.REQUESTED])
+        watch = self.watch_job(tracker, source)
 
         def started(t: float) -> None:
             self._milestones(tracker.started(t))
@@ -118,6 +124,8 @@ class ActionRunner(Refusals):
             self.busy.pop(self.guest, None)
             for host in (source, target):
                 self.pollers[host].fast = False
+            if watch is not None:
+                watch.cancel()
             raise
         finally:
             for host in (source, target):
@@ -128,17 +136,31 @@ class ActionRunner(Refusals):
             self._milestones(tracker.command_finished(ok, message, self.clock()))
         event = self._end(ActionKind.MIGRATE, source, target, ok, message, result)
         if self.stopping:  # nobody polls any more: the record stays as far as it got
+            if watch is not None:
+                watch.cancel()
+            tracker.figures_pending = False
             self._release(tracker)
             return event
         follow = self.migrate_timeout_s if lost else FOLLOW_AFTER_COMMAND_S
-        task = asyncio.create_task(self._follow(tracker, follow), name="follow migration")
+        task = asyncio.create_task(
+            self._follow(tracker, follow, watch, memory), name="follow migration"
+        )
         self.background.add(task)
         task.add_done_callback(self.background.discard)
         return event
 
-    async def _follow(self, tracker: MigrationTracker, within: float) -> None:
-        """Keep the guest busy until the lists show the outcome; give up after ``within``."""
+    async def _follow(
+        self,
+        tracker: MigrationTracker,
+        within: float,
+        watch: asyncio.Task[None] | None,
+        memory: int | None,
+    ) -> None:
+        """Keep the guest busy until the lists show the outcome; give up after ``within``.
+
+        First the job's own figures, while libvirt still has them on the source."""
         try:
+            await self.final_figures(tracker, tracker.record.source, watch)
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(within):
                     while not tracker.record.finished:
@@ -147,6 +169,7 @@ class ActionRunner(Refusals):
                 why = f"no outcome in the lists within {within:g} s after the command"
                 self._milestones(tracker.give_up(why, self.clock()))
         finally:
+            self.learn_link(tracker.record, memory)
             self._release(tracker)
 
     def _release(self, tracker: MigrationTracker) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from xentui.config import HostConfig, LabConfig
 from xentui.control.actions import ActionRunner
 from xentui.control.poller import HostPoller
+from xentui.control.tracker import MigrationTracker
 from xentui.model import (
     ActionEvent,
     ActionKind,
@@ -189,10 +190,15 @@ class Engine(ActionRunner):
         )
 
     async def wait_migration(self, timeout: float) -> MigrationRecord | None:
-        """The current migration's record once it has an outcome (or as far as it got)."""
+        """The current migration's record once it has an outcome and, where the tool keeps
+        them, the hypervisor's figures (or as far as it got)."""
+
+        def done(t: MigrationTracker) -> bool:
+            return t.record.finished and not t.figures_pending
+
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout):
-                while self.tracker is not None and not self.tracker.record.finished:
+                while self.tracker is not None and not done(self.tracker):
                     await self.changed.wait()
         return self.migration
 

@@ -8,7 +8,9 @@ from xentui.model import (
     Domain,
     DomainState,
     HostSnapshot,
+    JobInfo,
     MigrationPhase,
+    MigrationProgress,
     MigrationRecord,
     MigrationRole,
 )
@@ -24,10 +26,26 @@ class MigrationTracker:
     the target under its own name, gone from the source).
     """
 
-    def __init__(self, guest: str, source: str, target: str, *, live: bool, t: float) -> None:
+    def __init__(
+        self,
+        guest: str,
+        source: str,
+        target: str,
+        *,
+        live: bool,
+        t: float,
+        forecast_s: float | None = None,
+    ) -> None:
         self.record = MigrationRecord(
-            guest=guest, source=source, target=target, live=live, guest_now_on=source
+            guest=guest,
+            source=source,
+            target=target,
+            live=live,
+            guest_now_on=source,
+            forecast_s=forecast_s,
         )
+        self.figures_pending = False
+        """True from the first job reading until the finished job's figures were asked for."""
         self.command_ok: bool | None = None
         self.command_lost = False
         self.lost_reason = ""
@@ -78,6 +96,15 @@ class MigrationTracker:
         """The command's connection dropped: keep following the lists, the guest may still move."""
         self.command_lost = True
         self.lost_reason = reason
+
+    def progress(self, reading: MigrationProgress) -> None:
+        """The hypervisor's latest reading of the running job (ignored once it ended)."""
+        if not self.record.finished:
+            self.record = dataclasses.replace(self.record, progress=reading)
+
+    def hypervisor_figures(self, job: JobInfo) -> None:
+        """The finished job's own figures (downtime, total time), kept beside the timeline."""
+        self.record = dataclasses.replace(self.record, hypervisor=job)
 
     def give_up(self, reason: str, t: float) -> list[MigrationPhase]:
         """No outcome within the deadline: a failure that says where the guest was last seen."""

@@ -1,0 +1,145 @@
+"""Following a migration job the engine started, beside the lists: the hypervisor's readings
+while it runs, its own figures once it ended, and a forecast where the tool reports nothing.
+
+The readings go through the source's runner on their own channel, one at a time, so the list
+polls never wait for them; a reading that fails is a missed sample, never a failed migration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from abc import abstractmethod
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from xentui.control.progress import ProgressFollower
+from xentui.control.tracker import MigrationTracker
+from xentui.model import (
+    Event,
+    JobInfo,
+    MigrationPhase,
+    MigrationProgressEvent,
+    MigrationRecord,
+    NoticeEvent,
+)
+from xentui.remote.tasks import stop_requested
+
+if TYPE_CHECKING:
+    from xentui.control.poller import HostPoller
+    from xentui.remote.base import Runner
+    from xentui.toolstack.base import Toolstack
+
+JOB_POLL_S = 0.5
+"""How often a running job is read: a finer bar than the lists give, at ~20-65 ms a call."""
+JOB_TIMEOUT_S = 5.0
+MiB = 1024 * 1024
+
+
+class JobWatch:
+    """The job half of the engine's actions (the engine provides runners, clocks and emit)."""
+
+    clock: Callable[[], float]
+    wall: Callable[[], float]
+    guest: str
+    pollers: dict[str, HostPoller]
+    background: set[asyncio.Task[None]]
+    link_bps: float | None = None
+    """Bytes per second the previous migration moved: the next forecast's divisor."""
+
+    @abstractmethod
+    def emit(self, event: Event) -> None: ...
+    @abstractmethod
+    def _runner_for(self, host: str) -> Runner: ...
+    @abstractmethod
+    def _toolstack(self, host: str) -> Toolstack: ...
+
+    def guest_memory(self, host: str) -> int | None:
+        """The guest's memory in bytes as ``host`` lists it (xm and xl do; virsh's list not)."""
+        snap = self.pollers[host].snapshot
+        domain = snap.find(self.guest) if snap is not None else None
+        return domain.mem_mib * MiB if domain is not None and domain.mem_mib else None
+
+    def forecast(self, memory: int | None) -> float | None:
+        return memory / self.link_bps if memory and self.link_bps else None
+
+    def watch_job(self, tracker: MigrationTracker, host: str) -> asyncio.Task[None] | None:
+        """Start reading the job on ``host`` every JOB_POLL_S; None where the tool cannot."""
+        argv = self._toolstack(host).jobinfo_argv(self.guest)
+        if argv is None:
+            return None
+        tracker.figures_pending = True
+        task = asyncio.create_task(self._watch(tracker, host, argv), name="watch migration job")
+        self.background.add(task)  # the engine's stop() ends it
+        task.add_done_callback(self.background.discard)
+        return task
+
+    async def _watch(self, tracker: MigrationTracker, host: str, argv: list[str]) -> None:
+        follower, said = ProgressFollower(), False
+        while not tracker.record.finished:
+            t0 = self.clock()
+            job = await self._read_job(host, argv)
+            if job is not None and job.running and not tracker.record.finished:
+                progress = follower.add(self.clock(), job)
+                tracker.progress(progress)
+                self.emit(
+                    MigrationProgressEvent(t=progress.t, wall=self.wall(), record=tracker.record)
+                )
+                if progress.stuck and not said:
+                    said = True
+                    text = f"{self.guest}: {progress.stuck}"
+                    self.emit(
+                        NoticeEvent(t=self.clock(), wall=self.wall(), text=text, level="warning")
+                    )
+            await asyncio.sleep(max(0.0, t0 + JOB_POLL_S - self.clock()))
+
+    async def _read_job(self, host: str, argv: list[str], *, say: bool = False) -> JobInfo | None:
+        try:
+            result = await self._runner_for(host).run(argv, timeout=JOB_TIMEOUT_S)
+        except Exception as exc:
+            if stop_requested():  # the transport answered a cancel with its own error
+                raise asyncio.CancelledError from None
+            self._missed(host, f"{type(exc).__name__}: {exc}", say)
+            return None
+        ts = self._toolstack(host)
+        if not result.ok:
+            err = ts.parse_error(result)
+            self._missed(host, (err.message if err else "") or result.output, say)
+            return None
+        return ts.parse_jobinfo(result.stdout)
+
+    def _missed(self, host: str, why: str, say: bool) -> None:
+        if say:  # libvirt's own words, as for any virsh error
+            text = f"{host}: no hypervisor figures for {self.guest}: {why or 'no answer'}"
+            self.emit(NoticeEvent(t=self.clock(), wall=self.wall(), text=text))
+
+    async def final_figures(
+        self, tracker: MigrationTracker, host: str, watch: asyncio.Task[None] | None
+    ) -> None:
+        """Once the job ended: stop the readings, then fetch the job's own figures on the
+        source (libvirt keeps the last completed job there) onto the record."""
+        if watch is None:
+            return
+        watch.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watch
+        try:
+            argv = self._toolstack(host).jobinfo_argv(self.guest, completed=True)
+            job = await self._read_job(host, argv, say=True) if argv else None
+            if job is not None and job.job_type == "Completed":
+                tracker.hypervisor_figures(job)
+        finally:
+            tracker.figures_pending = False
+            self.emit(
+                MigrationProgressEvent(t=self.clock(), wall=self.wall(), record=tracker.record)
+            )
+
+    def learn_link(self, record: MigrationRecord, memory: int | None) -> None:
+        """What the link moved in this migration, for the next one's forecast."""
+        if record.outcome is not MigrationPhase.COMPLETED:
+            return
+        job = record.hypervisor
+        if job is not None and job.data_processed and job.elapsed_ms:
+            self.link_bps = job.data_processed / (job.elapsed_ms / 1000)
+        elif memory and record.duration_s:
+            self.link_bps = memory / record.duration_s
