@@ -112,3 +112,15 @@ async def test_global_known_hosts_file_holding_the_key_with_user_file_none(
     # and a key no file holds is still refused in that configuration
     shared.write_text("")
     names_the_key(await refused(SshTarget(name=ALIAS)), sshd)
+
+
+async def test_a_jump_hosts_key_is_checked_whatever_its_config_says(sshd, home) -> None:
+    """ProxyJump: the hop is a connection too; its ``UserKnownHostsFile none`` checks nothing."""
+    jump = alias_config(sshd, "jump") + "  UserKnownHostsFile none\n"
+    behind = alias_config(sshd, ALIAS) + "  ProxyJump jump\n"
+    (home / ".ssh" / "config").write_text(jump + behind)
+    # the host behind is known (the lab file names its known_hosts); the hop's key is in no file
+    err = await refused(SshTarget(name=ALIAS, known_hosts=sshd.known_hosts), trust_new=True)
+    names_the_key(err, sshd)
+    assert "jump" in err.reason and "UserKnownHostsFile none" in err.reason
+    assert err.known_hosts == ""  # the app's dialog is for the host itself, not its hop

@@ -7,7 +7,6 @@ import contextlib
 import shlex
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import asyncssh
@@ -17,10 +16,10 @@ from xentui.model import CommandResult
 from xentui.remote.base import HostUnreachable
 from xentui.remote.errors import explain
 from xentui.remote.hostkeys import CheckingClient, rejection
+from xentui.remote.jump import connect_checked, prepare
 from xentui.remote.kexprobe import client_algorithms, mismatch, server_offers
 from xentui.remote.output import OUTPUT_CAP, Collector, finish, wire_argv
 from xentui.remote.tasks import stop_requested
-from xentui.remote.trust import TrustSources, trust_sources
 
 MAX_SESSIONS = 8
 """Below OpenSSH's default MaxSessions (10): sshd frees a slot a little after the channel closes."""
@@ -47,19 +46,6 @@ async def _why_dropped(opts: asyncssh.SSHClientConnectionOptions, exc: Exception
         return exc
     text = mismatch(client_algorithms(opts), offer)
     return asyncssh.KeyExchangeFailed(text) if text else exc
-
-
-def _prepare(
-    dest: str, kw: dict[str, Any], lab_known_hosts: Path | None
-) -> tuple[asyncssh.SSHClientConnectionOptions, TrustSources, asyncssh.SSHKnownHosts]:
-    """The options as ~/.ssh/config makes them for ``dest``, and the host keys to trust.
-
-    ``config=()`` reads ~/.ssh/config here, as asyncssh.connect will: the trusted files are
-    worked out from the same settings the connection uses.
-    """
-    opts = asyncssh.SSHClientConnectionOptions(host=dest, config=(), **kw)
-    sources = trust_sources(lab_known_hosts, opts.config)
-    return opts, sources, sources.load()
 
 
 class SshRunner:
@@ -129,7 +115,7 @@ class SshRunner:
             try:
                 # reading ~/.ssh/config, keys and known_hosts is blocking file I/O: not on the loop
                 opts, sources, known = await asyncio.to_thread(
-                    _prepare, dest, kw, self.config.ssh.known_hosts
+                    prepare, dest, kw, self.config.ssh.known_hosts
                 )
             except (OSError, ValueError, asyncssh.Error) as exc:
                 raise HostUnreachable(self.host, f"ssh settings: {exc}") from None
@@ -138,9 +124,15 @@ class SshRunner:
             )
             try:
                 async with asyncio.timeout(self._connect_timeout + 1):
-                    # known_hosts is always our object: asyncssh never decides to skip the check
-                    conn = await asyncssh.connect(
-                        dest, options=opts, known_hosts=known, client_factory=lambda: client
+                    # known_hosts is always ours, ProxyJump hops' too: asyncssh never skips a check
+                    conn = await connect_checked(
+                        self.host,
+                        dest,
+                        opts,
+                        known,
+                        client,
+                        trust_new=self._trust_new,
+                        timeout=self._connect_timeout,
                     )
             except Exception as exc:
                 if stop_requested():  # a cancel that wait_for turned into this error
