@@ -15,7 +15,7 @@ from tests.remote.sshd import RealSshd
 from tests.remote.test_hostkeys import fingerprint
 from tests.remote.test_ssh_config import alias_config, run_on
 from xentui.config import HostConfig, SshTarget
-from xentui.remote import HostKeyRejected, open_runner
+from xentui.remote import HostKeyRejected, HostUnreachable, open_runner
 
 ALIAS = "xen_host_1"
 
@@ -124,3 +124,16 @@ async def test_a_jump_hosts_key_is_checked_whatever_its_config_says(sshd, home) 
     names_the_key(err, sshd)
     assert "jump" in err.reason and "UserKnownHostsFile none" in err.reason
     assert err.known_hosts == ""  # the app's dialog is for the host itself, not its hop
+
+
+async def test_a_known_hosts_line_that_cannot_be_read_is_named_with_its_file(
+    sshd, home, tmp_path
+) -> None:
+    bad = tmp_path / "ssh_known_hosts"
+    bad.write_text("this-is-not-a-known-hosts-line\n")
+    config_with(sshd, home, f"GlobalKnownHostsFile {bad}")
+    with pytest.raises(HostUnreachable) as err:
+        await open_runner(HostConfig(ssh=SshTarget(name=ALIAS, known_hosts=sshd.known_hosts)))
+    assert not isinstance(err.value, HostKeyRejected)
+    assert str(bad) in err.value.reason and "known hosts entry" in err.value.reason
+    assert "\n" not in err.value.reason
