@@ -34,7 +34,14 @@ from xentui.lab.vm.parts import (
     require,
 )
 
-__all__ = ["VmImage", "VmLabUnavailable", "default_cache_dir", "ensure_image", "missing_parts"]
+__all__ = [
+    "VmImage",
+    "VmLabUnavailable",
+    "cached_image",
+    "default_cache_dir",
+    "ensure_image",
+    "missing_parts",
+]
 
 FORMAT = 1
 """Bump when the image's content changes (init script, layout): older caches are rebuilt."""
@@ -98,6 +105,12 @@ def _load(cache: Path, media_sha256: str) -> VmImage | None:
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def cached_image(cache_dir: Path | None = None) -> VmImage | None:
+    """The image in the cache if it is whole and current, without building (None otherwise)."""
+    clip = media_path("video").read_bytes()
+    return _load(cache_dir or default_cache_dir(), _sha256(clip))
 
 
 @contextlib.asynccontextmanager

@@ -112,6 +112,7 @@ def extract(deb: Path) -> tuple[bytes, bytes]:
     )
     assert proc.stdout is not None
     vmlinuz = e1000 = None
+    broken = ""
     try:
         with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
             for member in tar:
@@ -124,12 +125,15 @@ def extract(deb: Path) -> tuple[bytes, bytes]:
                 elif re.search(r"/e1000/e1000\.ko(\.xz|\.zst)?$", name):
                     e1000 = _unpack_module(name, reader.read())
     except tarfile.TarError as err:
-        raise VmLabUnavailable(f"cannot read {deb.name}: {err}") from None
+        broken = str(err)
     finally:
         proc.stdout.close()
         _, err_bytes = proc.communicate()
-    if proc.returncode:
-        raise VmLabUnavailable(f"dpkg-deb cannot read {deb.name}: {err_bytes.decode().strip()}")
+    if proc.returncode:  # dpkg-deb's words say more than the empty tar stream it left us
+        words = err_bytes.decode(errors="replace").strip().splitlines() or ["failed"]
+        raise VmLabUnavailable(f"dpkg-deb cannot read {deb.name}: {words[-1]}")
+    if broken:
+        raise VmLabUnavailable(f"cannot read {deb.name}: {broken}")
     if vmlinuz is None or e1000 is None:
         missing = "boot/vmlinuz-*" if vmlinuz is None else "the e1000 driver"
         raise VmLabUnavailable(f"{deb.name} holds no {missing}: not a Debian amd64 kernel package")
