@@ -159,3 +159,14 @@ def test_any_interleaving_gives_a_sane_timeline(steps) -> None:
         assert last.get("h1") == () and last.get("h2") == (dom(G),)
     if rec.outcome is not None:
         assert phases[-1] is rec.outcome
+
+
+def test_a_persistent_virsh_source_left_shut_off_counts_as_gone() -> None:
+    """libvirt keeps a persistent domain defined on the source ('shut off') after the move."""
+    tr = new()
+    off = Domain(G, G, None, None, None, DomainState.SHUTDOWN, "shut off", None, active=False)
+    assert tr.observe(snap("h2", 10.2, off)) == []  # a stale definition on the target: not seen
+    assert tr.observe(snap("h1", 10.3, dom(G))) == []
+    assert tr.observe(snap("h2", 11.0, dom(G))) == [P.SEEN_ON_TARGET]
+    assert tr.observe(snap("h1", 11.5, off)) == [P.COMPLETED]
+    assert tr.record.guest_now_on == "h2"

@@ -64,6 +64,8 @@ class MigrationTracker:
         if rec.finished or snap.host not in (rec.source, rec.target):
             return []
         dom = snap.find(rec.guest)
+        # a defined but stopped domain (virsh's persistent source after the move) is not there
+        dom = dom if dom is not None and dom.active else None
         self._on[snap.host] = dom
         new: list[MigrationPhase] = []
         if snap.host == rec.source and dom is not None and dom.migration is MigrationRole.OUTGOING:
