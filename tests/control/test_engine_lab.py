@@ -133,3 +133,27 @@ async def test_a_host_that_goes_away_is_marked_and_comes_back(lab, engine_factor
     await lab.start_host("xen_host_2")
     await rec.wait_for(connection("xen_host_2", ConnectionState.CONNECTED, after=down.t))
     assert engine.reachable("xen_host_2")
+
+
+async def test_xm_gets_a_forecast_from_the_previous_migrations_link_rate(
+    lab, engine_factory
+) -> None:
+    """xm reports no progress: the second migration is forecast from the guest's memory (its
+    list's Mem) over what the first one moved per second, and the forecast stays beside it."""
+    engine, _ = await engine_factory(lab.config)
+    first = await engine.migrate("xen_host_2")
+    assert first.ok, first.message
+    one = await engine.wait_migration(20)
+    assert one is not None and one.outcome is P.COMPLETED and one.forecast_s is None
+    assert one.progress is None and one.hypervisor is None  # xm has no domjobinfo
+    memory = engine.guest_memory("xen_host_2")
+    assert memory and one.duration_s
+    assert engine.link_bps == pytest.approx(memory / one.duration_s)
+    async with asyncio.timeout(10):  # the guest is free once the follow-up lets go of it
+        while engine.why_not(ActionKind.MIGRATE, "xen_host_1"):
+            await asyncio.sleep(0.05)
+    back = await engine.migrate("xen_host_1")
+    assert back.ok, back.message
+    two = await engine.wait_migration(20)
+    assert two is not None and two.outcome is P.COMPLETED
+    assert two.forecast_s == pytest.approx(one.duration_s)  # same memory, same link

@@ -106,6 +106,7 @@ class ActionRunner(Refusals, JobWatch):
         tracker = MigrationTracker(
             self.guest, source, target, live=live, t=self.clock(), forecast_s=self.forecast(memory)
         )
+        tracker.memory = memory
         self.tracker = tracker
         for host in (source, target):
             self.pollers[host].fast = True
@@ -142,9 +143,7 @@ class ActionRunner(Refusals, JobWatch):
             self._release(tracker)
             return event
         follow = self.migrate_timeout_s if lost else FOLLOW_AFTER_COMMAND_S
-        task = asyncio.create_task(
-            self._follow(tracker, follow, watch, memory), name="follow migration"
-        )
+        task = asyncio.create_task(self._follow(tracker, follow, watch), name="follow migration")
         self.background.add(task)
         task.add_done_callback(self.background.discard)
         return event
@@ -154,7 +153,6 @@ class ActionRunner(Refusals, JobWatch):
         tracker: MigrationTracker,
         within: float,
         watch: asyncio.Task[None] | None,
-        memory: int | None,
     ) -> None:
         """Keep the guest busy until the lists show the outcome; give up after ``within``.
 
@@ -169,7 +167,6 @@ class ActionRunner(Refusals, JobWatch):
                 why = f"no outcome in the lists within {within:g} s after the command"
                 self._milestones(tracker.give_up(why, self.clock()))
         finally:
-            self.learn_link(tracker.record, memory)
             self._release(tracker)
 
     def _release(self, tracker: MigrationTracker) -> None:
@@ -248,5 +245,7 @@ class ActionRunner(Refusals, JobWatch):
         if tracker is None:
             return
         for phase in phases:
+            if phase is MigrationPhase.COMPLETED:  # before anyone waiting for it wakes
+                self.learn_link(tracker)
             t = tracker.record.at(phase) or self.clock()
             self.emit(MigrationEvent(t=t, wall=self.wall(), phase=phase, record=tracker.record))

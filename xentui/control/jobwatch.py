@@ -20,7 +20,6 @@ from xentui.model import (
     JobInfo,
     MigrationPhase,
     MigrationProgressEvent,
-    MigrationRecord,
     NoticeEvent,
 )
 from xentui.remote.tasks import stop_requested
@@ -128,14 +127,17 @@ class JobWatch:
             job = await self._read_job(host, argv, say=True) if argv else None
             if job is not None and job.job_type == "Completed":
                 tracker.hypervisor_figures(job)
+                self.learn_link(tracker)
         finally:
             tracker.figures_pending = False
             self.emit(
                 MigrationProgressEvent(t=self.clock(), wall=self.wall(), record=tracker.record)
             )
 
-    def learn_link(self, record: MigrationRecord, memory: int | None) -> None:
-        """What the link moved in this migration, for the next one's forecast."""
+    def learn_link(self, tracker: MigrationTracker) -> None:
+        """What the link moved in this migration, for the next one's forecast: the hypervisor's
+        bytes over its time where it said, else the guest's memory over the whole duration."""
+        record, memory = tracker.record, tracker.memory
         if record.outcome is not MigrationPhase.COMPLETED:
             return
         job = record.hypervisor

@@ -44,6 +44,8 @@ class MigrationTracker:
             guest_now_on=source,
             forecast_s=forecast_s,
         )
+        self.memory: int | None = None
+        """The guest's memory in bytes when the migration began, where its list says."""
         self.figures_pending = False
         """True from the first job reading until the finished job's figures were asked for."""
         self.command_ok: bool | None = None
