@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
+from xentui.control.progress import downtime_words, figures_lines, progress_words
 from xentui.model import (
     Gap,
     HostSnapshot,
@@ -77,6 +78,14 @@ def progress_lines(
         (phase, "bold"),
         f" · {elapsed:5.1f} s",
     )
+    if (bar := _bar(record, elapsed)) is not None:
+        head.append(" ").append_text(bar)
+    if record.progress is not None:
+        p = record.progress
+        if p.stuck:
+            words, _, why = p.stuck.partition(": ")
+            return head, Text.assemble((words.upper(), "bold reverse red"), ": ", why)
+        return head, Text(progress_words(p))
     shows = Text()
     for i, host in enumerate((record.source, record.target)):
         if i:
@@ -90,6 +99,48 @@ def progress_lines(
             shows.append_text(plain(domain.name, "bold")).append(" (")
             shows.append(domain.state.value, style=STATE_STYLE[domain.state]).append(")")
     return head, shows
+
+
+BAR_CELLS = 20
+
+
+def _bar(record: MigrationRecord, elapsed: float) -> Text | None:
+    """``[█████░░░░░]  42 %`` from the hypervisor's bytes, else elapsed against the forecast
+    (``of ~7.6 s forecast``) where the tool reports nothing; None when neither is known."""
+    p = record.progress
+    if p is not None and p.fraction is not None:
+        share, note = p.fraction, f" {p.fraction * 100:3.0f} %"
+    elif record.forecast_s:
+        share, note = (
+            min(1.0, elapsed / record.forecast_s),
+            f" of ~{record.forecast_s:.1f} s forecast",
+        )
+    else:
+        return None
+    full = round(share * BAR_CELLS)
+    style = "red" if p is not None and p.stuck else "magenta"
+    return Text.assemble(("█" * full, style), ("░" * (BAR_CELLS - full), "dim"), note)
+
+
+def hypervisor_line(record: MigrationRecord, figures: Figures | None) -> Text:
+    """Under the verdict: the hypervisor's pause beside the viewer's, why they differ when
+    they do by much, and the forecast beside the actual; empty when none is known."""
+    job = record.hypervisor
+    text = Text()
+    if (
+        job is not None
+        and job.total_downtime_ms is not None
+        and record.outcome is MigrationPhase.COMPLETED
+    ):
+        gap = figures.longest_gap if figures is not None else None
+        said, why = downtime_words(job.total_downtime_ms, gap.length_s * 1000 if gap else None)
+        text.append(said[:1].upper() + said[1:], style="bold")
+        if why:
+            text.append(f": {why}")
+    forecast = [line for line in figures_lines(record) if line.startswith("forecast")]
+    if forecast:
+        text.append(" · " if text.plain else "").append(forecast[0].capitalize())
+    return text
 
 
 def verdict_lines(record: MigrationRecord, figures: Figures | None) -> tuple[Text, Text]:

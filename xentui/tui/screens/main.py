@@ -19,13 +19,21 @@ from xentui.model import (
     HostSnapshot,
     MigrationEvent,
     MigrationPhase,
+    MigrationProgressEvent,
     MigrationRecord,
     SnapshotEvent,
 )
 from xentui.tui.messages import Incoming
 from xentui.tui.runbook import RunbookView
 from xentui.tui.sources import ProbeLike, ProbeSummaryLike
-from xentui.tui.verdict import Figures, figures_from, progress_lines, settled, verdict_lines
+from xentui.tui.verdict import (
+    Figures,
+    figures_from,
+    hypervisor_line,
+    progress_lines,
+    settled,
+    verdict_lines,
+)
 from xentui.tui.widgets.event_log import EventLog
 from xentui.tui.widgets.host_pane import HostPane
 from xentui.tui.widgets.key_bar import KeyBar
@@ -156,6 +164,15 @@ class MainScreen(Screen[None]):
                 self.figures = None
             self.migration = event.record
             self._show_migration()
+        elif isinstance(event, MigrationProgressEvent) and self.migration is not None:
+            # a reading, or the finished job's figures: same migration, a newer record
+            if (event.record.guest, event.record.milestones[:1]) == (
+                self.migration.guest,
+                self.migration.milestones[:1],
+            ):
+                self.migration = event.record
+                self._show_migration()
+            return
         self.query_one(RunbookView).feed(event)
         self.query_one(EventLog).add(event)
 
@@ -197,7 +214,8 @@ class MainScreen(Screen[None]):
         if record is None:
             return
         if record.finished:
-            panel.show(*verdict_lines(record, self.figures), finished=True)
+            note = hypervisor_line(record, self.figures)
+            panel.show(*verdict_lines(record, self.figures), finished=True, note=note)
         else:
             panel.show(*progress_lines(record, self.clock(), self.snapshots()), finished=False)
 

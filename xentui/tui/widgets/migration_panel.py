@@ -10,7 +10,8 @@ from xentui.tui.widgets.line import Line
 
 
 class MigrationPanel(Vertical):
-    """Two lines: what is happening (or the verdict) and what it means; hidden when idle."""
+    """What is happening (or the verdict), what it means, and a note under the verdict (the
+    hypervisor's figures beside the viewer's, shown only when there is one); hidden when idle."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -19,10 +20,12 @@ class MigrationPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Line("", id="migration-head")
         yield Line("", id="migration-detail")
+        yield Line("", id="migration-note")
 
-    def show(self, head: Text, detail: Text, *, finished: bool) -> None:
+    def show(self, head: Text, detail: Text, *, finished: bool, note: Text | None = None) -> None:
         self.query_one("#migration-head", Line).show(head)
         self.query_one("#migration-detail", Line).show(detail)
+        self.query_one("#migration-note", Line).show(note or Text())
         self.set_class(finished, "-verdict")
         self.set_class(not finished, "-running")
         if not self.display:
