@@ -10,7 +10,17 @@ import pytest
 
 import xentui
 
-HEADLESS = ("model", "config", "toolstack", "remote", "probe", "control", "setup", "lab")
+HEADLESS = (
+    "textsafe",
+    "model",
+    "config",
+    "toolstack",
+    "remote",
+    "probe",
+    "control",
+    "setup",
+    "lab",
+)
 
 
 def _modules() -> list[str]:

@@ -13,16 +13,18 @@ PACKAGE = Path(xentui.__file__).parent
 
 # layer -> the layers it may import from (besides itself)
 ALLOWED: dict[str, set[str]] = {
-    "model": set(),
-    "toolstack": {"model"},
-    "config": {"model", "toolstack"},
-    "remote": {"model", "config"},
-    "probe": {"model", "config"},
-    "control": {"model", "toolstack", "config", "remote"},
-    "setup": {"model", "toolstack", "config", "remote"},
-    "tui": {"model", "toolstack", "config", "remote", "probe", "control", "setup"},
+    # the one sanitizer of remote text (issue 10.2): beneath everything, so every face can use it
+    "textsafe": set(),
+    "model": {"textsafe"},
+    "toolstack": {"textsafe", "model"},
+    "config": {"textsafe", "model", "toolstack"},
+    "remote": {"textsafe", "model", "config"},
+    "probe": {"textsafe", "model", "config"},
+    "control": {"textsafe", "model", "toolstack", "config", "remote"},
+    "setup": {"textsafe", "model", "toolstack", "config", "remote"},
+    "tui": {"textsafe", "model", "toolstack", "config", "remote", "probe", "control", "setup"},
     # the lab stands in for other machines: it must not share the parsers' understanding
-    "lab": {"model", "config"},
+    "lab": {"textsafe", "model", "config"},
 }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from xentui.config_build import build
 from xentui.config_fields import FieldError
-from xentui.config_source import Locator, dotted, printable
+from xentui.config_source import Locator, dotted
 from xentui.config_types import (
     DEFAULT_BUFFER_S,
     DEFAULT_POLL_INTERVAL_S,
@@ -27,6 +27,7 @@ from xentui.config_types import (
     ProbeConfig,
     SshTarget,
 )
+from xentui.textsafe import printable
 
 __all__ = [
     "DEFAULT_BUFFER_S",

@@ -11,6 +11,8 @@ import datetime
 import json
 import re
 
+from xentui.textsafe import printable  # one sanitizer for every message (issue 10.2)
+
 Section = tuple[str | int, ...]
 """A table's place: ``()`` the root, ``("guest",)``, ``("host", 1)`` the second ``[[host]]``."""
 
@@ -21,13 +23,6 @@ _TABLE_HEADER = re.compile(rf"^\[\s*({_KEY_PATH})\s*\]\s*(?:#.*)?$")
 _KEY_LINE = re.compile(rf"^\s*({_KEY_PATH})\s*=(.*)$")
 _PARTS = re.compile(_PART)
 _MAX_SHOWN = 60
-
-
-def printable(text: str) -> str:
-    """``text`` with every non-printable character escaped, so it can never break a line."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def quote(text: str, mark: str = '"') -> str:

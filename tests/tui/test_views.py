@@ -298,7 +298,7 @@ def test_printable_makes_escapes_and_controls_inert():
 
     assert printable("virt_server") == "virt_server"
     assert printable("a\x1b[2Jb\x07\u202e") == "a\\x1b[2Jb\\x07\\u202e"
-    assert printable("one\ntwo") == "one\\x0atwo"
+    assert printable("one\ntwo") == "one\\ntwo"
     assert printable("one\ntwo\x1b", newlines=True) == "one\ntwo\\x1b"
 
 

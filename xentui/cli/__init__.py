@@ -10,8 +10,10 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from xentui import __version__
+from xentui.textsafe import printable
 
 # subcommand -> module under xentui.cli that defines add_parser()
 SUBCOMMANDS: dict[str, str] = {
@@ -24,6 +26,17 @@ SUBCOMMANDS: dict[str, str] = {
 }
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+def emit(text: str, *, file: TextIO | None = None, end: str = "\n", flush: bool = False) -> None:
+    """Print a line, or lines, of the headless commands: their only way to the terminal.
+
+    Their words carry a host's, a stream's or a file's text, which may hold escape sequences,
+    a bare CR or bidi controls: each goes through ``textsafe.printable`` (line breaks kept, as
+    the commands lay out lines of their own) and prints inert. JSON printed here was dumped
+    with ``ensure_ascii``, so it passes unchanged.
+    """
+    print(printable(text, newlines=True), end=end, file=file or sys.stdout, flush=flush)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

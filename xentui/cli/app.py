@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 
+from xentui.cli import emit
 from xentui.config import ConfigError, LabConfig, find_config, load_config
 
 PREFLIGHT_S = 15.0
@@ -15,12 +16,12 @@ def run_app(args: argparse.Namespace) -> int:
     try:
         config = load_config(find_config(getattr(args, "config", None)))
     except ConfigError as exc:
-        print(f"xentui: {exc}", file=sys.stderr)
+        emit(f"xentui: {exc}", file=sys.stderr)
         return 2
     trust = bool(getattr(args, "trust_new_host_keys", False))
     problem = asyncio.run(preflight(config, trust_new_host_keys=trust))
     if problem is not None:
-        print(f"xentui: {problem}", file=sys.stderr)
+        emit(f"xentui: {problem}", file=sys.stderr)
         return 1
     return start(config, trust_new_host_keys=trust)
 

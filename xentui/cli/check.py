@@ -13,7 +13,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from xentui.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
+from xentui.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, emit
 
 if TYPE_CHECKING:
     from xentui.config import LabConfig
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         config = load_config(find_config(getattr(args, "config", None)))
     except ConfigError as exc:
-        print(f"xentui check: {exc}", file=sys.stderr)
+        emit(f"xentui check: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     try:
         return asyncio.run(_run(config, args))
@@ -62,8 +62,8 @@ async def _run(config: LabConfig, args: argparse.Namespace) -> int:
         if args.fix:
 
             async def confirm(step: Step, plan: FixPlan) -> bool:
-                print(f"\nFix for step {step.seed}: {step.title}", file=out)
-                print(plan.describe(), file=out)
+                emit(f"\nFix for step {step.seed}: {step.title}", file=out)
+                emit(plan.describe(), file=out)
                 if args.yes:
                     return True
                 return await asyncio.to_thread(_ask, "Apply this fix? [y/N] ", out)
@@ -72,8 +72,8 @@ async def _run(config: LabConfig, args: argparse.Namespace) -> int:
             for o in outcomes:
                 mark = "✓" if o.ok else "✗"
                 extra = f" (backups: {', '.join(o.backups)})" if o.backups else ""
-                print(f"{mark} fix {o.step_id}: {o.message}{extra}", file=out)
-            print("", file=out)
+                emit(f"{mark} fix {o.step_id}: {o.message}{extra}", file=out)
+            emit("", file=out)
         else:
             await checklist.run_all()
     finally:
@@ -81,9 +81,9 @@ async def _run(config: LabConfig, args: argparse.Namespace) -> int:
     code = EXIT_OK if checklist.all_passed else EXIT_FAILED
     try:
         if args.json:
-            print(to_json(checklist.steps, checklist.results, outcomes))
+            emit(to_json(checklist.steps, checklist.results, outcomes))
         else:
-            print(render_text(checklist.steps, checklist.results, verbose=args.verbose))
+            emit(render_text(checklist.steps, checklist.results, verbose=args.verbose))
         sys.stdout.flush()
     except BrokenPipeError:  # `xentui check | head`: the verdict still decides the exit code
         _quiet_stdout()
@@ -99,8 +99,8 @@ def _quiet_stdout() -> None:
 
 def _ask(prompt: str, out: TextIO) -> bool:
     """A yes from the terminal; the prompt goes where the report goes, never into --json."""
-    print(prompt, end="", file=out, flush=True)
+    emit(prompt, end="", file=out, flush=True)
     answer = sys.stdin.readline()
     if not answer:
-        print("(no answer: not applied)", file=out)
+        emit("(no answer: not applied)", file=out)
     return answer.strip().lower() in ("y", "yes")

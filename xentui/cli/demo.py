@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from xentui.cli import emit
+
 READY = "ready: "
 READY_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 10.0
@@ -110,14 +112,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         ready = wait_ready(child, log, READY_TIMEOUT_S)
         if isinstance(ready, str):
-            print(f"xentui demo: {ready}", file=sys.stderr)
+            emit(f"xentui demo: {ready}", file=sys.stderr)
             if child.poll() is not None:  # its last lines were shown: nothing left to read
                 shutil.rmtree(workdir, ignore_errors=True)
             return 1
         try:
             config = load_config(ready)
         except ConfigError as exc:
-            print(f"xentui demo: the lab wrote a bad lab file: {exc}", file=sys.stderr)
+            emit(f"xentui demo: the lab wrote a bad lab file: {exc}", file=sys.stderr)
             return 1
         code = start(config)
     except KeyboardInterrupt:

@@ -11,7 +11,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from xentui.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
+from xentui.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, emit
 
 if TYPE_CHECKING:
     from xentui.config import LabConfig
@@ -58,7 +58,7 @@ def _load(args: argparse.Namespace) -> LabConfig | None:
     try:
         return load_config(find_config(getattr(args, "config", None)))
     except (ConfigError, OSError) as exc:
-        print(f"xentui {args.command}: {exc}", file=sys.stderr)
+        emit(f"xentui {args.command}: {exc}", file=sys.stderr)
         return None
 
 
@@ -92,9 +92,9 @@ async def _list(config: LabConfig, args: argparse.Namespace) -> int:
                 )
             )
     if args.json:
-        print(json.dumps({"hosts": hosts}, indent=2))
+        emit(json.dumps({"hosts": hosts}, indent=2))
     else:
-        print("\n".join(line for h in hosts for line in host_text(h)))
+        emit("\n".join(line for h in hosts for line in host_text(h)))
     return EXIT_OK if all(h["reachable"] for h in hosts) else EXIT_CONFIG
 
 
@@ -107,9 +107,9 @@ def _log(event: Event) -> None:
     from xentui.model import ConnectionEvent, ConnectionState, MigrationEvent
 
     if isinstance(event, MigrationEvent):
-        print(f"  {event.phase.value}", file=sys.stderr)
+        emit(f"  {event.phase.value}", file=sys.stderr)
     elif isinstance(event, ConnectionEvent) and event.state is ConnectionState.UNREACHABLE:
-        print(f"  {event.host} unreachable: {event.reason}", file=sys.stderr)
+        emit(f"  {event.host} unreachable: {event.reason}", file=sys.stderr)
 
 
 async def _ctl(config: LabConfig, args: argparse.Namespace) -> int:
@@ -134,11 +134,11 @@ async def _ctl(config: LabConfig, args: argparse.Namespace) -> int:
         took = f" ({event.result.duration_s * 1000:.0f} ms)" if event.result else ""
         verdict = "ok" if event.ok else f"FAILED: {event.message}"
         target = f" -> {event.target}" if event.target else ""
-        print(f"{kind.value} {event.guest} on {event.host or '?'}{target}: {verdict}{took}")
+        emit(f"{kind.value} {event.guest} on {event.host or '?'}{target}: {verdict}{took}")
         refused = event.message.startswith("refused:")
         if refused and down:
             for n in down:
-                print(f"  {n}: {engine.errors.get(n) or 'unreachable'}", file=sys.stderr)
+                emit(f"  {n}: {engine.errors.get(n) or 'unreachable'}", file=sys.stderr)
         if kind is not ActionKind.MIGRATE or refused:
             if event.ok:
                 return EXIT_OK
@@ -147,5 +147,5 @@ async def _ctl(config: LabConfig, args: argparse.Namespace) -> int:
         record = await engine.wait_migration(args.timeout)
         if record is None:
             return EXIT_FAILED
-        print("\n".join(timeline_lines(record)))
+        emit("\n".join(timeline_lines(record)))
         return EXIT_OK if record.outcome is MigrationPhase.COMPLETED else EXIT_FAILED

@@ -17,6 +17,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from xentui.cli import emit
+
 if TYPE_CHECKING:
     from xentui.lab import Lab
 
@@ -90,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     args.toolstack = args.toolstack or "xm"
     problem = _check(args)
     if problem:
-        print(f"xentui lab: {problem}", file=sys.stderr)
+        emit(f"xentui lab: {problem}", file=sys.stderr)
         return 2
     try:
         return asyncio.run(_serve(args))
@@ -120,7 +122,7 @@ async def _serve(args: argparse.Namespace) -> int:
         try:
             await lab.start()  # a failed start closes what it opened
         except ValueError as exc:  # e.g. a folder name the lab file cannot hold
-            print(f"xentui lab: {exc}", file=sys.stderr)
+            emit(f"xentui lab: {exc}", file=sys.stderr)
             return 2
         async with _closing(lab):
             path = lab.config_path
@@ -130,11 +132,11 @@ async def _serve(args: argparse.Namespace) -> int:
                     path.write_text(render_lab_file(lab, absolute=True), encoding="utf-8")
                 except (OSError, ValueError) as exc:
                     why = exc.strerror if isinstance(exc, OSError) else str(exc)
-                    print(f"xentui lab: --config-out {path}: {why}", file=sys.stderr)
+                    emit(f"xentui lab: --config-out {path}: {why}", file=sys.stderr)
                     return 2
-            print(f"lab file: {path}")
+            emit(f"lab file: {path}")
             for name in lab.host_names:
-                print(
+                emit(
                     f"  {name}: "
                     + shlex.join(
                         [
@@ -151,14 +153,14 @@ async def _serve(args: argparse.Namespace) -> int:
                         ]
                     )
                 )
-            print(f"  guest stream: {lab.guest_url}")
+            emit(f"  guest stream: {lab.guest_url}")
             await _all_answer(lab)
-            print(f"{READY_PREFIX}{path}", flush=True)
+            emit(f"{READY_PREFIX}{path}", flush=True)
             await stop.wait()
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
-    print("lab stopped", flush=True)
+    emit("lab stopped", flush=True)
     return 0
 
 

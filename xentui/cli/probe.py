@@ -8,6 +8,7 @@ import json
 import sys
 import time
 
+from xentui.cli import emit
 from xentui.config import DEFAULT_BUFFER_S
 
 
@@ -44,7 +45,7 @@ def _buffer_s(args: argparse.Namespace) -> float:
 
 def run(args: argparse.Namespace) -> int:
     if args.buffer is not None and args.buffer <= 0:
-        print("xentui probe: --buffer must be > 0 seconds", file=sys.stderr)
+        emit("xentui probe: --buffer must be > 0 seconds", file=sys.stderr)
         return 2
     from xentui.config import ConfigError
     from xentui.config_fields import FieldError, stream_url
@@ -52,12 +53,12 @@ def run(args: argparse.Namespace) -> int:
     try:  # a URL that can never work is said once, not retried forever
         stream_url((), "URL", args.url)
     except FieldError as exc:
-        print(f"xentui probe: {exc.message}", file=sys.stderr)
+        emit(f"xentui probe: {exc.message}", file=sys.stderr)
         return 2
     try:
         buffer_s = _buffer_s(args)
     except ConfigError as exc:
-        print(f"xentui probe: {exc}", file=sys.stderr)
+        emit(f"xentui probe: {exc}", file=sys.stderr)
         return 2
     try:
         return asyncio.run(_main(args, buffer_s))
@@ -117,7 +118,7 @@ async def _main(args: argparse.Namespace, buffer_s: float) -> int:
             await asyncio.sleep(tick - elapsed)
             summary = probe.summary()
             longest = max((g.length_s for g in summary.gaps), default=0.0)
-            print(_line(summary, longest * 1000, args.json), flush=True)
+            emit(_line(summary, longest * 1000, args.json), flush=True)
     finally:
         await probe.close()
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from xentui.model import Domain
+from xentui.textsafe import printable
 
 DOMAIN_KEYS = (
     "name",
@@ -61,9 +62,10 @@ def host_text(host: dict[str, Any]) -> list[str]:
     """One host as a person reads it: a header line, then the domains table."""
     status = "reachable" if host["reachable"] else "UNREACHABLE"
     lat = f", {host['latency_ms']:.0f} ms" if host["latency_ms"] is not None else ""
-    lines = [f"{host['name']} ({host['toolstack']}): {status}{lat}"]
+    # the host's words are shown inert, and a message of several lines stays under its "!"
+    lines = [f"{printable(host['name'])} ({printable(host['toolstack'])}): {status}{lat}"]
     if host["error"]:
-        lines.append(f"  ! {host['error']}")
+        lines.append("  ! " + printable(host["error"], newlines=True).replace("\n", "\n    "))
     if host["domains"]:
         lines.append(
             f"  {'Name':<32} {'ID':>5} {'Mem':>6} {'VCPUs':>5} {'State':<9} {'Time(s)':>9}"
@@ -71,7 +73,7 @@ def host_text(host: dict[str, Any]) -> list[str]:
     for d in host["domains"]:
         role = f"  [{d['migration']}]" if d["migration"] else ""
         lines.append(
-            f"  {d['name']:<32} {_cell(d['id']):>5} {_cell(d['mem_mib']):>6} "
+            f"  {printable(d['name']):<32} {_cell(d['id']):>5} {_cell(d['mem_mib']):>6} "
             f"{_cell(d['vcpus']):>5} {d['state']:<9} {_cell(d['cpu_s'], '.1f'):>9}{role}"
         )
     return lines

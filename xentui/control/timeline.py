@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from xentui.model import MigrationPhase, MigrationRecord
+from xentui.textsafe import printable
 
 
 def phase_durations(record: MigrationRecord) -> list[tuple[MigrationPhase, MigrationPhase, float]]:
@@ -17,7 +18,8 @@ def timeline_lines(record: MigrationRecord) -> list[str]:
     """The timeline as a presenter reads it, one milestone per line, offsets from the request."""
     t0 = record.at(MigrationPhase.REQUESTED)
     kind = "live migration" if record.live else "migration"
-    lines = [f"{kind} of {record.guest}: {record.source} -> {record.target}"]
+    guest, source, target = (printable(n) for n in (record.guest, record.source, record.target))
+    lines = [f"{kind} of {guest}: {source} -> {target}"]
     prev: float | None = None
     for phase, t in sorted(record.milestones, key=lambda m: m[1]):
         since = f"+{t - t0:7.3f} s" if t0 is not None else ""
@@ -26,11 +28,10 @@ def timeline_lines(record: MigrationRecord) -> list[str]:
         prev = t
     outcome = record.outcome
     if outcome is MigrationPhase.COMPLETED and record.duration_s is not None:
-        lines.append(
-            f"completed in {record.duration_s:.3f} s; {record.guest} is on {record.target}"
-        )
+        lines.append(f"completed in {record.duration_s:.3f} s; {guest} is on {target}")
     elif outcome is MigrationPhase.FAILED:
-        lines.append(f"FAILED: {record.message}")
+        # the tool's message, inert; its further lines indented under the FAILED
+        lines.append("FAILED: " + printable(record.message, newlines=True).replace("\n", "\n  "))
     else:
-        lines.append(f"not finished; {record.guest} last seen on {record.guest_now_on or '?'}")
+        lines.append(f"not finished; {guest} last seen on {printable(record.guest_now_on or '?')}")
     return lines

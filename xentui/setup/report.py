@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from xentui.setup.results import FixOutcome, StepResult
 from xentui.setup.steps import Step
+from xentui.textsafe import printable
 
 
 def step_lines(step: Step, result: StepResult, *, verbose: bool = False) -> list[str]:
@@ -14,10 +15,13 @@ def step_lines(step: Step, result: StepResult, *, verbose: bool = False) -> list
     lines = [head]
     for finding in result.findings:
         if finding.status is result.status or verbose:
-            where = "" if finding.where == "-" else f"{finding.where}: "
-            lines.append(f"    {finding.status.symbol} {where}{finding.reason}")
+            # where, reason and found come from the hosts' files and tools: shown inert
+            where = "" if finding.where == "-" else f"{printable(finding.where)}: "
+            reason = printable(finding.reason, newlines=True).replace("\n", "\n      ")
+            lines.append(f"    {finding.status.symbol} {where}{reason}")
             if finding.found and finding.status is not result.status.PASSED:
-                found = finding.found.strip().replace("\n", "\n        | ")
+                found = printable(finding.found.strip(), newlines=True)
+                found = found.replace("\n", "\n        | ")
                 lines.append(f"        | {found}")
     if step.plan is None and result.status in (result.status.FAILED, result.status.UNKNOWN):
         lines.append("    by hand: " + step.instructions.replace("\n", "\n      "))
@@ -69,4 +73,5 @@ def to_json(
             for o in fixes
         ],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False)
+    # ASCII only: a host's bidi or C1 character is a \u escape in the JSON, never raw
+    return json.dumps(doc, indent=2)

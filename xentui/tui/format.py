@@ -7,7 +7,6 @@ escape sequence in a domain name cannot drive the terminal, and nothing here par
 from __future__ import annotations
 
 import time
-import unicodedata
 
 from rich.text import Text
 
@@ -27,6 +26,7 @@ from xentui.model import (
     StallEvent,
     StreamStatusEvent,
 )
+from xentui.textsafe import printable  # also this module's name for it, for the views
 
 STATE_STYLE: dict[DomainState, str] = {
     DomainState.RUNNING: "bold green",
@@ -50,26 +50,9 @@ CONNECTION_STYLE: dict[ConnectionState, str] = {
 }
 
 
-def printable(text: str, *, newlines: bool = False) -> str:
-    """The text with every control or format character shown as an escape, so it prints inert.
-
-    ``newlines`` keeps line breaks (a notification may have several lines; a table cell not).
-    """
-    if text.isprintable():
-        return text
-    out = []
-    for ch in text:
-        if ch == " " or (newlines and ch == "\n") or not unicodedata.category(ch).startswith("C"):
-            out.append(ch)
-        else:
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-    return "".join(out)
-
-
-def plain(text: str, style: str = "") -> Text:
-    """Remote text as an inert Text."""
-    return Text(printable(text), style=style)
+def plain(text: str, style: str = "", *, newlines: bool = False) -> Text:
+    """Remote text as an inert Text (``textsafe.printable``, never markup)."""
+    return Text(printable(text, newlines=newlines), style=style)
 
 
 def clock(wall: float, *, ms: bool = False) -> str:

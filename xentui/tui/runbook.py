@@ -11,6 +11,7 @@ from textual.widget import Widget
 
 from xentui.model import Event
 from xentui.setup.runbook import ItemState, Runbook, RunbookItem
+from xentui.tui.format import plain
 
 _CURRENT = "bold reverse"
 _MARKS = {ItemState.DONE: "✓", ItemState.FAILED: "✗", ItemState.TODO: " "}
@@ -61,8 +62,9 @@ def _line(item: RunbookItem, current: bool) -> Text:
     mark = "▶" if current else _MARKS[item.state]
     style = _CURRENT if current else ("red" if item.state is ItemState.FAILED else "")
     text = Text(f"{mark} {item.number} {item.title}", style=style)
-    if item.detail:
-        text.append(f": {item.detail}", style="dim" if not current else style)
+    if item.detail:  # a tool's message or a host's name may be in it: shown inert
+        detail_style = "dim" if not current else style
+        text.append(": ", style=detail_style).append_text(plain(item.detail, detail_style))
     if current and item.key:
         text.append(f"  [{item.key}]", style="bold")
     return text

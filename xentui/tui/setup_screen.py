@@ -7,6 +7,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
@@ -15,6 +16,7 @@ from xentui.setup.checklist import Checklist
 from xentui.setup.context import OpenRunner
 from xentui.setup.results import FixPlan, Status, StepResult
 from xentui.setup.steps import Step
+from xentui.tui.format import plain, printable
 from xentui.tui.widgets.key_bar import KeyBar
 
 STYLES = {
@@ -50,8 +52,9 @@ class FixDialog(ModalScreen[bool]):
 
 
 def _diff_text(text: str) -> Text:
+    """The plan's commands and diff, coloured by line; the files' lines are shown inert."""
     out = Text()
-    for line in text.splitlines(keepends=True):
+    for line in printable(text, newlines=True).splitlines(keepends=True):
         style = ""
         if line.startswith("+") and not line.startswith("+++"):
             style = "green"
@@ -112,9 +115,7 @@ class SetupScreen(Screen[None]):
             Text(result.status.symbol, style=style),
             Text(str(step.seed)),
             Text(step.title),
-            Text(
-                result.reason if result.status is not Status.PENDING else "checking…", style=style
-            ),
+            plain(result.reason if result.status is not Status.PENDING else "checking…", style),
         )
 
     def _on_result(self, result: StepResult) -> None:
@@ -150,16 +151,18 @@ class SetupScreen(Screen[None]):
         text.append(f"on {step.applies_to}\n\n", style="dim")
         text.append(f"{step.why}\n\nThe seed says:\n")
         text.append(step.seed_text + "\n\n", style="cyan")
-        for f in result.findings:
-            text.append(f"{f.status.symbol} {f.where}: {f.reason}\n", style=STYLES[f.status])
+        for f in result.findings:  # the hosts' words and files: inert, never markup
+            line = f"{f.status.symbol} {f.where}: {f.reason}"
+            text.append_text(plain(line, STYLES[f.status], newlines=True)).append("\n")
             if f.found and f.status is not Status.PASSED:
-                text.append("  " + f.found.strip().replace("\n", "\n  ") + "\n", style="dim")
+                found = printable(f.found.strip(), newlines=True).replace("\n", "\n  ")
+                text.append("  " + found + "\n", style="dim")
         if step.plan is None and step.instructions:
             text.append(f"\nBy hand: {step.instructions}\n")
         elif step.plan is not None and result.status is Status.FAILED:
             text.append("\nf shows the fix and asks before applying it.\n")
         if self.last_fix:
-            text.append(f"\n{self.last_fix}\n", style="italic")
+            text.append(f"\n{printable(self.last_fix, newlines=True)}\n", style="italic")
         self.query_one("#setup-why", Static).update(text)
 
     @work(group="setup-check", exclusive=True, exit_on_error=False)
@@ -207,7 +210,8 @@ class SetupScreen(Screen[None]):
         backups = f" Backups: {', '.join(outcome.backups)}." if outcome.backups else ""
         self.last_fix = f"Fix for step {step.seed}: {outcome.message}.{backups}"
         self._show_detail()
-        self.notify(self.last_fix, severity="information" if outcome.ok else "error", markup=False)
+        severity: SeverityLevel = "information" if outcome.ok else "error"
+        self.notify(printable(self.last_fix, newlines=True), severity=severity, markup=False)
 
     async def on_unmount(self) -> None:
         await self.checklist.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import json
@@ -189,9 +190,21 @@ async def test_a_garbage_manifest_is_rebuilt_and_a_killed_builds_leftovers_go(
     stale.mkdir()
     (stale / "half.deb").write_bytes(b"x" * 1000)
     said: list[str] = []
-    image = await ensure_image(cache_dir=image_copy, progress=lambda t, _f: said.append(t))
-    assert any(t.startswith("downloading linux-image-") for t in said), said
-    assert cached_image(image_copy) == image
+    fractions: list[float] = []
+
+    def note(text: str, fraction: float | None) -> None:
+        said.append(text)
+        fractions.extend([fraction] if fraction is not None else [])
+
+    # two at once (the app and a test run, say): the lock lets one build and the other reuse it
+    image, other = await asyncio.gather(
+        ensure_image(cache_dir=image_copy, progress=note),
+        ensure_image(cache_dir=image_copy, progress=note),
+    )
+    assert len([t for t in said if t.startswith("downloading linux-image-")]) == 1, said
+    assert len([t for t in said if "from the cache" in t]) == 1, said
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert cached_image(image_copy) == image == other
     assert not list(image_copy.glob(".build-*")) and not list(image_copy.glob(".*.tmp"))
 
 

@@ -149,7 +149,7 @@ async def _build(cache: Path, clip: bytes, media_name: str, progress: Progress) 
         shutil.rmtree(stale, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=cache) as tmp:
         kernel = await fetch_kernel(Path(tmp), progress)
-        progress("building the initramfs (busybox, e1000, media)", None)
+        progress("building the initramfs (busybox, e1000, media)", 0.7)
         media, seconds = looped_media(clip)
         initrd = await asyncio.to_thread(
             build_initramfs, BUSYBOX.read_bytes(), kernel.e1000, media_name, media

@@ -141,12 +141,16 @@ def extract(deb: Path) -> tuple[bytes, bytes]:
 
 
 async def fetch_kernel(workdir: Path, progress: Progress) -> KernelFiles:
-    """Look up, download and unpack the guest kernel in ``workdir`` (a temp dir of the build)."""
-    progress(f"looking up {METAPACKAGE}", None)
+    """Look up, download and unpack the guest kernel in ``workdir`` (a temp dir of the build).
+
+    Progress fractions are the stages' shares of a build measured here (~6 s with a near
+    mirror): the unpacking of the 70 MB package is the longest part.
+    """
+    progress(f"looking up {METAPACKAGE}", 0.0)
     package, version = await find_kernel_package(progress)
-    progress(f"downloading {package} {version}", None)
+    progress(f"downloading {package} {version}", 0.1)
     deb = await download(package, workdir)
-    progress(f"unpacking {deb.name}", None)
+    progress(f"unpacking {deb.name}", 0.4)
     vmlinuz, e1000 = await asyncio.to_thread(extract, deb)
     deb.unlink()
     return KernelFiles(package, version or deb.name.split("_")[1], vmlinuz, e1000)
