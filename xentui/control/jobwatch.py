@@ -115,19 +115,24 @@ class JobWatch:
     async def final_figures(
         self, tracker: MigrationTracker, host: str, watch: asyncio.Task[None] | None
     ) -> None:
-        """Once the job ended: stop the readings, then fetch the job's own figures on the
-        source (libvirt keeps the last completed job there) onto the record."""
+        """Once the job ended: stop the readings, then fetch the job's own figures onto the
+        record: on the target first (a transient domain is gone from the source, and libvirt
+        keeps the incoming side's completed job: "Operation: Incoming migration", with the
+        downtime), else on ``host``, the source (a persistent domain keeps its outgoing job)."""
         if watch is None:
             return
         watch.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await watch
         try:
-            argv = self._toolstack(host).jobinfo_argv(self.guest, completed=True)
-            job = await self._read_job(host, argv, say=True) if argv else None
-            if job is not None and job.job_type == "Completed":
-                tracker.hypervisor_figures(job)
-                self.learn_link(tracker)
+            target = tracker.record.target
+            for where, last in ((target, False), (host, True)):
+                argv = self._toolstack(where).jobinfo_argv(self.guest, completed=True)
+                job = await self._read_job(where, argv, say=last) if argv else None
+                if job is not None and job.job_type == "Completed":
+                    tracker.hypervisor_figures(job)
+                    self.learn_link(tracker)
+                    break
         finally:
             tracker.figures_pending = False
             self.emit(
