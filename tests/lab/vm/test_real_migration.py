@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.lab.vm.conftest import need
 from xentui.config import LabConfig, load_config
 from xentui.control.engine import Engine
 from xentui.lab.vm import netns
@@ -26,7 +27,6 @@ from xentui.lab.vm.netns import BRIDGE, GUEST_IP
 from xentui.lab.vm.wiretruth import WireCapture
 from xentui.model import MigrationPhase
 from xentui.probe.monitor import StreamProbe
-from tests.lab.vm.conftest import need
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -8,6 +8,7 @@ buffer and no event loop between. The probe's figures are judged against these.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import select
 import socket
 import struct
@@ -102,7 +103,7 @@ class WireCapture:
     def gaps(self, since: float, until: float | None = None) -> list[WireGap]:
         """Every silence between two data segments that arrived in [since, until]."""
         times = [t for t in self.arrivals if t >= since and (until is None or t <= until)]
-        return [WireGap(a, b) for a, b in zip(times, times[1:], strict=False)]
+        return [WireGap(a, b) for a, b in itertools.pairwise(times)]
 
     def longest_gap(self, since: float, until: float | None = None) -> WireGap | None:
         return max(self.gaps(since, until), key=lambda g: g.length_s, default=None)
