@@ -33,7 +33,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fresh", action="store_true", help="start from un-configured hosts")
     p.add_argument("--speed", type=positive, help="lab time speed-up (migrations run faster)")
     p.add_argument("--link-mbit", type=positive, help="the simulated link between the hosts")
-    p.add_argument("--toolstack", choices=("xm", "xl"), help="the hosts' toolstack")
+    p.add_argument(
+        "--toolstack",
+        choices=("xm", "xl", "virsh"),
+        help="the hosts' toolstack (xm; virsh with --vm, where xm and xl drive QEMU directly)",
+    )
+    vm = p.add_argument_group("a real guest (root; QEMU and libvirt from Debian's packages)")
+    vm.add_argument(
+        "--vm",
+        action="store_true",
+        help="real libvirt hosts and a real Linux guest under QEMU, live-migrated for real",
+    )
+    vm.add_argument("--rebuild", action="store_true", help="rebuild the cached guest image")
+    vm.add_argument("--vm-mem", type=int, default=128, metavar="MIB", help="guest memory (128)")
     p.set_defaults(func=run)
 
 
@@ -93,6 +105,17 @@ def _exit_on_signal(signum: int, frame: object) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.vm:
+        from xentui.cli import vmlab
+
+        if args.fresh or args.speed is not None:
+            print(
+                "xentui demo: --vm runs a real guest in real time: "
+                "--fresh and --speed are for the simulated lab",
+                file=sys.stderr,
+            )
+            return 2
+        return vmlab.demo(args)
     from xentui.cli.app import start
     from xentui.config import ConfigError, load_config
 

@@ -144,3 +144,109 @@ async def _until_stopped(lab: VmLab, stop: asyncio.Event) -> int:
     dead = [h.name for h in lab.hosts.values() if h.proc and h.proc.returncode is not None]
     print(f"xentui lab --vm: libvirtd of {', '.join(dead)} exited: stopping the lab", flush=True)
     return 1
+
+
+VM_READY_TIMEOUT_S = 600.0
+"""A first run downloads and builds the image (~25 s on a good link) and boots (~10 s)."""
+
+
+def demo_argv(args: argparse.Namespace, config_out: Path) -> list[str]:
+    """`xentui lab --vm` with the demo's pass-through flags."""
+    argv = [sys.executable, "-m", "xentui", "lab", "--vm", "--config-out", str(config_out)]
+    if args.rebuild:
+        argv.append("--rebuild")
+    argv += ["--vm-mem", str(args.vm_mem)]
+    if args.toolstack is not None:
+        argv += ["--toolstack", args.toolstack]
+    if args.link_mbit is not None:
+        argv += ["--link-mbit", str(args.link_mbit)]
+    return argv
+
+
+def show_progress(log: Path, shown: int) -> int:
+    """The lab's new progress lines as a bar on the terminal; returns how many were shown."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return shown
+    stages = [ln[len(PROGRESS_PREFIX) :] for ln in lines if ln.startswith(PROGRESS_PREFIX)]
+    from xentui.tui.format import printable
+
+    for stage in stages[shown:]:
+        text, pct = stage, None
+        if stage.endswith("%]") and " [" in stage:
+            text, _, tail = stage.rpartition(" [")
+            pct = float(tail.rstrip("%]"))
+        bar = "" if pct is None else "[" + "#" * int(pct / 5) + " " * (20 - int(pct / 5)) + "] "
+        print(f"xentui demo --vm: {bar}{printable(text)}", file=sys.stderr, flush=True)
+    return len(stages)
+
+
+def netns_of(log: Path) -> str | None:
+    for line in log.read_text(errors="replace").splitlines():
+        if line.startswith(NETNS_PREFIX):
+            return line[len(NETNS_PREFIX) :].strip()
+    return None
+
+
+def demo(args: argparse.Namespace) -> int:
+    """The real VM lab in a child process, and the app inside its namespace."""
+    import shutil
+    import subprocess
+    import tempfile
+    import time
+
+    from xentui.cli.app import start
+    from xentui.cli.demo import stop as stop_child
+    from xentui.cli.demo import wait_ready
+    from xentui.config import ConfigError, load_config
+    from xentui.lab.vm import netns, tunperm
+    from xentui.lab.vm.parts import missing_parts
+
+    missing = missing_parts()
+    if missing:
+        for line in missing:
+            print(f"xentui demo --vm: {line}", file=sys.stderr)
+        return 2
+    workdir = Path(tempfile.mkdtemp(prefix="xentui-demo-vm-"))
+    log = workdir / "lab.log"
+    with log.open("wb") as out:
+        child = subprocess.Popen(
+            demo_argv(args, workdir / "xentui.toml"),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    code = 1
+    try:
+        shown, deadline = 0, time.monotonic() + VM_READY_TIMEOUT_S
+        ready: Path | str = "not ready"
+        while time.monotonic() < deadline:
+            shown = show_progress(log, shown)
+            ready = wait_ready(child, log, 0.5)
+            if isinstance(ready, Path) or child.poll() is not None:
+                break
+        show_progress(log, shown)
+        if not isinstance(ready, Path):
+            print(f"xentui demo --vm: {ready}", file=sys.stderr)
+            return 1
+        name = netns_of(log)
+        if name is None:
+            print("xentui demo --vm: the lab named no network namespace", file=sys.stderr)
+            return 1
+        try:
+            config = load_config(ready)
+        except ConfigError as exc:
+            print(f"xentui demo --vm: the lab wrote a bad lab file: {exc}", file=sys.stderr)
+            return 1
+        netns.join(name)  # the probe reads the guest's own TCP connection: no relay between
+        code = start(config)
+    except KeyboardInterrupt:
+        code = 130
+    finally:
+        stop_child(child)
+        # a lab that crashed left its namespace and daemons: they go now, not at the next start
+        netns.sweep_stale()
+        tunperm.sweep()
+    shutil.rmtree(workdir, ignore_errors=True)
+    return code
