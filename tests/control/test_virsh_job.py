@@ -133,3 +133,34 @@ async def test_a_job_that_does_not_converge_is_said_once_in_plain_words(
         "error: failed to get domain 'virt_server'" in notices
     )
     assert record.hypervisor is None and engine.link_bps is None
+
+
+def lab_file(lab: LabConfig) -> Path:
+    """The same lab as a file, for the `xentui` command itself."""
+    lines = ["[guest]", 'name = "virt_server"', f'stream_url = "{lab.guest.stream_url}"']
+    for h in lab.hosts:
+        s = h.ssh
+        lines += ["[[host]]", f'name = "{h.name}"', 'toolstack = "virsh"']
+        lines += [f'address = "{s.address}"', f"port = {s.port}", f'user = "{s.user}"']
+        lines += [f'identity_file = "{s.identity_file}"', f'known_hosts = "{s.known_hosts}"']
+        if h.migrate_uri:
+            lines.append(f'migrate_uri = "{h.migrate_uri}"')
+    lab.path.write_text("\n".join(lines) + "\n")
+    return lab.path
+
+
+async def test_ctl_migrate_prints_the_readings_and_the_hypervisors_figures(
+    tmp_path, sshd_factory
+) -> None:
+    from tests.control.test_cli_hosts import xentui
+
+    path = lab_file(virsh_lab(tmp_path, [sshd_factory(), sshd_factory()]))
+    rc, out, err = await xentui("ctl", "migrate", "--to", "xen_host_2", "--config", str(path))
+    assert rc == 0, out + err
+    assert (
+        f"migrate --live virt_server {URI}" in (tmp_path / "state" / "argv.xen_host_1").read_text()
+    )
+    readings = [line for line in err.splitlines() if " MiB sent · 42.5 MiB/s · pass 1" in line]
+    assert readings and readings[0].startswith("  ") and "left" in readings[0]
+    assert "hypervisor: migration took 2130 ms, paused the guest 14 ms, sent 91.0 MiB" in out
+    assert out.index("completed in") < out.index("hypervisor:")

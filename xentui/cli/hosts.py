@@ -103,16 +103,36 @@ def run_ctl(args: argparse.Namespace) -> int:
     return EXIT_CONFIG if config is None else asyncio.run(_ctl(config, args))
 
 
+PROGRESS_EVERY_S = 1.0
+"""How often a running job's reading is printed (the engine reads it every 0.5 s)."""
+_shown_at: list[float] = []
+
+
 def _log(event: Event) -> None:
-    from xentui.model import ConnectionEvent, ConnectionState, MigrationEvent
+    from xentui.control.progress import progress_words
+    from xentui.model import (
+        ConnectionEvent,
+        ConnectionState,
+        MigrationEvent,
+        MigrationProgressEvent,
+        NoticeEvent,
+    )
 
     if isinstance(event, MigrationEvent):
         emit(f"  {event.phase.value}", file=sys.stderr)
     elif isinstance(event, ConnectionEvent) and event.state is ConnectionState.UNREACHABLE:
         emit(f"  {event.host} unreachable: {event.reason}", file=sys.stderr)
+    elif isinstance(event, MigrationProgressEvent) and (p := event.record.progress) is not None:
+        # the panel's words, at most once a second; a stuck job says so in the notice below
+        if not event.record.finished and (not _shown_at or p.t >= _shown_at[-1] + PROGRESS_EVERY_S):
+            _shown_at.append(p.t)
+            emit(f"  {progress_words(p)}", file=sys.stderr)
+    elif isinstance(event, NoticeEvent) and event.level == "warning":  # "not converging"
+        emit(f"  {event.text}", file=sys.stderr)
 
 
 async def _ctl(config: LabConfig, args: argparse.Namespace) -> int:
+    from xentui.control.progress import figures_lines
     from xentui.control.timeline import timeline_lines
     from xentui.model import ActionKind, MigrationPhase
 
@@ -147,5 +167,5 @@ async def _ctl(config: LabConfig, args: argparse.Namespace) -> int:
         record = await engine.wait_migration(args.timeout)
         if record is None:
             return EXIT_FAILED
-        emit("\n".join(timeline_lines(record)))
+        emit("\n".join([*timeline_lines(record), *figures_lines(record)]))
         return EXIT_OK if record.outcome is MigrationPhase.COMPLETED else EXIT_FAILED
