@@ -38,9 +38,10 @@ CORPUS: dict[str, str] = {
 ALL = "".join(CORPUS.values())
 """Every kind at once: one remote message that carries the whole corpus."""
 
-WITHOUT_C0 = "".join(v for v in CORPUS.values() if not any(ord(c) < 0x20 or c == "\x7f" for c in v))
-"""What survives a parser that refuses C0 controls and DEL (a domain-list row): C1, bidi,
-zero-width, markup."""
+HOSTILE_NAMES = tuple(v for v in CORPUS.values() if not any(c < " " or c == "\x7f" for c in v))
+"""The corpus strings a domain-list row can carry (the parser refuses C0 controls and DEL):
+C1, bidi, zero-width, markup."""
+WITHOUT_C0 = "".join(HOSTILE_NAMES)
 
 MARKUP_LITERALS = ("[bold red]x[/]", "[link=https://evil.example]click[/link]")
 """Rich markup in remote text: it must show as these very characters, never be parsed."""
@@ -65,8 +66,6 @@ def assert_inert(output: str | bytes, where: str = "output") -> str:
 # --- hostile peers: hosts behind a real OpenSSH sshd, and a stream server -------------------
 
 HEADER = "Name                                      ID Mem(MiB) VCPUs State  Time(s)\n"
-HOSTILE_NAMES = tuple(v for v in CORPUS.values() if v in WITHOUT_C0)
-"""The corpus strings a domain-list row can carry (the parser refuses C0 controls and DEL)."""
 TOOL_ERROR = f"Error: {ALL}\nUsage: xm pause <Domain>\n"
 """What the hostile ``xm`` says on stderr when it fails: the whole corpus, CR and NUL included."""
 
