@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         from xentui.cli import vmlab
 
         if args.fresh or args.speed is not None:
-            print(
+            emit(
                 "xentui demo: --vm runs a real guest in real time: "
                 "--fresh and --speed are for the simulated lab",
                 file=sys.stderr,

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from xentui.cli import emit
 from xentui.cli.lab import READY_PREFIX
 
 if TYPE_CHECKING:
@@ -46,12 +47,12 @@ def run(args: argparse.Namespace) -> int:
 
     problem = check(args)
     if problem:
-        print(f"xentui lab: {problem}", file=sys.stderr)
+        emit(f"xentui lab: {problem}", file=sys.stderr)
         return 2
     missing = missing_parts()
     if missing:
         for line in missing:
-            print(f"xentui lab --vm: {line}", file=sys.stderr)
+            emit(f"xentui lab --vm: {line}", file=sys.stderr)
         return 2
     try:
         return asyncio.run(_serve(args))
@@ -69,7 +70,7 @@ def _progress(stage: str, fraction: float | None) -> None:
         return
     _last[:] = [(stage, step)]
     pct = f" [{fraction * 100:3.0f}%]" if fraction is not None else ""
-    print(f"{PROGRESS_PREFIX}{stage}{pct}", flush=True)
+    emit(f"{PROGRESS_PREFIX}{stage}{pct}", flush=True)
 
 
 async def _serve(args: argparse.Namespace) -> int:
@@ -91,25 +92,25 @@ async def _serve(args: argparse.Namespace) -> int:
         if not starting.done():  # Ctrl-C while building or booting: stop, clean up, say so
             starting.cancel()
             await asyncio.gather(starting, return_exceptions=True)
-            print("lab stopped before it was ready", flush=True)
+            emit("lab stopped before it was ready", flush=True)
             return 130
         waiter.cancel()
         try:
             starting.result()
         except (VmLabUnavailable, RuntimeError, OSError) as exc:
-            print(f"xentui lab --vm: {exc}", file=sys.stderr)
+            emit(f"xentui lab --vm: {exc}", file=sys.stderr)
             return 2
         try:
             _announce(lab, args)
         except OSError as exc:
-            print(f"xentui lab: --config-out: {exc.strerror}", file=sys.stderr)
+            emit(f"xentui lab: --config-out: {exc.strerror}", file=sys.stderr)
             return 2
         code = await _until_stopped(lab, stop)
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             loop.remove_signal_handler(sig)
         await lab.close()
-    print("lab stopped", flush=True)
+    emit("lab stopped", flush=True)
     return code
 
 
@@ -121,15 +122,15 @@ def _announce(lab: VmLab, args: argparse.Namespace) -> None:
         path = Path(args.config_out).expanduser().resolve()
         path.write_text(render(lab), encoding="utf-8")
     join = ["ip", "netns", "exec", lab.netns]
-    print(f"lab file: {path}")
-    print(f"{NETNS_PREFIX}{lab.netns}")
-    print(f"  the app: {shlex.join([*join, 'xentui', '--config', str(path)])}")
+    emit(f"lab file: {path}")
+    emit(f"{NETNS_PREFIX}{lab.netns}")
+    emit(f"  the app: {shlex.join([*join, 'xentui', '--config', str(path)])}")
     for name in lab.host_names:
         ssh = ["ssh", "-p", str(lab.ssh_port(name)), "-i", str(lab.client_key_path)]
         ssh += ["-o", f"UserKnownHostsFile={lab.known_hosts_path}", "root@127.0.0.1"]
-        print(f"  {name}: {shlex.join([*join, *ssh, 'virsh', 'list', '--all'])}")
-    print(f"  guest stream: {lab.guest_url}")
-    print(f"{READY_PREFIX}{path}", flush=True)
+        emit(f"  {name}: {shlex.join([*join, *ssh, 'virsh', 'list', '--all'])}")
+    emit(f"  guest stream: {lab.guest_url}")
+    emit(f"{READY_PREFIX}{path}", flush=True)
 
 
 async def _until_stopped(lab: VmLab, stop: asyncio.Event) -> int:
@@ -142,7 +143,7 @@ async def _until_stopped(lab: VmLab, stop: asyncio.Event) -> int:
     if stopper in done:
         return 0
     dead = [h.name for h in lab.hosts.values() if h.proc and h.proc.returncode is not None]
-    print(f"xentui lab --vm: libvirtd of {', '.join(dead)} exited: stopping the lab", flush=True)
+    emit(f"xentui lab --vm: libvirtd of {', '.join(dead)} exited: stopping the lab", flush=True)
     return 1
 
 
@@ -170,15 +171,13 @@ def show_progress(log: Path, shown: int) -> int:
     except OSError:
         return shown
     stages = [ln[len(PROGRESS_PREFIX) :] for ln in lines if ln.startswith(PROGRESS_PREFIX)]
-    from xentui.tui.format import printable
-
     for stage in stages[shown:]:
         text, pct = stage, None
         if stage.endswith("%]") and " [" in stage:
             text, _, tail = stage.rpartition(" [")
             pct = float(tail.rstrip("%]"))
         bar = "" if pct is None else "[" + "#" * int(pct / 5) + " " * (20 - int(pct / 5)) + "] "
-        print(f"xentui demo --vm: {bar}{printable(text)}", file=sys.stderr, flush=True)
+        emit(f"xentui demo --vm: {bar}{text}", file=sys.stderr, flush=True)
     return len(stages)
 
 
@@ -206,7 +205,7 @@ def demo(args: argparse.Namespace) -> int:
     missing = missing_parts()
     if missing:
         for line in missing:
-            print(f"xentui demo --vm: {line}", file=sys.stderr)
+            emit(f"xentui demo --vm: {line}", file=sys.stderr)
         return 2
     workdir = Path(tempfile.mkdtemp(prefix="xentui-demo-vm-"))
     log = workdir / "lab.log"
@@ -228,16 +227,16 @@ def demo(args: argparse.Namespace) -> int:
                 break
         show_progress(log, shown)
         if not isinstance(ready, Path):
-            print(f"xentui demo --vm: {ready}", file=sys.stderr)
+            emit(f"xentui demo --vm: {ready}", file=sys.stderr)
             return 1
         name = netns_of(log)
         if name is None:
-            print("xentui demo --vm: the lab named no network namespace", file=sys.stderr)
+            emit("xentui demo --vm: the lab named no network namespace", file=sys.stderr)
             return 1
         try:
             config = load_config(ready)
         except ConfigError as exc:
-            print(f"xentui demo --vm: the lab wrote a bad lab file: {exc}", file=sys.stderr)
+            emit(f"xentui demo --vm: the lab wrote a bad lab file: {exc}", file=sys.stderr)
             return 1
         netns.join(name)  # the probe reads the guest's own TCP connection: no relay between
         code = start(config)
