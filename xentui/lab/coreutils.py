@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import posixpath
 import re
 
+from xentui.lab import fileutils
 from xentui.lab.shell import Handler, Machine, Out, Stdin
 from xentui.lab.vfs import VfsError
 
@@ -48,27 +50,28 @@ async def cp(m: Machine, argv: list[str], stdin: Stdin) -> Out:
         m.vfs.write(dst, data)
     except VfsError as e:
         return Out(stderr=f"cp: cannot create regular file `{dst}': {e.reason}\n", rc=1)
+    short = "".join(a[1:] for a in argv[1:] if a.startswith("-") and not a.startswith("--"))
+    if "p" in short or "a" in short or "--preserve" in argv[1:]:  # owner and mode go along
+        m.vfs.set_meta(dst, m.vfs.stat(src))
     return Out()
-
-
-async def mv(m: Machine, argv: list[str], stdin: Stdin) -> Out:
-    res = await cp(m, [*argv], stdin)
-    if res.rc == 0:
-        args = [a for a in argv[1:] if not a.startswith("-")]
-        m.vfs.remove(args[0])
-    return Out(stderr=res.stderr.replace("cp:", "mv:"), rc=res.rc)
 
 
 async def tee(m: Machine, argv: list[str], stdin: Stdin) -> Out:
     append = any(a in ("-a", "--append") for a in argv[1:])
     data = await stdin()
     out = Out(stdout=data)
+    paths: list[str] = []
     for path in (a for a in argv[1:] if not a.startswith("-")):
-        try:
-            m.vfs.write(path, data, append=append)
+        try:  # tee opens (and, without -a, empties) every file before it reads a byte
+            m.vfs.write(path, "" if m.vfs.write_s and not append else data, append=append)
+            paths.append(path)
         except VfsError as e:
             out.stderr += f"tee: {path}: {e.reason}\n"
             out.rc = 1
+    if m.vfs.write_s and not append and paths:
+        await asyncio.sleep(m.vfs.write_s)  # the lab's slow write: the files stay empty meanwhile
+        for path in paths:
+            m.vfs.write(path, data)
     return out
 
 
@@ -188,7 +191,6 @@ async def false(m: Machine, argv: list[str], stdin: Stdin) -> Out:
 COMMANDS: dict[str, Handler] = {
     "cat": cat,
     "cp": cp,
-    "mv": mv,
     "tee": tee,
     "echo": echo,
     "grep": grep,
@@ -197,4 +199,5 @@ COMMANDS: dict[str, Handler] = {
     "hostname": hostname,
     "true": true,
     "false": false,
+    **fileutils.COMMANDS,
 }

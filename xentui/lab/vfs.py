@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
+from dataclasses import dataclass
 
 
 class VfsError(Exception):
@@ -17,6 +18,16 @@ class VfsError(Exception):
 NOENT, ISDIR, NOTDIR = "No such file or directory", "Is a directory", "Not a directory"
 
 
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """A file's owner and permission bits, as ``stat -c %u:%g:%a`` reads them."""
+
+    uid: int = 0
+    gid: int = 0
+    mode: int = 0o644
+    """A new file's: root's umask 022 over 0666."""
+
+
 class Vfs:
     """Files (text or bytes) and directories; some files are computed on read (``/proc``)."""
 
@@ -24,6 +35,10 @@ class Vfs:
         self._files: dict[str, str | bytes] = {}
         self._dirs: set[str] = {"/"}
         self._dynamic: dict[str, Callable[[], str]] = {}
+        self._meta: dict[str, Meta] = {}
+        self.write_s = 0.0
+        """How long ``tee`` takes to fill a file it has just emptied, as a slow disk or link
+        would: a window in which a test can interrupt a write (0: at once)."""
 
     @staticmethod
     def norm(path: str, cwd: str = "/root") -> str:
@@ -82,12 +97,40 @@ class Vfs:
             else:
                 data = old + data
         self._files[p] = data
+        self._meta.setdefault(p, Meta())  # an existing file keeps its owner and mode
 
     def remove(self, path: str) -> None:
         p = self.norm(path)
         if p not in self._files:
             raise VfsError(path, ISDIR if p in self._dirs else NOENT)
         del self._files[p]
+        self._meta.pop(p, None)
+
+    def stat(self, path: str) -> Meta:
+        p = self.norm(path)
+        if p not in self._files and p not in self._dirs and p not in self._dynamic:
+            raise VfsError(path, NOENT)
+        return self._meta.get(p, Meta(mode=0o755 if p in self._dirs else 0o644))
+
+    def set_meta(self, path: str, meta: Meta) -> None:
+        self.stat(path)  # raises for a missing file
+        self._meta[self.norm(path)] = meta
+
+    def rename(self, src: str, dst: str) -> None:
+        """rename(2): the file itself moves, owner and mode with it; an old ``dst`` is gone."""
+        s, d = self.norm(src), self.norm(dst)
+        if s not in self._files:
+            raise VfsError(src, ISDIR if s in self._dirs else NOENT)
+        if d in self._dirs:
+            d = posixpath.join(d, posixpath.basename(s))
+        if d in self._dirs or d in self._dynamic:
+            raise VfsError(dst, ISDIR if d in self._dirs else "Permission denied")
+        if posixpath.dirname(d) not in self._dirs:
+            raise VfsError(dst, NOENT)
+        if s == d:
+            return
+        self._files[d] = self._files.pop(s)
+        self._meta[d] = self._meta.pop(s, Meta())
 
     def listdir(self, path: str) -> list[str]:
         p = self.norm(path)
