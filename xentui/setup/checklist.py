@@ -2,9 +2,13 @@
 
 A fix first re-reads every file it edits and writes nothing if one changed since the plan was
 shown; it backs each file up beside itself (``F.xentui-bak-<UTC stamp>``, never over an older
-backup), writes the new text over the command's stdin (``tee F``: content never goes through a
-shell string), runs its commands, then checks the step again. Nothing is written when the check
-already passes.
+backup), replaces it whole (a temporary file renamed into place, with the old owner and mode:
+see `xentui.setup.writes`), runs its commands, then checks the step again. Nothing is written
+when the check already passes.
+
+A confirmed fix runs in a task of its own: a caller that goes away (a screen closed, a first
+Ctrl-C) does not cut it. ``stop()`` ends it after the file or command under way; ``close()``
+waits for it before closing the connections it writes over.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from xentui.setup.context import Context, FileUnreadable, NoGuestShell, OpenRunn
 from xentui.setup.guest_steps import NO_SHELL
 from xentui.setup.results import Finding, FixOutcome, FixPlan, Status, StepResult
 from xentui.setup.steps import Step, build_steps
+from xentui.setup.writes import WriteFailed, free_name, replace_file
 
 Confirm = Callable[[Step, FixPlan], Awaitable[bool]]
 FIX_COMMAND_TIMEOUT_S = 60.0
@@ -44,6 +49,9 @@ class Checklist:
         }
         self._wall = wall
         self._listeners: list[Callable[[StepResult], None]] = []
+        self._fixes: set[asyncio.Task[FixOutcome]] = set()
+        self.stopping = False
+        """Set by ``stop()``: the fix under way ends after its current file; no other starts."""
 
     def add_listener(self, cb: Callable[[StepResult], None]) -> None:
         """Called with each new result (pending, then the verdict) as checks finish."""
@@ -119,13 +127,42 @@ class Checklist:
                 step_id, instructions=f"cannot plan the fix: {type(exc).__name__}: {exc}"
             )
 
+    @property
+    def fixing(self) -> bool:
+        """A confirmed fix is still writing or running its commands."""
+        return bool(self._fixes)
+
+    def stop(self) -> None:
+        """Ctrl-C: the fix under way stops after the file or command it is at; no other starts."""
+        self.stopping = True
+
+    def abort(self) -> None:
+        """A second Ctrl-C: stop at once. A file is still old or new, never cut short."""
+        self.stopping = True
+        for task in self._fixes:
+            task.cancel()
+
     async def apply_fix(self, plan: FixPlan) -> FixOutcome:
+        """Apply a confirmed fix to its end (or to ``stop()``), whoever stops waiting for it."""
+        task = asyncio.create_task(self._apply(plan), name=f"fix {plan.step_id}")
+        self._fixes.add(task)
+        task.add_done_callback(self._fixes.discard)
+        return await asyncio.shield(task)
+
+    async def _apply(self, plan: FixPlan) -> FixOutcome:
         """Check the files, prepare, back up, write, run, check again; stops at a failure."""
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self._wall()))
         backups: list[str] = []
+        done: list[str] = []
+        todo = [f"{e.host}:{e.path}" for e in plan.edits] + [f"`{c}`" for c in plan.commands]
 
         def stop(why: str) -> FixOutcome:
             return FixOutcome(plan.step_id, False, why, tuple(backups))
+
+        def halted() -> FixOutcome:
+            after = f"after {', '.join(done)}" if done else "before writing anything"
+            left = f"; not done: {', '.join(todo)}" if todo else ""
+            return stop(f"stopped on request {after}{left}")
 
         try:
             # every file first: a plan whose files moved on writes nothing at all
@@ -135,22 +172,31 @@ class Checklist:
                     return stop(f"{where} changed since the plan was made: nothing written; "
                                 "check again")  # fmt: skip
             for cmd in plan.prepare:
+                if self.stopping:
+                    return halted()
                 if not (res := await self.ctx.run(cmd.host, cmd.argv)).ok:
                     return stop(f"`{cmd}` failed: {res.output or res.exit_status}")
             for edit in plan.edits:
+                if self.stopping:
+                    return halted()
                 if edit.old or await self.ctx.read_file(edit.host, edit.path) is not None:
-                    backup = await self._free_name(edit.host, f"{edit.path}.xentui-bak-{stamp}")
+                    backup = await free_name(self.ctx, edit.host, f"{edit.path}.xentui-bak-{stamp}")
                     res = await self.ctx.run(edit.host, ["cp", "-p", edit.path, backup])
                     if not res.ok:
                         return stop(f"backup failed on {edit.host}: {res.output}")
                     backups.append(f"{edit.host}:{backup}")
-                res = await self.ctx.run(edit.host, ["tee", edit.path], input=edit.new)
-                if not res.ok:
-                    return stop(f"writing {edit.path} on {edit.host} failed: {res.output}")
+                try:
+                    await replace_file(self.ctx, edit.host, edit.path, edit.new, stamp=stamp)
+                except WriteFailed as exc:
+                    return stop(f"{exc}; {edit.path} on {edit.host} is as it was")
+                done.append(todo.pop(0))
             for cmd in plan.commands:
+                if self.stopping:
+                    return halted()
                 res = await self.ctx.run(cmd.host, cmd.argv, timeout=FIX_COMMAND_TIMEOUT_S)
                 if not res.ok:
                     return stop(f"`{cmd}` failed: {res.output or res.exit_status}")
+                done.append(todo.pop(0))
         except (HostUnreachable, NoGuestShell, FileUnreadable) as exc:
             return stop(f"fix stopped: {exc}")
         except Exception as exc:  # the edge: a surprise stops this fix with its words, not the app
@@ -160,19 +206,14 @@ class Checklist:
         message = "fixed: the check passes now" if ok else f"applied, but {after.reason}"
         return FixOutcome(plan.step_id, ok, message, tuple(backups), after)
 
-    async def _free_name(self, host: str, path: str) -> str:
-        """``path``, or ``path.N`` when an earlier fix in the same second left a backup there."""
-        name, n = path, 1
-        while await self.ctx.read_file(host, name) is not None:
-            name, n = f"{path}.{n}", n + 1
-        return name
-
     async def fix_all(self, confirm: Confirm) -> list[FixOutcome]:
         """Walk the steps in order, fixing each failed one the presenter agrees to fix."""
         await self.run_all()
         outcomes: list[FixOutcome] = []
         changed = False
         for step in self.steps:
+            if self.stopping:
+                break
             result = self.results[step.id]
             if changed or result.status is Status.BLOCKED:
                 result = await self.run_step(step.id)
@@ -186,4 +227,7 @@ class Checklist:
         return outcomes
 
     async def close(self) -> None:
+        """Close the connections once no fix is writing over them."""
+        while self._fixes:
+            await asyncio.gather(*self._fixes, return_exceptions=True)
         await self.ctx.close()

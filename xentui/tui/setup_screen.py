@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
@@ -72,8 +75,8 @@ class SetupScreen(Screen[None]):
     """Runs all checks on arrival; ``a`` again, ``c`` this step, ``f`` fix it, Esc back."""
 
     BINDINGS = [  # noqa: RUF012 - Textual's own API
-        Binding("escape", "app.pop_screen", "Back", id="setup.back"),
-        Binding("w", "app.pop_screen", show=False),  # `w` again closes it, rather than stacking
+        Binding("escape", "back", "Back", id="setup.back"),
+        Binding("w", "back", show=False),  # `w` again closes it, rather than stacking
         Binding("a", "check_all", "Check all", id="setup.all"),
         Binding("c", "check_one", "Check", id="setup.one"),
         Binding("f", "fix", "Fix", id="setup.fix"),
@@ -89,6 +92,10 @@ class SetupScreen(Screen[None]):
         self.checklist.add_listener(self._on_result)
         self.last_fix: str = ""
         self._fixing = False
+        """From ``f`` until the fix's result (or a no): a second ``f`` is refused meanwhile."""
+        self._applying: Step | None = None
+        """The step whose confirmed fix is running, in the app's worker (it outlives the screen)."""
+        self._left = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Setup checklist · the seed's preparation steps"), id="setup-title")
@@ -119,9 +126,12 @@ class SetupScreen(Screen[None]):
         )
 
     def _on_result(self, result: StepResult) -> None:
-        if not self.is_mounted:
+        if not self.is_mounted or self._left:
             return
-        table = self.query_one("#setup-table", DataTable)
+        try:  # a fix that outlives the screen reports its re-check while the screen comes down
+            table = self.query_one("#setup-table", DataTable)
+        except NoMatches:
+            return
         step = self.checklist.by_id[result.step_id]
         for key, cell in zip(
             ("mark", "seed", "title", "why"), self._cells(step, result), strict=True
@@ -174,6 +184,16 @@ class SetupScreen(Screen[None]):
         if (step := self.selected) is not None:
             await self.checklist.run_step(step.id)
 
+    def action_back(self) -> None:
+        """Leave the checklist; a confirmed fix still runs to its end and reports when done."""
+        if (step := self._applying) is not None:
+            self.notify(
+                f"The fix for step {step.seed} finishes first, so no file is left half-written; "
+                "its result will show here when it ends.",
+                markup=False,
+            )
+        self.dismiss()
+
     def action_fix(self) -> None:
         if self._fixing:  # never cancel a fix half-way through its writes: refuse a second one
             self.notify("A fix is running: wait for it to finish.", markup=False)
@@ -183,35 +203,62 @@ class SetupScreen(Screen[None]):
 
     @work(group="setup-fix", exit_on_error=False)
     async def _fix(self) -> None:
+        asking = False
         try:
-            await self._fix_selected()
+            asking = await self._ask_fix()
         finally:
-            self._fixing = False
+            self._fixing = asking  # until the dialog's answer
 
-    async def _fix_selected(self) -> None:
+    async def _ask_fix(self) -> bool:
+        """Plan the selected step's fix and show it; True when the dialog is up."""
         step = self.selected
         if step is None:
-            return
+            return False
         if self.checklist.results[step.id].status is not Status.FAILED:
             self.notify(f"Step {step.seed} has not failed: nothing to fix.", markup=False)
-            return
+            return False
         plan = await self.checklist.plan_fix(step.id)
         if not plan.runnable:
             self.last_fix = f"Step {step.seed} is fixed by hand: {plan.describe()}"
             self._show_detail()
-            return
-        if not await self.app.push_screen_wait(FixDialog(step, plan)):
+            return False
+        self.app.push_screen(FixDialog(step, plan), partial(self._answered, step, plan))
+        return True
+
+    def _answered(self, step: Step, plan: FixPlan, yes: bool | None) -> None:
+        """As the dialog closes: a yes starts the fix at once in a worker of the app's, not this
+        screen's, so that an Esc right after it or the screen closing never cuts it short."""
+        if not yes:
+            self._fixing = False
             self.last_fix = f"Fix for step {step.seed} cancelled: nothing changed."
             self._show_detail()
             return
-        outcome = await self.checklist.apply_fix(plan)
-        if outcome.ok:
-            await self.checklist.run_all()  # steps that waited on this one can run now
+        self._applying = step
+        self.app.run_worker(
+            self._apply(step, plan),
+            name=f"fix step {step.seed}",
+            group="setup-fix",
+            exit_on_error=False,
+        )
+
+    async def _apply(self, step: Step, plan: FixPlan) -> None:
+        app = self.app
+        try:
+            outcome = await self.checklist.apply_fix(plan)
+            if outcome.ok and not self._left:
+                await self.checklist.run_all()  # steps that waited on this one can run now
+        finally:
+            self._applying, self._fixing = None, False
+            if self._left:  # the screen is gone: its connections close with the fix
+                await self.checklist.close()
         backups = f" Backups: {', '.join(outcome.backups)}." if outcome.backups else ""
         self.last_fix = f"Fix for step {step.seed}: {outcome.message}.{backups}"
-        self._show_detail()
+        if not self._left:
+            self._show_detail()
         severity: SeverityLevel = "information" if outcome.ok else "error"
-        self.notify(printable(self.last_fix, newlines=True), severity=severity, markup=False)
+        app.notify(printable(self.last_fix, newlines=True), severity=severity, markup=False)
 
     async def on_unmount(self) -> None:
-        await self.checklist.close()
+        self._left = True
+        if self._applying is None:  # else the fix closes them when it ends
+            await self.checklist.close()
