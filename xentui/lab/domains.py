@@ -64,6 +64,13 @@ class SimDomain:
         return f"{run}{blocked}{'p' if self.paused else '-'}---"
 
 
+def domain0(index: int, clock: Callable[[], float] = time.monotonic) -> SimDomain:
+    """Host ``index``'s Domain-0: up for a while (its CPU time differs per host), busy a little."""
+    return SimDomain(
+        "Domain-0", 0, 491, cpu_s=800.0 + 97.3 * index, cpu_rate=0.3, dom0=True, clock=clock
+    )
+
+
 def printf(fmt: str, args: tuple[object, ...]) -> str:
     """The tools' own printf-style strings, applied as they are (C's %lu read as %u)."""
     return fmt.replace("%5lu", "%5u") % args

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from xentui.lab import files
-from xentui.lab.domains import SimDomain
+from xentui.lab.domains import SimDomain, domain0
 from xentui.lab.vfs import Vfs, VfsError
 
 if TYPE_CHECKING:
@@ -117,17 +117,7 @@ class SimHost:
     def __post_init__(self) -> None:
         # Hosts have been up for a while: their next domids differ, as on real hosts.
         self.next_domid = 2 * self.index + 1
-        self.domains.append(
-            SimDomain(
-                "Domain-0",
-                0,
-                491,
-                cpu_s=800.0 + 97.3 * self.index,
-                cpu_rate=0.3,
-                dom0=True,
-                clock=self.clock,
-            )
-        )
+        self.domains.append(domain0(self.index, self.clock))
         v = self.vfs
         for d in ("/etc/xen", "/home/mp3", "/proc", "/root", SHARED, "/var/log/xen"):
             v.mkdir(d)

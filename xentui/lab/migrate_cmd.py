@@ -156,7 +156,8 @@ async def on_incoming(lab: Lab, host: SimHost, incoming: Any) -> None:
 # --- xm ----------------------------------------------------------------------------------------
 
 
-async def xm_migrate(lab: Lab, host: SimHost, text: XmText, args: list[str]) -> Out:
+def xm_migrate_args(text: XmText, args: list[str]) -> tuple[bool, int, str, str] | Out:
+    """xm migrate's getopt: (live, port, domain, host), or xm's words for what it refuses."""
     live, port, rest = False, 0, []
     i = 0
     while i < len(args):
@@ -182,7 +183,14 @@ async def xm_migrate(lab: Lab, host: SimHost, text: XmText, args: list[str]) -> 
         if text.v >= (3, 3):
             return text.error("migrate", "Invalid number of arguments")
         return text.error("migrate", f"Invalid arguments: {rest!r}", with_usage=False)
-    name, dst = rest
+    return live, port, rest[0], rest[1]
+
+
+async def xm_migrate(lab: Lab, host: SimHost, text: XmText, args: list[str]) -> Out:
+    parsed = xm_migrate_args(text, args)
+    if isinstance(parsed, Out):
+        return parsed
+    live, port, name, dst = parsed
     dom = host.find(name)
     if dom is None:
         return text.no_domain("migrate", name)

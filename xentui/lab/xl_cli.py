@@ -13,6 +13,7 @@ from xentui.lab.host import lab_and_host
 from xentui.lab.shell import Machine, Out, Stdin
 
 if TYPE_CHECKING:
+    from xentui.lab.domains import SimDomain
     from xentui.lab.host import SimHost
     from xentui.lab.lab import Lab
 
@@ -127,24 +128,29 @@ async def xl(m: Machine, argv: list[str], stdin: Stdin) -> Out:
     return _pause_unpause(lab, host, dom, cmd == "pause")
 
 
-def _pause_unpause(lab: Lab, host: SimHost, dom: object, pause: bool) -> Out:
-    from xentui.lab.domains import SimDomain
+def _pause_unpause(lab: Lab, host: SimHost, dom: SimDomain, pause: bool) -> Out:
+    refused = pause_refusal(dom, pause)
+    if refused is not None:
+        return refused
+    count = dom.pause_count + (1 if pause else -1)
+    lab.set_paused(host, dom, paused=count > 0, count=count)
+    return Out()
 
-    assert isinstance(dom, SimDomain)
-    # main_pause/main_unpause ignore libxl's result: failures are log lines, the exit is 0.
-    if pause:
-        if dom.pause_count >= MAX_PAUSE:
-            return Out(
-                stderr=f"libxl: error: libxl_domain.c:583:libxl_domain_pause: "
-                f"Domain {dom.domid}:Pausing domain: Value too large for defined "
-                "data type\n"
-            )
-        lab.set_paused(host, dom, paused=True, count=dom.pause_count + 1)
-        return Out()
-    if dom.pause_count == 0:
+
+def pause_refusal(dom: SimDomain, pause: bool) -> Out | None:
+    """libxl's words when the hypervisor's pause count refuses (None: it goes ahead).
+
+    main_pause/main_unpause ignore libxl's result: failures are log lines, the exit is 0.
+    """
+    if pause and dom.pause_count >= MAX_PAUSE:
+        return Out(
+            stderr=f"libxl: error: libxl_domain.c:583:libxl_domain_pause: "
+            f"Domain {dom.domid}:Pausing domain: Value too large for defined "
+            "data type\n"
+        )
+    if not pause and dom.pause_count == 0:
         return Out(
             stderr=f"libxl: error: libxl_domain.c:621:domain_unpause_done: "
             f"Domain {dom.domid}:Unpausing domain: Invalid argument\n"
         )
-    lab.set_paused(host, dom, paused=dom.pause_count > 1, count=dom.pause_count - 1)
-    return Out()
+    return None

@@ -52,10 +52,10 @@ async def xl_migrate(lab: Lab, host: SimHost, opts: dict[str, str], args: list[s
     # xl's rune is `exec SSHCOMMAND TARGET xl migrate-receive` (-s '': TARGET is the command)
     call = _rune(opts.get("s", "ssh"), dst)
     if isinstance(call, Out):
-        return _no_banner(call.stderr, call.rc, pid)
+        return no_banner(call.stderr, call.rc, pid)
     logged_in = login(lab, lab.endpoints[host.name].machine, call)
     if isinstance(logged_in, Out):
-        return _no_banner(logged_in.stderr, 255, pid)
+        return no_banner(logged_in.stderr, 255, pid)
     target, warned = logged_in
     paused = "p" in opts
     run = _xl_run(lab, host, dom, dst, endpoint_of(lab, target), pid, warned, paused)
@@ -80,7 +80,48 @@ def _rune(ssh_command: str, dst: str) -> Call | Out:
     return call
 
 
-def _no_banner(said: str, status: int, pid: int) -> Out:
+# xl_migrate.c's transcript of a migration that works, in the order both ends print it.
+READY = (
+    "migration target: Ready to receive domain.\n"
+    "Saving to migration stream new xl format (info 0x3/0x0/1411)\n"
+    "Loading new save file <incoming migration stream> (new xl fmt info 0x3/0x0/1411)\n"
+    " Savefile contains xl domain config in JSON format\nParsing config from <saved>\n"
+)
+PERMISSION = "migration sender: Giving target permission to start.\n"
+STARTING = "migration target: Got permission, starting domain.\n"
+STARTED = (
+    "migration target: Domain started successsfully.\n"
+    "migration sender: Target reports successful startup.\nMigration successful.\n"
+)
+
+
+def transferred(domid: int) -> str:
+    """What both ends say once the pages are over, up to the target's acknowledgement."""
+    return (
+        f"xc: info: Saving domain {domid}, type x86 PV\n"
+        "xc: info: Found x86 PV domain from Xen 4.9\nxc: info: Restoring domain\n"
+        "xc: info: Restore successful\n"
+        "xc: info: XenStore: mfn 0x328657, dom 0, evt 1\n"
+        "xc: info: Console: mfn 0x328656, dom 0, evt 2\n"
+        "migration target: Transfer complete, requesting permission to start domain.\n"
+        "migration sender: Target has acknowledged transfer.\n"
+    )
+
+
+def transfer_failed(pid: int) -> Out:
+    """The receiver answered, then the stream broke: xl resumes the domain at the sender."""
+    return Out(
+        stderr="libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream "
+        "truncated reading ready message from migration receiver stream\n"
+        f"libxl: info: libxl_exec.c:118:libxl_report_child_exitstatus: migration "
+        f"transport process [{pid}] exited with error status 1\n"
+        "Migration failed, resuming at sender.\n",
+        rc=1,
+    )
+
+
+def no_banner(said: str, status: int, pid: int) -> Out:
+    """The receiver never answered (ssh failed, or no xl there): no banner, exit 1."""
     return Out(
         stderr=said + "libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream "
         "truncated reading banner from migration receiver stream\n"
@@ -102,10 +143,7 @@ async def _xl_run(
 ) -> Out:
     truth = begin(lab, host, dst, True, "xl")
     target_host = lab.hosts.get(endpoint.machine.hostname)
-    err = warned + "migration target: Ready to receive domain.\n"
-    err += "Saving to migration stream new xl format (info 0x3/0x0/1411)\n"
-    err += "Loading new save file <incoming migration stream> (new xl fmt info 0x3/0x0/1411)\n"
-    err += " Savefile contains xl domain config in JSON format\nParsing config from <saved>\n"
+    err = warned + READY
 
     closers: list[Any] = []
     connect = opener(lab, host, endpoint, closers)
@@ -114,28 +152,15 @@ async def _xl_run(
     except Refused as e:
         roll_back(lab, host, dom, truth, e.detail)
         if isinstance(e.__cause__, TransportFailed):
-            return _no_banner(warned + e.__cause__.stderr, e.__cause__.status, pid)
-        return Out(
-            stderr="libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream "
-            "truncated reading ready message from migration receiver stream\n"
-            f"libxl: info: libxl_exec.c:118:libxl_report_child_exitstatus: migration "
-            f"transport process [{pid}] exited with error status 1\n"
-            "Migration failed, resuming at sender.\n",
-            rc=1,
-        )
+            return no_banner(warned + e.__cause__.stderr, e.__cause__.status, pid)
+        return transfer_failed(pid)
     finally:
         await close_all(closers)
     truth.stats = stats
-    err += f"xc: info: Saving domain {dom.domid}, type x86 PV\n"
-    err += "xc: info: Found x86 PV domain from Xen 4.9\nxc: info: Restoring domain\n"
-    err += "xc: info: Restore successful\n"
-    err += "xc: info: XenStore: mfn 0x328657, dom 0, evt 1\n"
-    err += "xc: info: Console: mfn 0x328656, dom 0, evt 2\n"
-    err += "migration target: Transfer complete, requesting permission to start domain.\n"
-    err += "migration sender: Target has acknowledged transfer.\n"
+    err += transferred(dom.domid)
     dom.name = f"{lab.options.guest_name}--migratedaway"
     await asyncio.sleep(0.2 / lab.options.speed)  # the handshake's round trips over ssh
-    err += "migration sender: Giving target permission to start.\n"
+    err += PERMISSION
     new_dom = arrived(lab, host, dom, target_host)
     if new_dom is None or target_host is None:
         roll_back(lab, host, dom, truth, "target lost the domain")
@@ -145,10 +170,8 @@ async def _xl_run(
             "migration sender: Resumed OK.\nMigration failed due to problems at target.\n",
             rc=1,
         )
-    err += "migration target: Got permission, starting domain.\n"
+    err += STARTING
     hand_over(lab, host, dom, target_host, new_dom, truth)
     if paused:  # -p: xl migrate-receive leaves the domain paused on the target
         lab.set_paused(target_host, new_dom, paused=True)
-    err += "migration target: Domain started successsfully.\n"
-    err += "migration sender: Target reports successful startup.\n"
-    return Out(stderr=err + "Migration successful.\n")
+    return Out(stderr=err + STARTED)
