@@ -7,6 +7,11 @@ waits for the stream to play, then runs the seed's demo with the presenter's key
 the player stalls, unpause, live migrate), saving an SVG of the main screen, the migrate
 dialog, the migration in progress and the verdict; then, on a fresh lab, the setup checklist
 and one fix as it asks for confirmation.
+
+    sudo python scripts/screenshots.py --vm
+
+shoots the real VM lab instead (`xentui lab --vm`: real libvirt, a real QEMU guest): a live
+migration in progress with libvirt's own progress, and its verdict beside libvirt's downtime.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from xentui.config import LabConfig
 from xentui.lab import Lab, LabOptions
 from xentui.model import PlayerState
 from xentui.setup.results import Status
@@ -124,11 +130,49 @@ async def shoot_setup(lab: Lab, out: Path, size: tuple[int, int]) -> None:
         await pilot.press("escape")
 
 
+async def shoot_vm(config: LabConfig, out: Path, size: tuple[int, int]) -> None:
+    """A real live migration: libvirt's progress while it runs, then the verdict."""
+    app = build_live_app(config)
+    async with live(app.engine, app.probe), app.run_test(size=size) as pilot:
+        await until(lambda: app.check_action("migrate", ()), 30, "the hosts and the guest")
+        await until(lambda: playing(app, 20), 60, "the stream to play")
+        await until(lambda: full(app), 20, "the buffer to fill")
+        await pilot.press("m")
+        await until(lambda: isinstance(app.screen, MigrateDialog), 5, "the migrate dialog")
+        await pilot.press("enter")
+        await until(lambda: app.main.migration_running, 10, "the migration to start")
+        await until(lambda: app.main.migration.progress is not None, 20, "libvirt's progress")
+        await asyncio.sleep(2.5)
+        app.save_screenshot("vm-migrating.svg", str(out))
+        print(f"wrote {out / 'vm-migrating.svg'}")
+        await until(lambda: not app.main.migration_running, 120, "the migration's end")
+        await asyncio.sleep(3)
+        app.save_screenshot("vm-verdict.svg", str(out))
+        print(f"wrote {out / 'vm-verdict.svg'}")
+
+
+def main_vm(out: Path) -> None:
+    from xentui.config import load_config
+    from xentui.lab.vm import netns
+    from xentui.lab.vm.child import vm_lab_child
+
+    with (
+        tempfile.TemporaryDirectory(prefix="xentui-shots-vm-") as tmp,
+        vm_lab_child(Path(tmp)) as child,
+        netns.joined(child.netns),
+    ):
+        asyncio.run(shoot_vm(load_config(child.config_path), out, (160, 48)))
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).parent.parent / "screenshots")
+    parser.add_argument("--vm", action="store_true", help="the real VM lab's screenshots only")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.vm:
+        await asyncio.to_thread(main_vm, args.out)
+        return
     wide = {
         "main": "main.svg",
         "dialog": "migrate-dialog.svg",

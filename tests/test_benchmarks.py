@@ -26,11 +26,12 @@ QUICK = {
     "probe_memory.py": (["--minutes", "2"], "rss_growth_mb"),
     "tui_latency.py": (["--hosts", "2", "--domains", "3", "--presses", "6"], "p95_ms"),
 }
-"""The rest (fanout, poll_cost, probe_accuracy) take minutes or a real sshd at full size."""
+"""The rest (fanout, poll_cost, probe_accuracy, vm_migration) take minutes, a real sshd or
+root and real VMs at full size; vm_migration runs its scenarios in tests/lab/vm/ instead."""
 
 
 def test_every_benchmark_is_covered_or_named_as_long() -> None:
-    long = {"fanout.py", "poll_cost.py", "probe_accuracy.py"}
+    long = {"fanout.py", "poll_cost.py", "probe_accuracy.py", "vm_migration.py"}
     assert {p.name for p in BENCH.glob("*.py")} == set(QUICK) | long
 
 

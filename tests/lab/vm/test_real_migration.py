@@ -23,6 +23,7 @@ from tests.lab.vm.conftest import need
 from xentui.config import LabConfig, load_config
 from xentui.control.engine import Engine
 from xentui.lab.vm import netns
+from xentui.lab.vm.child import VmLabFailed, vm_lab_child
 from xentui.lab.vm.netns import BRIDGE, GUEST_IP
 from xentui.lab.vm.wiretruth import WireCapture
 from xentui.model import MigrationPhase
@@ -56,35 +57,17 @@ class RunningLab:
 @pytest.fixture(scope="module")
 def vm_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
     need("qemu", "busybox", "apt", "libvirt", "tun", "netadmin")
-    work = tmp_path_factory.mktemp("vmlab")
-    log, config_out = work / "lab.log", work / "xentui.toml"
-    with log.open("wb") as out:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "xentui", "lab", "--vm", "--config-out", str(config_out)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
     try:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while "ready: " not in log.read_text(errors="replace"):
-            if child.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"xentui lab --vm did not start: {log.read_text(errors='replace')}")
-            time.sleep(0.2)
-        text = log.read_text(errors="replace")
-        name = next(ln.split()[1] for ln in text.splitlines() if ln.startswith("netns: "))
-        with netns.joined(name):
-            yield RunningLab(load_config(config_out), name, log)
-    finally:
-        child.terminate()
-        try:
-            child.wait(30)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+        with (
+            vm_lab_child(tmp_path_factory.mktemp("vmlab")) as child,
+            netns.joined(child.netns),
+        ):
+            yield RunningLab(load_config(child.config_path), child.netns, child.log)
+    except VmLabFailed as exc:
+        pytest.fail(str(exc))
     # it removed everything it made
-    assert not [n for n in netns.ours() if netns.owner_pid(n) == child.pid]
-    assert "lab stopped" in log.read_text(errors="replace")
+    assert child.netns not in netns.ours()
+    assert "lab stopped" in child.text()
 
 
 @contextlib.asynccontextmanager
