@@ -25,6 +25,7 @@ QUICK = {
     "probe_player_cost.py": (["--seconds", "1"], "timestamps_cpu_pct"),
     "probe_memory.py": (["--minutes", "2"], "rss_growth_mb"),
     "tui_latency.py": (["--hosts", "2", "--domains", "3", "--presses", "6"], "p95_ms"),
+    "duplicate_rows.py": (["--rows", "300", "--seconds", "1"], "ratio"),
 }
 """The rest (fanout, poll_cost, probe_accuracy, vm_migration) take minutes, a real sshd or
 root and real VMs at full size; vm_migration runs its scenarios in tests/lab/vm/ instead."""

@@ -30,6 +30,27 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (  # label, key (format.COLUMN_FIELD
 DOWN = (ConnectionState.UNREACHABLE, ConnectionState.CLOSED)
 
 
+def row_keys(domains: tuple[Domain, ...]) -> dict[str, Domain]:
+    """Each domain under a row key unique in the list: its name, or for the n-th repeat of a
+    name ``name`` + ZWSP + ``n`` (a tool listing one name twice must not crash the view).
+
+    A repeat's key stays the same from poll to poll, so its row updates in place; the count per
+    name is remembered, so 13,000 rows of one name cost what 13,000 names do (no rescan of the
+    keys taken, no key growing with the repeats).
+    """
+    fresh: dict[str, Domain] = {}
+    repeats: dict[str, int] = {}
+    for domain in domains:
+        key = name = domain.name
+        n = repeats.get(name, 0)
+        while key in fresh:  # once per repeat, unless a real name looks like a repeat's key
+            n += 1
+            key = f"{name}\u200b{n}"
+        repeats[name] = n
+        fresh[key] = domain
+    return fresh
+
+
 class HostTable(DataTable[Text]):
     """A domain list whose guest row is one band across the table (``host-table--guest``).
 
@@ -112,12 +133,7 @@ class HostPane(Vertical):
         had_guest = self.has_guest
         self.snapshot = snapshot
         table = self.table
-        fresh: dict[str, Domain] = {}
-        for domain in snapshot.domains:
-            key = domain.name
-            while key in fresh:  # a tool listing one name twice must not crash the view
-                key += "\u200b"
-            fresh[key] = domain
+        fresh = row_keys(snapshot.domains)
         with self.app.batch_update():
             for key in [k for k in self._domains if k not in fresh]:
                 table.remove_row(key)
