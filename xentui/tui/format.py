@@ -97,8 +97,10 @@ def state_text(domain: Domain) -> Text:
         text = Text("incoming ←", style="bold magenta")
     if not domain.active:
         text = Text("inactive", style="dim")
-    text.append(" ")
-    text.append_text(plain(domain.flags, "dim"))
+    if domain.flags and domain.flags != domain.state.value:
+        # xm/xl's letters say more than the word; virsh's words would only say it twice
+        text.append(" ")
+        text.append_text(plain(domain.flags, "dim"))
     return text
 
 
