@@ -74,6 +74,9 @@ class CommandResult:
     """True when the output went over the cap and was cut."""
     stdout_not_utf8: bool = False
     """True when stdout held bytes that are not UTF-8: ``stdout`` shows them as U+FFFD."""
+    unfinished: str = ""
+    """Why there is no exit status, in words (``xm list did not finish in 5 s``, ``xm migrate
+    killed by signal KILL``); empty when the command exited. The same words end ``stderr``."""
 
     @property
     def ok(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from xentui.model import CommandResult
@@ -332,3 +334,14 @@ def test_virsh_failure_without_an_error_line_keeps_what_was_said() -> None:
     assert type(away) is MigrationFailed and "Killed" in away.message
     silent = virsh.parse_error(run(virsh.pause_argv("test"), 1))
     assert type(silent) is ToolError and silent.message == "exit status 1"
+
+
+def test_a_command_cut_at_its_timeout_says_so_once_with_what_it_printed() -> None:
+    """Issue 10.6: the runner's words lead, its note (the end of stderr) is not said twice."""
+    hung = dataclasses.replace(
+        run(XM_MIGRATE, None, "xentui: xm migrate did not finish in 600 s", "partial"),
+        unfinished="xm migrate did not finish in 600 s",
+    )
+    err = get_toolstack("xm").parse_error(hung)
+    assert type(err) is MigrationFailed
+    assert err.message == "xm migrate did not finish in 600 s; it printed: partial"

@@ -138,8 +138,10 @@ class HostPoller:
             return self._unreachable(f"{type(exc).__name__}: {exc}")
         if result.exit_status is None:
             # alive at the SSH level but the tool did not answer in time (xend busy, host hung):
-            # no backoff, and the event says when the next try really is
-            why = result.output.splitlines()[-1] if result.output else "no answer"
+            # no backoff, and the event says when the next try really is. The words are the
+            # runner's ("xm list did not finish in 1 s"), never the last line the tool printed
+            # before it hung (a list's header is no reason)
+            why = result.unfinished or f"{self.toolstack.name} list did not finish"
             self._connection(ConnectionState.UNREACHABLE, why, retry_in_s=self.interval)
             return self.interval
         self._backoff = self.interval

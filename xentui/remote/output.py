@@ -93,6 +93,18 @@ class Collector(Collected, asyncssh.SSHClientSession[bytes]):
             self.done.set_result(exc)
 
 
+_SUBCOMMAND = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def command_words(argv: Sequence[str]) -> str:
+    """The tool and its subcommand as a person names them (``xm list``, ``virsh list`` past
+    ``-c URI``): a note about a hung list says which command hung, not ``env`` or ``sudo``."""
+    if not argv:
+        return "the command"
+    sub = next((a for a in argv[1:] if _SUBCOMMAND.fullmatch(a)), None)
+    return f"{argv[0]} {sub}" if sub else argv[0]
+
+
 def finish(
     argv: Sequence[str],
     coll: Collected,
@@ -103,15 +115,14 @@ def finish(
 ) -> CommandResult:
     """The CommandResult, with a plain-words line appended where the bare output would mislead."""
     stderr = coll.err.text()
-    notes: list[str] = []
+    unfinished = ""
     if timed_out_after is not None:
-        notes.append(
-            f"xentui: {argv[0] if argv else 'command'} timed out after {timed_out_after:g} s"
-        )
+        unfinished = f"{command_words(argv)} did not finish in {timed_out_after:g} s"
     elif coll.exit_status is None and coll.signal is not None:
-        notes.append(f"xentui: {argv[0] if argv else 'command'} killed by signal {coll.signal}")
+        unfinished = f"{command_words(argv)} killed by signal {coll.signal}"
     elif coll.exit_status is None:
-        notes.append("xentui: the channel closed without an exit status")
+        unfinished = f"{command_words(argv)}: the channel closed without an exit status"
+    notes = [f"xentui: {unfinished}"] if unfinished else []
     if sudo and coll.exit_status not in (None, 0) and _SUDO_OLD.search(stderr):
         notes.append(
             "xentui: this sudo predates -n (sudo < 1.7, early RHEL 5): connect as root, "
@@ -144,4 +155,5 @@ def finish(
         finished=finished,
         truncated=truncated,
         stdout_not_utf8=not coll.out.is_utf8(),
+        unfinished=unfinished,
     )

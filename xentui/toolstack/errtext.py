@@ -46,10 +46,14 @@ def domain_of(argv: Sequence[str], verb_name: str) -> str | None:
 
 
 def unfinished(result: CommandResult, cls: type[ToolError], domain: str | None) -> ToolError:
-    """The command did not finish (timeout, dropped channel): say so with what it printed."""
-    said = " ".join(lines(result))[:_MAX_MESSAGE]
-    what = " ".join(result.argv[:2]) or "command"
-    return cls(f"{what} did not finish" + (f": {said}" if said else ""), domain)
+    """The command did not finish (timeout, dropped channel): say so with what it printed.
+
+    The runner's words lead (``xm migrate did not finish in 600 s``); its note, which also
+    ends stderr, is not repeated among what the tool printed."""
+    note = f"xentui: {result.unfinished}"
+    said = " ".join(ln for ln in lines(result) if ln != note)[:_MAX_MESSAGE]
+    what = result.unfinished or (" ".join(result.argv[:2]) or "command") + " did not finish"
+    return cls(what + (f"; it printed: {said}" if said else ""), domain)
 
 
 def fallback(result: CommandResult, cls: type[ToolError], domain: str | None) -> ToolError:
