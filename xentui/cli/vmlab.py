@@ -28,8 +28,13 @@ NETNS_PREFIX = "netns: "
 
 def check(args: argparse.Namespace) -> str | None:
     """The flags' refusal in one line, before anything is started."""
-    if args.toolstack not in ("virsh",):
-        return f"--vm --toolstack {args.toolstack}: the real VM lab serves virsh"
+    if args.toolstack not in ("virsh", "xm", "xl"):
+        return f"--vm --toolstack {args.toolstack}: the real VM lab serves virsh, xm or xl"
+    from xentui.lab.files import version_tuple
+
+    v = version_tuple(args.xm_version)
+    if not v or v < (3, 0) or v > (4, 4):
+        return f"--xm-version {args.xm_version}: expected a Xen version from 3.0.0 to 4.4"
     if not 64 <= args.vm_mem <= 4096:
         return f"--vm-mem {args.vm_mem}: expected 64 to 4096 MiB"
     if not (args.link_mbit >= 0 and math.isfinite(args.link_mbit)):
@@ -78,7 +83,13 @@ async def _serve(args: argparse.Namespace) -> int:
     from xentui.lab.vm.vmlab import VmLab, VmLabOptions
 
     link = args.link_mbit if args.link_mbit > 0 else None
-    opts = VmLabOptions(mem_mib=args.vm_mem, link_mbit=link, rebuild=args.rebuild)
+    opts = VmLabOptions(
+        mem_mib=args.vm_mem,
+        link_mbit=link,
+        rebuild=args.rebuild,
+        toolstack=args.toolstack,
+        xm_version=args.xm_version,
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -128,7 +139,8 @@ def _announce(lab: VmLab, args: argparse.Namespace) -> None:
     for name in lab.host_names:
         ssh = ["ssh", "-p", str(lab.ssh_port(name)), "-i", str(lab.client_key_path)]
         ssh += ["-o", f"UserKnownHostsFile={lab.known_hosts_path}", "root@127.0.0.1"]
-        emit(f"  {name}: {shlex.join([*join, *ssh, 'virsh', 'list', '--all'])}")
+        listing = ["virsh", "list", "--all"] if lab.pair is None else [args.toolstack, "list"]
+        emit(f"  {name}: {shlex.join([*join, *ssh, *listing])}")
     emit(f"  guest stream: {lab.guest_url}")
     emit(f"{READY_PREFIX}{path}", flush=True)
 

@@ -79,6 +79,13 @@ def getopt(cmd: str, args: list[str], reqargs: int) -> tuple[dict[str, str], lis
     return opts, rest
 
 
+def short_help() -> Out:
+    """What a bare ``xl`` prints (and exits 1)."""
+    text = "Usage xl [-vfNtT] <subcommand> [args]\n\nxl full list of subcommands:\n\n"
+    text += "".join(f" {c:<20}{d}\n" for c, (_, d) in HELP.items())
+    return Out(stdout=text, rc=1)
+
+
 def invalid(name: str) -> Out:
     return Out(stderr=f"{name} is an invalid domain identifier (rc=-6)\n", rc=1)
 
@@ -86,9 +93,7 @@ def invalid(name: str) -> Out:
 async def xl(m: Machine, argv: list[str], stdin: Stdin) -> Out:
     lab, host = lab_and_host(m)
     if len(argv) < 2:
-        text = "Usage xl [-vfNtT] <subcommand> [args]\n\nxl full list of subcommands:\n\n"
-        text += "".join(f" {c:<20}{d}\n" for c, (_, d) in HELP.items())
-        return Out(stdout=text, rc=1)
+        return short_help()
     cmd, args = argv[1], argv[2:]
     if cmd not in HELP:
         return Out(stderr="command not implemented\n", rc=1)

@@ -43,12 +43,7 @@ async def xl_migrate(lab: Lab, host: SimHost, opts: dict[str, str], args: list[s
         return invalid(name)
     pid = 4000 + os.getpid() % 1000
     if dom.dom0 or (lab.incoming is not None and lab.incoming[1] is dom) or lab.guest.migrating:
-        return Out(
-            stderr=f"libxl: error: libxl_dom_suspend.c:139:libxl__domain_suspend: "
-            f"Domain {dom.domid}:Domain is not in a state that can be migrated\n"
-            "Migration failed, resuming at sender.\n",
-            rc=1,
-        )
+        return not_migratable(dom.domid)
     # xl's rune is `exec SSHCOMMAND TARGET xl migrate-receive` (-s '': TARGET is the command)
     call = _rune(opts.get("s", "ssh"), dst)
     if isinstance(call, Out):
@@ -105,6 +100,16 @@ def transferred(domid: int) -> str:
         "xc: info: Console: mfn 0x328656, dom 0, evt 2\n"
         "migration target: Transfer complete, requesting permission to start domain.\n"
         "migration sender: Target has acknowledged transfer.\n"
+    )
+
+
+def not_migratable(domid: int) -> Out:
+    """Domain-0, or a domain already in a migration: libxl refuses before any transport."""
+    return Out(
+        stderr=f"libxl: error: libxl_dom_suspend.c:139:libxl__domain_suspend: "
+        f"Domain {domid}:Domain is not in a state that can be migrated\n"
+        "Migration failed, resuming at sender.\n",
+        rc=1,
     )
 
 

@@ -1,4 +1,4 @@
-"""The VM lab's lab file: libvirt hosts over the lab's SSH, each with its real destination URI."""
+"""The VM lab's lab file: its hosts over the lab's SSH, their toolstack and migration target."""
 
 from __future__ import annotations
 
@@ -28,17 +28,20 @@ def render(lab: VmLab) -> str:
         f"name = {_q(opts.guest_name)}",
         f"stream_url = {_q(lab.guest_url)}",
     ]
-    for name, host in lab.hosts.items():
+    for name in lab.host_names:
         lines += [
             "",
             "[[host]]",
             f"name = {_q(name)}",
-            'toolstack = "virsh"',
+            f"toolstack = {_q(opts.toolstack)}",
             'address = "127.0.0.1"',
             f"port = {lab.ssh_port(name)}",
             'user = "root"',
             f"identity_file = {_q(key)}",
             f"known_hosts = {_q(known)}",
-            f"migrate_uri = {_q(host.uri)}",
         ]
+        # virsh migrates to the target's libvirt URI; xm and xl name the target host, which
+        # the lab's xm/xl face resolves to that host's QEMU
+        host = lab.hosts.get(name)
+        lines.append(f"migrate_uri = {_q(host.uri)}" if host else f"migrate_address = {_q(name)}")
     return "\n".join(lines) + "\n"

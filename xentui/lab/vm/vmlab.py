@@ -4,6 +4,8 @@ The lab process moves itself into a network namespace it creates, so that everyt
 (the hosts' SSH servers, two ``libvirtd``, the QEMUs) lives there and goes with it. The hosts
 are reached over the lab's SSH like the simulated ones, but their ``virsh`` is the real one; the
 guest is a QEMU (TCG) VM on a tap, on a bridge, serving Ogg over HTTP from its own kernel.
+With ``toolstack`` xm or xl there is no libvirt: the lab runs the QEMUs itself and the hosts'
+`xm`/`xl` drive them through QMP (qmp_face.py, qemu_pair.py).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from xentui.lab.vm.libvirt import LibvirtHost
 from xentui.lab.vm.netns import GUEST_IP, Tap
 from xentui.lab.vm.parts import require
 from xentui.lab.vm.qemu import domain_xml
+from xentui.lab.vm.qemu_pair import QemuPair
+from xentui.lab.vm.qmp_face import LAB_QMP, LabQmp, QmpFace
 from xentui.lab.vm.virsh_face import LabLibvirt
 
 Progress = Callable[[str, float | None], None]
@@ -53,6 +57,9 @@ class VmLabOptions:
     cache_dir: Path | None = None
     poll_interval_s: float = 1.0
     buffer_s: float = 5.0
+    toolstack: str = "virsh"
+    """virsh: real libvirt; xm or xl: the seed's commands on the lab's own QEMUs, through QMP."""
+    xm_version: str = "3.0.3"
 
 
 class VmLab:
@@ -62,6 +69,8 @@ class VmLab:
         self.options = options or VmLabOptions()
         self.netns = netns.name_for(os.getpid())
         self.hosts: dict[str, LibvirtHost] = {}
+        """The libvirt hosts (toolstack virsh); with xm or xl the hosts are ``pair.hosts``."""
+        self.pair: QemuPair | None = None
         self.endpoints: dict[str, SshEndpoint] = {}
         self.taps: dict[str, Tap] = {}
         self.workdir = Path()
@@ -77,7 +86,8 @@ class VmLab:
 
     async def start(self, progress: Progress | None = None) -> None:
         say: Progress = progress or (lambda _t, _f: None)
-        require(("qemu", "busybox", "apt", "libvirt", "tun", "netadmin"))
+        virsh = self.options.toolstack == "virsh"
+        require(("qemu", "busybox", "apt", *(("libvirt",) if virsh else ()), "tun", "netadmin"))
         try:
             await self._start(say)
         except BaseException:
@@ -106,6 +116,21 @@ class VmLab:
         netns.create(self.netns, list(self.taps.values()), tap_user=LAB_USER)
         self._made_netns = True
         netns.join(self.netns)
+        opts = self.options
+        if opts.toolstack == "virsh":
+            await self._start_libvirt(names, images, say)
+        else:  # root runs the QEMUs: no libvirt, no grant
+            self.pair = QemuPair(
+                self._image_in(images), self.taps, self.workdir,
+                guest_name=opts.guest_name, mem_mib=opts.mem_mib, link_mbit=opts.link_mbit,
+            )  # fmt: skip
+            say(f"starting the guest's QEMU on {names[0]}", None)
+            qemu = await self.pair.boot(names[0])
+            await self._wait_booted(qemu.serial_path, say)
+        await self._serve_ssh()
+        self._write_lab_file()
+
+    async def _start_libvirt(self, names: list[str], images: Path, say: Progress) -> None:
         tunperm.grant(pwd.getpwnam(LAB_USER).pw_uid)
         self._granted = True
         say("starting libvirtd on both hosts", None)
@@ -115,26 +140,22 @@ class VmLab:
             )
         await asyncio.gather(*(h.start() for h in self.hosts.values()))
         await self._boot_guest(images, say)
-        await self._serve_ssh()
-        self._write_lab_file()
 
     def serial_path(self, name: str) -> Path:
         return self.hosts[name].root / "console.log"
 
-    async def _boot_guest(self, images: Path, say: Progress) -> None:
+    def _image_in(self, images: Path) -> VmImage:
+        """The cached image as copied into the lab's folder (readable by the lab's user)."""
         assert self.image is not None
+        i = self.image
+        k, r = images / i.kernel.name, images / i.initrd.name
+        return VmImage(k, r, i.kernel_package, i.kernel_version, i.media_name, i.media_seconds)
+
+    async def _boot_guest(self, images: Path, say: Progress) -> None:
         first = "xen_host_1"
         host = self.hosts[first]
-        image = VmImage(
-            images / self.image.kernel.name,
-            images / self.image.initrd.name,
-            self.image.kernel_package,
-            self.image.kernel_version,
-            self.image.media_name,
-            self.image.media_seconds,
-        )
         xml = domain_xml(
-            image,
+            self._image_in(images),
             name=self.options.guest_name,
             uuid=str(uuid.uuid4()),
             tap=self.taps[first].name,
@@ -183,11 +204,18 @@ class VmLab:
         mib = None
         if opts.link_mbit is not None:
             mib = max(1, round(opts.link_mbit * 1e6 / 8 / 2**20))
-        for name, host in self.hosts.items():
-            face = LabLibvirt(
-                host, self.taps[name].name, str(self.serial_path(name)), self._peer, mib
-            )
-            commands: dict[str, Handler] = {**coreutils.COMMANDS, "virsh": face}
+        for name in self.taps:
+            commands: dict[str, Handler] = dict(coreutils.COMMANDS)
+            if self.pair is not None:
+                qhost = self.pair.hosts[name]
+                commands[opts.toolstack] = QmpFace(
+                    self.pair, qhost, opts.toolstack, opts.xm_version
+                )
+                commands[LAB_QMP] = LabQmp(qhost)
+            else:
+                serial = str(self.serial_path(name))
+                face = LabLibvirt(self.hosts[name], self.taps[name].name, serial, self._peer, mib)
+                commands["virsh"] = face
             machine = Machine(name, Vfs(), commands, self)
             self.endpoints[name] = SshEndpoint(
                 machine, "127.0.0.1", asyncssh.generate_private_key("ssh-ed25519"), client_key
@@ -215,6 +243,9 @@ class VmLab:
         for ep in self.endpoints.values():
             with contextlib.suppress(Exception):
                 await ep.close()
+        if self.pair is not None:
+            with contextlib.suppress(Exception):
+                await self.pair.close()
         for host in self.hosts.values():
             with contextlib.suppress(Exception):
                 await host.stop()
@@ -233,7 +264,7 @@ class VmLab:
 
     @property
     def host_names(self) -> list[str]:
-        return list(self.hosts)
+        return list(self.taps)
 
     def ssh_port(self, name: str) -> int:
         return self.endpoints[name].port
@@ -244,7 +275,9 @@ class VmLab:
         return f"http://{GUEST_IP}:{STREAM_PORT}/{self.image.media_name}"
 
     async def where_is_guest(self) -> list[str]:
-        """Every host whose libvirt runs the guest right now (the truth below the app)."""
+        """Every host whose libvirt (or QEMU) runs the guest right now (the truth below the app)."""
+        if self.pair is not None:
+            return self.pair.where()
         found = []
         for name, host in self.hosts.items():
             rc, out, _err = await host.virsh("list", "--name")
