@@ -80,6 +80,8 @@ def _progress(stage: str, fraction: float | None) -> None:
 
 async def _serve(args: argparse.Namespace) -> int:
     from xentui.lab.vm.image import VmLabUnavailable
+    from xentui.lab.vm.libvirt import LibvirtError
+    from xentui.lab.vm.netns import NetnsError
     from xentui.lab.vm.vmlab import VmLab, VmLabOptions
 
     link = args.link_mbit if args.link_mbit > 0 else None
@@ -108,7 +110,7 @@ async def _serve(args: argparse.Namespace) -> int:
         waiter.cancel()
         try:
             starting.result()
-        except (VmLabUnavailable, RuntimeError, OSError) as exc:
+        except (VmLabUnavailable, NetnsError, LibvirtError, RuntimeError, OSError) as exc:
             emit(f"xentui lab --vm: {exc}", file=sys.stderr)
             return 2
         try:

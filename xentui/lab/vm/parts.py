@@ -18,7 +18,7 @@ BUSYBOX = Path("/bin/busybox")
 NEED_BYTES = 100 * 1024 * 1024
 """A build holds the kernel package (~70 MB) and the image (~20 MB) in the cache dir at once."""
 
-PARTS = ("qemu", "busybox", "apt", "libvirt", "tun", "netadmin")
+PARTS = ("qemu", "busybox", "apt", "libvirt", "iproute2", "tun", "netadmin")
 """Every part ``missing_parts`` knows: pass a subset to check only what a task needs."""
 
 _CAP_NET_ADMIN = 12
@@ -76,6 +76,11 @@ def _check(part: str) -> str | None:
         for tool, package in (("virsh", "libvirt-clients"), ("libvirtd", "libvirt-daemon")):
             if shutil.which(tool, path=f"{os.environ.get('PATH', '')}:/usr/sbin") is None:
                 return f"{tool} not found: apt-get install {package}"
+    if (
+        part == "iproute2"
+        and shutil.which("ip", path=f"{os.environ.get('PATH', '')}:/sbin") is None
+    ):
+        return "ip not found (the lab's namespace, bridge and taps): apt-get install iproute2"
     if part == "tun":
         try:
             if not stat.S_ISCHR(os.stat("/dev/net/tun").st_mode):
