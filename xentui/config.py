@@ -17,6 +17,7 @@ from typing import Any
 
 from xentui.config_build import build
 from xentui.config_fields import FieldError
+from xentui.config_read import LAB_FILE_MAX, FileRefused, read_regular
 from xentui.config_source import Locator, dotted
 from xentui.config_types import (
     DEFAULT_BUFFER_S,
@@ -107,11 +108,13 @@ def load_config(path: Path | str) -> LabConfig:
     """Read and check a lab file; every problem raises ConfigError with one line."""
     path = Path(path)
     try:
-        data = path.expanduser().read_bytes()
+        data = read_regular(path.expanduser(), LAB_FILE_MAX, "a lab file")
     except FileNotFoundError:
         raise ConfigError(path, "no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(path, "is a directory, expected a TOML lab file") from None
+    except FileRefused as exc:  # a FIFO would hang the read, /dev/zero fill the memory
+        if exc.kind == "a directory":
+            raise ConfigError(path, "is a directory, expected a TOML lab file") from None
+        raise ConfigError(path, str(exc)) from None
     except PermissionError:
         raise ConfigError(path, "cannot read: permission denied") from None
     except (OSError, ValueError) as exc:

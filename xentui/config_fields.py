@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from xentui.config_read import IDENTITY_MAX, FileRefused, check_regular
 from xentui.config_source import Section, quote, show
 from xentui.toolstack.base import NameRejected
 from xentui.toolstack.names import check_domain_name, check_host_name
@@ -165,7 +166,10 @@ def libvirt_uri(section: Section, key: str, value: object) -> str:
 
 
 def file_path(section: Section, key: str, value: object, base: Path, *, must_exist: bool) -> Path:
-    """A path: ``~`` expanded, relative to ``base`` (the lab file's folder)."""
+    """A path: ``~`` expanded, relative to ``base`` (the lab file's folder).
+
+    ``must_exist`` (the identity file, which asyncssh reads whole): a regular file under the cap.
+    """
     text = string(section, key, value, "a file path")
     if "\0" in text:
         raise FieldError(section, key, f"expected a file path, got {show(text)}")
@@ -177,8 +181,12 @@ def file_path(section: Section, key: str, value: object, base: Path, *, must_exi
     try:
         if path.is_dir():
             raise FieldError(section, key, f"{quote(str(path))} is a directory, expected a file")
-        if must_exist and not path.is_file():
+        if must_exist and not path.exists():
             raise FieldError(section, key, f"no such file {quote(str(path))}")
+        if must_exist:  # a FIFO would hang the SSH library's read of it, /dev/zero fill memory
+            check_regular(path, IDENTITY_MAX, "an identity file")
+    except FileRefused as exc:
+        raise FieldError(section, key, f"{quote(str(path))}: {exc}") from None
     except OSError as exc:
         raise FieldError(section, key, f"cannot use {quote(str(path))}: {exc.strerror}") from None
     return path

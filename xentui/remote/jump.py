@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncssh
 
+from xentui.config_read import IDENTITY_MAX, FileRefused, check_regular
 from xentui.remote.base import HostUnreachable
 from xentui.remote.errors import HostKeyRejected
 from xentui.remote.hostkeys import CheckingClient, rejection
@@ -30,6 +31,11 @@ def prepare(
     ``config=()`` reads ~/.ssh/config here, as asyncssh.connect will: the trusted files are
     worked out from the same settings the connection uses. Blocking file I/O: run in a thread.
     """
+    for key in kw.get("client_keys", ()):  # asyncssh reads it whole: a FIFO would hang here
+        try:
+            check_regular(Path(key), IDENTITY_MAX, "an identity file")
+        except FileRefused as exc:
+            raise ValueError(f"identity_file {key}: {exc}") from None
     opts = asyncssh.SSHClientConnectionOptions(host=dest, config=(), **kw)
     sources = trust_sources(lab_known_hosts, opts.config)
     return opts, sources, sources.load()

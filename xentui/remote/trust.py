@@ -16,6 +16,8 @@ from pathlib import Path
 import asyncssh
 from asyncssh.config import SSHClientConfig, SSHConfig
 
+from xentui.config_read import KNOWN_HOSTS_MAX, read_regular
+
 USER_FILES = ("~/.ssh/known_hosts", "~/.ssh/known_hosts2")
 GLOBAL_FILES = ("/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2")
 CONFIG = "~/.ssh/config"
@@ -70,7 +72,8 @@ class TrustSources:
             if not path.is_file():
                 continue
             try:
-                known.load(path.read_text(encoding="utf-8", errors="replace"))
+                data = read_regular(path, KNOWN_HOSTS_MAX, "a known_hosts file")
+                known.load(data.decode("utf-8", errors="replace"))
             except (OSError, ValueError) as exc:
                 raise ValueError(f"known_hosts {path}: {exc}") from None
         return known
