@@ -53,7 +53,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--link-mbit", type=float, default=100.0, help="link speed in Mbit/s (100)")
     p.add_argument("--media", choices=("video", "audio"), default="video", help="clip to stream")
     p.add_argument(
-        "--config-out", metavar="FILE", help="also write the lab file here (with absolute paths)"
+        "--config-out",
+        metavar="FILE",
+        help="also write the lab file here (with absolute paths); the lab's ports, keys and"
+        " addresses are kept in FILE.state/ for the next start with the same FILE",
+    )
+    p.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        help="keep the lab's ports, keys and addresses in DIR: a start there takes them again",
     )
     vm = p.add_argument_group("the real VM lab (root; QEMU and libvirt from Debian)")
     vm.add_argument(
@@ -112,19 +120,30 @@ async def _serve(args: argparse.Namespace) -> int:
         speed=args.speed,
         link_mbit=args.link_mbit,
         media=args.media,
+        keep_state=state_dir(args) is not None,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    lab = Lab(opts)
+    folder = state_dir(args)
+    if args.config_out and not Path(args.config_out).expanduser().resolve().parent.is_dir():
+        # said before the start: its FILE.state folder must not create the missing folder
+        missing = Path(args.config_out).expanduser().resolve()
+        emit(f"xentui lab: --config-out {missing}: No such file or directory", file=sys.stderr)
+        return 2
+    lab = Lab(opts, workdir=folder)
     try:
         try:
             await lab.start()  # a failed start closes what it opened
         except ValueError as exc:  # e.g. a folder name the lab file cannot hold
             emit(f"xentui lab: {exc}", file=sys.stderr)
             return 2
+        except OSError as exc:  # the state folder cannot be made or written
+            emit(f"xentui lab: {folder}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
         async with _closing(lab):
+            _say_state(lab)
             path = lab.config_path
             if args.config_out:
                 path = Path(args.config_out).expanduser().resolve()
@@ -162,6 +181,29 @@ async def _serve(args: argparse.Namespace) -> int:
             loop.remove_signal_handler(sig)
     emit("lab stopped", flush=True)
     return 0
+
+
+def state_dir(args: argparse.Namespace) -> Path | None:
+    """Where the lab keeps its state: --state-dir, else FILE.state beside --config-out FILE."""
+    if args.state_dir:
+        return Path(args.state_dir).expanduser().resolve()
+    if args.config_out:
+        out = Path(args.config_out).expanduser().resolve()
+        return out.with_name(out.name + ".state")
+    return None
+
+
+def _say_state(lab: Lab) -> None:
+    """One line on what this start kept of the last one, and one per thing it could not keep."""
+    if not lab.options.keep_state:
+        return
+    state = lab.state
+    if not state.resumed:
+        emit(f"state: {state.folder} (kept for the next start)")
+    elif not state.notes:
+        emit(f"state: {state.folder} (the same addresses, ports and keys as the last start)")
+    for note in state.notes:
+        emit(f"state: {note}")
 
 
 @contextlib.asynccontextmanager

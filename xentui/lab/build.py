@@ -11,8 +11,6 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import asyncssh
-
 from xentui.config import load_config
 from xentui.lab import (
     coreutils,
@@ -25,11 +23,12 @@ from xentui.lab import (
     xl_transport,
     xm_cli,
 )
-from xentui.lab.addresses import GUEST_OCTET, RELOCATION_PORT, STREAM_PORT, free_block, pick_port
+from xentui.lab.addresses import GUEST_OCTET, RELOCATION_PORT, STREAM_PORT
 from xentui.lab.files import guest_config
 from xentui.lab.guest import Guest
 from xentui.lab.host import SHARED, Mount, SimHost
 from xentui.lab.labfile import write_lab_file
+from xentui.lab.labstate import LabState
 from xentui.lab.media import media_path
 from xentui.lab.shell import Machine
 from xentui.lab.sshserver import SshEndpoint
@@ -45,14 +44,15 @@ async def build(lab: Lab) -> None:
         lab._tmp = tempfile.TemporaryDirectory(prefix="xentui-lab-")
         lab.workdir = Path(lab._tmp.name)
     lab.workdir.mkdir(parents=True, exist_ok=True)
-    base = free_block()
+    state = lab.state = LabState.load(lab.workdir, opts.keep_state)
+    base = state.block()
     lab.base = base
     ips = [f"{base}.{i}" for i in range(1, opts.hosts + 1)]
-    reloc_port = pick_port(ips, RELOCATION_PORT)
+    reloc_port = state.port("relocation", ips, RELOCATION_PORT, state.relocation_port)
     guest_ip = f"{base}.{GUEST_OCTET}"
-    stream_port = pick_port([guest_ip], STREAM_PORT)
+    stream_port = state.port("the stream's", [guest_ip], STREAM_PORT, state.stream_port)
 
-    client_key = asyncssh.generate_private_key("ssh-ed25519", comment="xentui-lab")
+    client_key = state.key("client_key")
     lab.client_key = client_key
     lab.client_key_path = lab.workdir / "client_key"
     lab.client_key_path.write_bytes(client_key.export_private_key("openssh"))
@@ -90,8 +90,9 @@ async def build(lab: Lab) -> None:
         lab.endpoints[name] = SshEndpoint(
             machine,
             "127.0.0.1",
-            asyncssh.generate_private_key("ssh-ed25519"),
+            state.key(f"host_key_{name}"),
             client_key,
+            port=state.ssh_port(name, "127.0.0.1"),
             streams=xl_transport.streams_for(lab, host),
         )
     guest_machine = Machine(
@@ -100,8 +101,9 @@ async def build(lab: Lab) -> None:
     lab.guest_endpoint = SshEndpoint(
         guest_machine,
         guest_ip,
-        asyncssh.generate_private_key("ssh-ed25519"),
+        state.key(f"host_key_{opts.guest_name}"),
         client_key,
+        port=state.ssh_port(opts.guest_name, guest_ip),
         gate=lab._guest_gate,
     )
     if not opts.fresh:
@@ -116,10 +118,24 @@ async def build(lab: Lab) -> None:
             if not host.storage_server:
                 host.mounts.append(Mount(f"xen_host_1:{SHARED}", SHARED, "xen_host_1"))
     known_hosts.install_global(lab)
-    await asyncio.gather(*(ep.start() for ep in lab.endpoints.values()), lab.guest_endpoint.start())
+    machines = {**lab.endpoints, opts.guest_name: lab.guest_endpoint}
+    await asyncio.gather(*(_start(state, n, ep) for n, ep in machines.items()))
     for host in lab.hosts.values():
         await lab._apply_relocation(host)
     write_files(lab)
+    state.save(base, reloc_port, stream_port, {n: ep.port for n, ep in machines.items()})
+
+
+async def _start(state: LabState, name: str, endpoint: SshEndpoint) -> None:
+    """Start a machine's SSH server on its last port; on any port if that one was just taken."""
+    try:
+        await endpoint.start()
+    except OSError:
+        if not endpoint.port:
+            raise
+        endpoint.port = 0  # taken between the check and the bind
+        await endpoint.start()
+    state.moved(name, endpoint.port)
 
 
 def write_files(lab: Lab) -> None:

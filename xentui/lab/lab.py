@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import asyncssh
 
     from xentui.lab.guest import Guest
+    from xentui.lab.labstate import LabState
     from xentui.lab.migrecv import RelocationServer
     from xentui.lab.shell import Out
 
@@ -46,6 +47,8 @@ class Lab:
     client_key: asyncssh.SSHKey
     guest: Guest
     guest_endpoint: SshEndpoint
+    state: LabState
+    """Where the last start was, when kept (``LabOptions.keep_state``); its notes say what moved."""
 
     def __init__(
         self,

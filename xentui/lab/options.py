@@ -25,6 +25,9 @@ class LabOptions:
     """Guest memory the migration actually sends (small in tests)."""
     poll_interval_s: float = 1.0
     buffer_s: float = 5.0
+    keep_state: bool = False
+    """The lab's folder keeps its block, ports and keys: the next start there takes them again
+    (issue 10.5: an app on the lab file reconnects to a restarted lab)."""
 
     def toolstack_of(self, index: int) -> str:
         if isinstance(self.toolstack, str):
