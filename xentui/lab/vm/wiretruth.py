@@ -2,7 +2,10 @@
 
 An AF_PACKET socket on the lab's bridge gets every frame with the kernel's receive time; the
 data segments from the guest's HTTP port give the stream's real gaps, with no player, no TCP
-buffer and no event loop between. The probe's figures are judged against these.
+buffer and no event loop between. The probe's figures are judged against these. Only segments
+that carry new bytes count: when a gap ends with a retransmission of data the client already
+has (the guest's TCP after its 200 ms timer), the viewer waits on for the next new segment, one
+round trip later (~12 ms seen), and so does the truth.
 """
 
 from __future__ import annotations
@@ -33,20 +36,34 @@ class WireGap:
         return self.end - self.start
 
 
-def data_segment(frame: bytes, src_ip: bytes, src_port: int) -> bool:
-    """An Ethernet/IPv4/TCP frame from ``src_ip:src_port`` that carries payload."""
+def data_end(frame: bytes, src_ip: bytes, src_port: int) -> tuple[int, int] | None:
+    """(client port, TCP sequence number after the payload) of an Ethernet/IPv4/TCP frame from
+    ``src_ip:src_port``; None if the frame is not one or carries no payload."""
     if len(frame) < 14 + 20 + 20 or frame[12:14] != b"\x08\x00":
-        return False
+        return None
     ip = frame[14:]
     ihl = (ip[0] & 0x0F) * 4
     if ip[9] != 6 or ip[12:16] != src_ip:
-        return False
+        return None
     total = int.from_bytes(ip[2:4], "big")
     tcp = ip[ihl:]
     if int.from_bytes(tcp[0:2], "big") != src_port:
-        return False
-    offset = (tcp[12] >> 4) * 4
-    return total - ihl - offset > 0
+        return None
+    payload = total - ihl - (tcp[12] >> 4) * 4
+    if payload <= 0:
+        return None
+    end = (int.from_bytes(tcp[4:8], "big") + payload) % 2**32
+    return int.from_bytes(tcp[2:4], "big"), end
+
+
+def data_segment(frame: bytes, src_ip: bytes, src_port: int) -> bool:
+    """An Ethernet/IPv4/TCP frame from ``src_ip:src_port`` that carries payload."""
+    return data_end(frame, src_ip, src_port) is not None
+
+
+def advances(end: int, highest: int | None) -> bool:
+    """``end`` lies beyond ``highest`` in sequence space (mod 2**32, RFC 1982 style)."""
+    return highest is None or 0 < (end - highest) % 2**32 < 2**31
 
 
 class WireCapture:
@@ -83,6 +100,7 @@ class WireCapture:
 
     def _read(self) -> None:
         space = socket.CMSG_SPACE(_TS.size)
+        highest: dict[int, int] = {}  # per connection (client port): the bytes sent so far
         while not self._stop.is_set():
             ready, _, _ = select.select([self._sock], [], [], 0.1)
             if not ready:
@@ -91,8 +109,10 @@ class WireCapture:
                 frame, ancdata, _flags, _addr = self._sock.recvmsg(256, space)
             except OSError:
                 return
-            if not data_segment(frame, self._src_ip, self._src_port):
-                continue
+            segment = data_end(frame, self._src_ip, self._src_port)
+            if segment is None or not advances(segment[1], highest.get(segment[0])):
+                continue  # no payload, or a retransmission of bytes already sent
+            highest[segment[0]] = segment[1]
             stamp = None
             for level, kind, data in ancdata:
                 if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
