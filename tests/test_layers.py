@@ -15,16 +15,28 @@ PACKAGE = Path(xentui.__file__).parent
 ALLOWED: dict[str, set[str]] = {
     # the one sanitizer of remote text (issue 10.2): beneath everything, so every face can use it
     "textsafe": set(),
-    "model": {"textsafe"},
-    "toolstack": {"textsafe", "model"},
-    "config": {"textsafe", "model", "toolstack"},
-    "remote": {"textsafe", "model", "config"},
-    "probe": {"textsafe", "model", "config"},
-    "control": {"textsafe", "model", "toolstack", "config", "remote"},
-    "setup": {"textsafe", "model", "toolstack", "config", "remote"},
-    "tui": {"textsafe", "model", "toolstack", "config", "remote", "probe", "control", "setup"},
+    # cancelling a task and waiting for it, the one helper every layer uses (issue 10.11)
+    "tasks": set(),
+    "model": {"textsafe", "tasks"},
+    "toolstack": {"textsafe", "tasks", "model"},
+    "config": {"textsafe", "tasks", "model", "toolstack"},
+    "remote": {"textsafe", "tasks", "model", "config"},
+    "probe": {"textsafe", "tasks", "model", "config"},
+    "control": {"textsafe", "tasks", "model", "toolstack", "config", "remote"},
+    "setup": {"textsafe", "tasks", "model", "toolstack", "config", "remote"},
+    "tui": {
+        "textsafe",
+        "tasks",
+        "model",
+        "toolstack",
+        "config",
+        "remote",
+        "probe",
+        "control",
+        "setup",
+    },
     # the lab stands in for other machines: it must not share the parsers' understanding
-    "lab": {"textsafe", "model", "config"},
+    "lab": {"textsafe", "tasks", "model", "config"},
 }
 
 

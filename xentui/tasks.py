@@ -1,4 +1,11 @@
-"""Stopping tasks for sure, where a library's await can eat the request to stop."""
+"""Stopping tasks for sure: the one way every layer cancels a task and waits for it.
+
+``task.cancel()`` then ``with suppress(CancelledError): await task`` also swallows a cancel aimed
+at the caller (it arrives as the same CancelledError while the caller waits), so a caller asked
+to stop would carry on. ``cancel_and_wait`` waits with ``asyncio.wait``, which never raises the
+tasks' own ends: only the caller's cancel comes out of it, and it does. Beneath every layer
+(the lab and the probe use it too); it imports nothing of xentui.
+"""
 
 from __future__ import annotations
 

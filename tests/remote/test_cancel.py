@@ -16,7 +16,7 @@ from tests.remote.sshd import free_port
 from xentui.config import HostConfig, SshTarget
 from xentui.remote import HostUnreachable
 from xentui.remote.ssh import SshRunner
-from xentui.remote.tasks import cancel_and_wait
+from xentui.tasks import cancel_and_wait
 
 MAX_STEPS = 1000
 
@@ -74,7 +74,7 @@ async def test_cancel_and_wait_asks_again_a_task_that_ate_its_cancel() -> None:
 
 
 async def test_cancel_and_wait_gives_up_on_a_task_that_never_stops(monkeypatch) -> None:
-    monkeypatch.setattr("xentui.remote.tasks.STOP_GRACE_S", 0.05)
+    monkeypatch.setattr("xentui.tasks.STOP_GRACE_S", 0.05)
     deaf_now = True
 
     async def deaf() -> None:

@@ -21,7 +21,7 @@ from xentui.model import (
     SnapshotEvent,
 )
 from xentui.remote.base import HostUnreachable
-from xentui.remote.tasks import stop_requested
+from xentui.tasks import stop_requested
 
 if TYPE_CHECKING:
     from xentui.remote.base import Runner

@@ -24,7 +24,7 @@ from xentui.model import (
 )
 from xentui.remote import HostKeyRejected, make_runner
 from xentui.remote.base import Runner
-from xentui.remote.tasks import cancel_and_wait
+from xentui.tasks import cancel_and_wait
 from xentui.toolstack import get_toolstack
 from xentui.toolstack.base import Toolstack
 
@@ -114,10 +114,14 @@ class Engine(ActionRunner):
     async def stop(self) -> None:
         self.stopping = True
         tasks, self._tasks = self._tasks, []
-        stuck = await cancel_and_wait([*tasks, *self.background])
+        try:
+            stuck = await cancel_and_wait([*tasks, *self.background])
+        finally:  # a cancel aimed at stop() itself goes on once the connections are closed
+            await asyncio.gather(
+                *(r.close() for r in self.runners.values()), return_exceptions=True
+            )
         if stuck:  # a shutdown ends even so; the rest of the process goes on
             log.warning("tasks that would not stop: %s", ", ".join(t.get_name() for t in stuck))
-        await asyncio.gather(*(r.close() for r in self.runners.values()), return_exceptions=True)
         for name in self.pollers:
             self.emit(
                 ConnectionEvent(

@@ -8,7 +8,6 @@ polls never wait for them; a reading that fails is a missed sample, never a fail
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from abc import abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -22,7 +21,7 @@ from xentui.model import (
     MigrationProgressEvent,
     NoticeEvent,
 )
-from xentui.remote.tasks import stop_requested
+from xentui.tasks import cancel_and_wait, stop_requested
 
 if TYPE_CHECKING:
     from xentui.control.poller import HostPoller
@@ -121,10 +120,8 @@ class JobWatch:
         downtime), else on ``host``, the source (a persistent domain keeps its outgoing job)."""
         if watch is None:
             return
-        watch.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await watch
         try:
+            await cancel_and_wait([watch])
             target = tracker.record.target
             for where, last in ((target, False), (host, True)):
                 argv = self._toolstack(where).jobinfo_argv(self.guest, completed=True)

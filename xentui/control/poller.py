@@ -17,7 +17,7 @@ from xentui.model import (
     SnapshotEvent,
 )
 from xentui.remote.base import HostUnreachable, Runner
-from xentui.remote.tasks import stop_requested
+from xentui.tasks import stop_requested
 from xentui.toolstack.base import ListParseError, Toolstack
 
 Clock = Callable[[], float]

@@ -7,9 +7,10 @@ unsent kernel queue has run empty, so both moments are recorded on one monotonic
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from xentui.tasks import cancel_and_wait
 
 QUIET_POLL_S = 0.001
 
@@ -69,11 +70,9 @@ class OutputGate:
             self._quiet_task = None
 
     async def close(self) -> None:
-        if self._quiet_task is not None:
-            self._quiet_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._quiet_task
-            self._quiet_task = None
+        task, self._quiet_task = self._quiet_task, None
+        if task is not None:
+            await cancel_and_wait([task])
 
     async def _watch_quiet(self, record: HaltRecord) -> None:
         while self.halted:

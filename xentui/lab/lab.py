@@ -24,6 +24,7 @@ from xentui.lab.host import SimHost
 from xentui.lab.options import LabOptions
 from xentui.lab.sshserver import SshEndpoint
 from xentui.lab.truth import GroundTruth
+from xentui.tasks import cancel_and_wait
 
 if TYPE_CHECKING:
     import asyncssh
@@ -111,18 +112,19 @@ class Lab:
         await build(self)
 
     async def close(self) -> None:
-        for ep in [*self.endpoints.values(), getattr(self, "guest_endpoint", None)]:
-            if ep is not None:
-                await ep.close()
-        for server in list(self.relocation.values()):
-            with contextlib.suppress(Exception):
-                await server.close()
-        self.relocation.clear()
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        try:
+            for ep in [*self.endpoints.values(), getattr(self, "guest_endpoint", None)]:
+                if ep is not None:
+                    await ep.close()
+            for server in list(self.relocation.values()):
+                with contextlib.suppress(Exception):
+                    await server.close()
+            self.relocation.clear()
+            await cancel_and_wait(list(self._tasks))
+        finally:  # a cancel aimed at close() itself goes on once the guest and files are gone
+            await self._close_rest()
+
+    async def _close_rest(self) -> None:
         if hasattr(self, "guest"):
             await self.guest.stopped()
         if self._tmp is not None:

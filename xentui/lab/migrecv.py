@@ -18,6 +18,7 @@ from typing import Any
 
 from xentui.lab import migframe as f
 from xentui.lab.migframe import MigrationError
+from xentui.tasks import cancel_and_wait
 
 
 @dataclass(slots=True)
@@ -70,11 +71,7 @@ class RelocationServer:
         if self._server is not None:
             self._server.close()
             self._server = None
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await cancel_and_wait(list(self._tasks))
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()

@@ -16,6 +16,7 @@ from typing import Any
 import asyncssh
 
 from xentui.lab.shell import Machine, run_line
+from xentui.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -137,12 +138,10 @@ class SshEndpoint:
             conn.abort()
         if server is not None:
             await server.wait_closed()
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        self._conns.clear()
+        try:
+            await cancel_and_wait(list(self._tasks))  # a cancel aimed at close() itself goes on
+        finally:
+            self._conns.clear()
 
     def _handle(self, process: asyncssh.SSHServerProcess) -> None:
         task = asyncio.create_task(self._serve(process), name=f"ssh-{self.machine.hostname}")

@@ -10,7 +10,6 @@ for the ground truth (``freeze.py``).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import socket
 import time
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from xentui.lab.leansock import (
 )
 from xentui.lab.media import ChainedLoop, media_path
 from xentui.lab.pacing import TokenBucket
+from xentui.tasks import cancel_and_wait
 
 __all__ = ["CHUNK", "HaltRecord", "StreamServer"]
 
@@ -108,20 +108,20 @@ class StreamServer:
 
     async def close(self) -> None:
         """Stop listening and drop every connection."""
-        if self._accept_task is not None:
-            self._accept_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._accept_task
-            self._accept_task = None
-        if self._listener is not None:
-            self._listener.close()
-            self._listener = None
-        tasks = [c.task for c in self._conns if c.task is not None]
-        self.disconnect_all()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await self._gate.close()
+        accept, self._accept_task = self._accept_task, None
+        try:
+            if accept is not None:
+                await cancel_and_wait([accept])
+        finally:  # a cancel aimed at close() itself goes on once all is closed
+            if self._listener is not None:
+                self._listener.close()
+                self._listener = None
+            tasks = [c.task for c in self._conns if c.task is not None]
+            self.disconnect_all()
+            try:
+                await cancel_and_wait(tasks)
+            finally:
+                await self._gate.close()
 
     def halt(self, why: str) -> None:
         """Stop sending (paused, stop-and-copy, shut down); connections stay open.

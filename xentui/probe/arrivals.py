@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from xentui.probe.backend import SockStream
+from xentui.tasks import cancel_and_wait
 
 TCP_INFO_LEN = 232
 BYTES_RECEIVED_AT = 128
@@ -72,10 +73,7 @@ class KernelArrivals:
             poll()
 
     async def stop(self) -> None:
-        for task in self.tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(self.tasks)
 
     def _stamped_hook(
         self, stream: SockStream, fall_back: Callable[[], None]

@@ -7,7 +7,6 @@ monotonic clock as the control layer, and keeps a cheap summary for the TUI's on
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -15,7 +14,16 @@ from typing import Any
 
 import httpx
 
-from xentui.model import Event, Gap, GapEvent, PlayerState, Stall, StallEvent, StreamStatusEvent
+from xentui.model import (
+    Event,
+    Gap,
+    GapEvent,
+    NoticeEvent,
+    PlayerState,
+    Stall,
+    StallEvent,
+    StreamStatusEvent,
+)
 from xentui.probe.gaps import GapDetector
 from xentui.probe.mediatime import MediaTimeline
 from xentui.probe.meter import ByteMeter
@@ -27,9 +35,12 @@ from xentui.probe.summary import LEVEL_HISTORY as LEVEL_HISTORY
 from xentui.probe.summary import LevelHistory, describe_verdict
 from xentui.probe.summary import ProbeSummary as ProbeSummary
 from xentui.probe.watchdog import Watchdog
+from xentui.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
+CRASH_WORDS = 200
+"""A crash is said in one line of at most this many characters (the panel has one line)."""
 TICK_S = 0.02
 """How often the player is brought up to date while no data comes (stall events on time)."""
 
@@ -67,27 +78,34 @@ class StreamProbe:
         self._task: asyncio.Task[None] | None = None
         self.problems_reported = 0
         self.watchdog = Watchdog(clock())
+        self.failure = ""
+        """Set when the probe's own code failed and it stopped, in one line; else empty."""
 
     # --- the contract -------------------------------------------------------------------------
     def add_listener(self, cb: Callable[[Event], None]) -> None:
         self._listeners.append(cb)
 
     async def run(self) -> None:
+        """Read until cancelled. A failure of the probe's own code (the reader's, or the
+        ticker's that keeps the player's clock) ends it, said first as one error line: the
+        panel shows the probe stopped, never its last figures as if they were live."""
         if self._task is None:  # so that close() also stops a run() awaited in a task of yours
             self._task = asyncio.current_task()
+        reading = asyncio.create_task(self.reader.run(), name="probe-read")
         ticker = asyncio.create_task(self._tick(), name="probe-tick")
         try:
-            await self.reader.run()
+            done, _ = await asyncio.wait((reading, ticker), return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()  # neither ends of itself: this raises what ended it
+        except Exception as exc:
+            self._crashed(exc)
+            raise
         finally:
-            ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await ticker
+            await cancel_and_wait([reading, ticker])
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        if self._task is not None and self._task is not asyncio.current_task():
+            await cancel_and_wait([self._task])
 
     def start(self) -> asyncio.Task[None]:
         """Run in a task of its own (``close()`` stops it)."""
@@ -98,8 +116,10 @@ class StreamProbe:
         now = self.clock()
         level = self.buffer_level()
         state = self.player.state
-        if not self.is_connected and state is not PlayerState.PLAYING:
+        if (not self.is_connected and state is not PlayerState.PLAYING) or self.failure:
             state = PlayerState.STOPPED
+        if self.failure:  # nothing measures any more: no buffer is shown as held
+            level = 0.0
         return ProbeSummary(
             bitrate_kbps=self.meter.kbps(now),
             points=self.meter.points(now),
@@ -162,6 +182,15 @@ class StreamProbe:
                 retry_in_s=retry_in_s,
             )
         )
+
+    def _crashed(self, exc: Exception) -> None:
+        words = " ".join(f"{type(exc).__name__}: {exc}".split())[:CRASH_WORDS]
+        self.failure = f"the stream probe stopped: {words}"
+        self.is_connected = False
+        self.queued_bytes = 0
+        self.message = self.failure
+        log.debug("%s", self.failure, exc_info=exc)  # the event says it; no text over the TUI
+        self._emit(NoticeEvent(t=self.clock(), wall=self.wall(), text=self.failure, level="error"))
 
     def _stalled(self, stall: Stall) -> None:
         self._emit(StallEvent(t=self.clock(), wall=self.wall(), stall=stall))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from xentui.config import HostConfig
 from xentui.model import CommandResult
 from xentui.remote.output import C_LOCALE, OUTPUT_CAP, Buffer, Collected, finish, sudo_argv
-from xentui.remote.tasks import stop_requested
+from xentui.tasks import stop_requested
 
 _CHUNK = 65536
 

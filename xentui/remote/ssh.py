@@ -19,7 +19,7 @@ from xentui.remote.hostkeys import CheckingClient, rejection
 from xentui.remote.jump import connect_checked, prepare
 from xentui.remote.kexprobe import client_algorithms, mismatch, server_offers
 from xentui.remote.output import OUTPUT_CAP, Collector, finish, wire_argv
-from xentui.remote.tasks import stop_requested
+from xentui.tasks import stop_requested
 
 MAX_SESSIONS = 8
 """Below OpenSSH's default MaxSessions (10): sshd frees a slot a little after the channel closes."""

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from xentui.config import LabConfig
 from xentui.control.engine import Engine
 from xentui.probe.monitor import StreamProbe
+from xentui.tasks import cancel_and_wait
 from xentui.tui.app import XentuiApp
 from xentui.tui.sources import EngineLike, ProbeLike
 
@@ -31,14 +32,17 @@ async def live(engine: EngineLike | None, probe: ProbeLike | None) -> AsyncItera
     try:
         yield
     finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        if probe is not None:
-            await probe.close()
-        if engine is not None:
-            await engine.stop()
+        # a cancel aimed at the caller goes on to it, once both are stopped
+        try:
+            if task is not None:  # a crash was said by the probe itself, when it happened
+                await cancel_and_wait([task])
+        finally:
+            try:
+                if probe is not None:
+                    await probe.close()
+            finally:
+                if engine is not None:
+                    await engine.stop()
 
 
 async def run_live(app: XentuiApp) -> None:
