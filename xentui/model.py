@@ -20,6 +20,9 @@ class DomainState(StrEnum):
     SHUTDOWN = "shutdown"
     CRASHED = "crashed"
     DYING = "dying"
+    UNKNOWN = "unknown"
+    """No state letters at all: xend 3.0.4+ prints a blank State for a domain that has an ID
+    but no state in its record yet (a domain in transition, e.g. just after ``xm create``)."""
 
 
 class MigrationRole(StrEnum):
@@ -102,6 +105,8 @@ class HostSnapshot:
     latency_s: float
     domains: tuple[Domain, ...]
     problems: tuple[ParseProblem, ...] = ()
+    notes: tuple[str, ...] = ()
+    """How the list was read, when a person should know (``no header``)."""
 
     def find(self, base_name: str) -> Domain | None:
         """The domain that is this guest under any of its names, preferring an active one."""
@@ -357,6 +362,9 @@ class StreamStatusEvent(Event):
     connected: bool
     message: str = ""
     retry_in_s: float | None = None
+    playing: bool = False
+    """Media plays: the player reached PLAYING on the Ogg clock (not on an estimate, not on
+    headers alone). The runbook's first step ticks on this, never on ``connected``."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

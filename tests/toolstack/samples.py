@@ -1,5 +1,6 @@
 """Verbatim list outputs from shared/reference/xen-facts.md (real captures and renders of the
 real format strings), used as fixtures. Each is (text, expected rows as tuples)."""
+# ruff: noqa: UP031  (rows are built with the tools' own % format strings)
 
 from __future__ import annotations
 
@@ -83,3 +84,56 @@ VIRSH_900_TWO = """\
 """
 
 VIRSH_900_SHUTOFF_ROW = " -    test   shut off"
+
+# --- issue 11.5: what real hosts print beside the plain table (docs/formats.md) ---------------
+
+XM_33_HEADER = "%-40s %5s %5s %5s %10s %9s" % ("Name", "ID", "Mem", "VCPUs", "State", "Time(s)")
+
+_XM_33_ROW = "%(name)-40s %(domid)5s %(mem)5d %(vcpus)5d %(state)10s %(cpu_time)8.1f"
+_XM_33_LABEL_ROW = _XM_33_ROW + " %(seclabel)10s"
+
+
+def _xm(
+    fmt: str, name: str, domid: object, mem: int, state: str, cpu: float, label: str = ""
+) -> str:
+    values = dict(name=name, domid=domid, mem=mem, vcpus=1, state=state, cpu_time=cpu)
+    return fmt % dict(values, seclabel=label) + "\n"
+
+
+XM_33_JUST_CREATED = (
+    # xm 3.3-4.4 xm_brief_list: "%(name)-40s %(domid)5s %(mem)5d %(vcpus)5d %(state)10s
+    # %(cpu_time)8.1f", state from get_info('state', str, ''): blank for a domain in transition
+    f"{XM_33_HEADER}\n"
+    + _xm(_XM_33_ROW, "Domain-0", 0, 1024, "r-----", 123.4)
+    + _xm(_XM_33_ROW, "virt_server", 7, 128, "", 0.0)
+)
+
+XM_33_LABEL = (
+    # xm list --label, 3.3-4.4 xm_label_list: header '%-40s %5s %5s %5s %10s %9s %-10s' (the
+    # Label title padded by %-10s), rows '... %(cpu_time)8.1f %(seclabel)10s'
+    "%-40s %5s %5s %5s %10s %9s %-10s\n"
+    % ("Name", "ID", "Mem", "VCPUs", "State", "Time(s)", "Label")
+    + _xm(_XM_33_LABEL_ROW, "Domain-0", 0, 1024, "r-----", 123.4, "ACM:example:SystemManagement")
+    + _xm(_XM_33_LABEL_ROW, "virt_server", 7, 128, "-b----", 37.2, "ACM:example:dom_HomeBanking")
+    + _xm(_XM_33_LABEL_ROW, "spare", "", 256, "", 0.0, "ACM:example:dom_Fun")
+)
+
+XM_303_LABEL = (
+    # xm list --label, 3.0.3 xm_label_list: '%-32s %3s %8s %5s %5s %9s %-8s' over rows
+    # '%(name)-32s %(domid)3d %(mem)8d %(vcpus)5d %(state)5s %(cpu_time)8.1f %(seclabel)9s'
+    "%-32s %3s %8s %5s %5s %9s %-8s\n"
+    % ("Name", "ID", "Mem(MiB)", "VCPUs", "State", "Time(s)", "Label")
+    + "%-32s %3d %8d %5d %5s %8.1f %9s\n" % ("Domain-0", 0, 491, 1, "r-----", 1204.3, "INACTIVE")
+    + "%-32s %3d %8d %5d %5s %8.1f %9s\n" % ("virt_server", 3, 128, 1, "-b----", 37.2, "INACTIVE")
+)
+
+XL_VERBOSE = (
+    # xl list -v, 4.2 to today (tools/xl/xl_info.c list_domains): after Time(s)
+    # " " LIBXL_UUID_FMT, " %8x" of the shutdown reason or " %8s" of "-", " %16s" ssid label
+    "Name                                        ID   Mem VCPUs\tState\tTime(s)"
+    "   UUID                            Reason-Code\tSecurity Label\n"
+    "Domain-0                                     0 13036     8     r-----     398.7"
+    " 00000000-0000-0000-0000-000000000000        -                -\n"
+    "guest-01                                     1  1024     2     ---sr-       6.0"
+    " 5f0c7c5e-2a3b-4f0e-9a7d-3c1b2d4e5f60        1                -\n"
+)

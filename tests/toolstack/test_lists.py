@@ -302,8 +302,10 @@ def test_virsh_list_with_no_domains_is_empty_not_an_error() -> None:
 
 @pytest.mark.parametrize("tool", ["xm", "xl", "virsh"])
 def test_missing_header_is_a_list_parse_error_with_the_line(tool: str) -> None:
+    # a line that is no row (here a shell's complaint) leaves headerless rows unread
+    text = "\nDomain-0  0  491  1  r-----  12.0\nxm: command not found\n"
     with pytest.raises(ListParseError) as info:
-        get_toolstack(tool).parse_list("\nDomain-0  0  491  1  r-----  12.0\n")
+        get_toolstack(tool).parse_list(text)
     assert info.value.line_no == 2 and "Domain-0" in info.value.line
     assert "missing header" in str(info.value)
 
@@ -321,7 +323,7 @@ def test_a_banner_before_the_header_is_reported_not_fatal() -> None:
 
 
 def test_bad_rows_come_back_as_problems_with_their_line() -> None:
-    text = S.XM_300_RENDER + "virt_server   3   128\nguest 4 128 1 -b---- 1.0 extra\n"
+    text = S.XM_300_RENDER + "virt_server   3   128\nguest 4 128 -b---- 1.0\n"
     result = get_toolstack("xm").parse_list(text)
     assert len(result.domains) == 2
     assert [p.line_no for p in result.problems] == [4, 5]
@@ -395,10 +397,14 @@ def test_xm_halted_managed_domain_with_blank_id_and_state(head, fmt, layout) -> 
     assert (dom.active, dom.state) == (False, SD)
 
 
-def test_xm_row_that_lost_its_state_is_still_a_problem() -> None:
-    # an ID but no State is no layout's row: it must not turn into a halted "guest 4"
-    text = f"{XM_33_HEAD}\nDomain-0 0 491 2 r----- 12.5\nguest      4   128     1      1.0\n"
-    result = get_toolstack("xm").parse_list(text)
+@pytest.mark.parametrize("head", [XM_303_HEAD, S.XL_HEADER])
+def test_a_row_that_lost_its_state_is_a_problem_where_state_is_never_blank(head: str) -> None:
+    """xm 3.0.3 fills a missing state with '??' (``get_info('state', str, '??')``) and xl always
+    prints its letters (``%c%c%c%c%c%c``): under their headers an ID with no State is a broken
+    row, not a domain. (xend 3.0.4+ does print a blank State: tests/toolstack/test_real_lists.)"""
+    row = "%-40s %5s %8s %5s %10s %8.1f" % ("guest", 4, 128, 1, "", 1.0)
+    ok = "%-40s %5s %8s %5s %10s %8.1f" % ("Domain-0", 0, 491, 2, "r-----", 12.5)
+    result = get_toolstack("xl" if "\t" in head else "xm").parse_list(f"{head}\n{ok}\n{row}\n")
     assert [d.name for d in result.domains] == ["Domain-0"]
     assert result.problems[0].line_no == 3 and "State '1'" in result.problems[0].reason
 
@@ -422,10 +428,13 @@ def test_xl_before_4_1_three_state_letters(letters: str, state: DomainState) -> 
     )
 
 
-def test_xl_three_letters_in_the_wrong_places_are_a_problem() -> None:
+def test_xl_three_letters_in_other_places_are_read_by_their_letters() -> None:
+    """Issue 11.5: fewer than six letters are mapped, not refused; ``-b-`` is no xl 4.0 row
+    (its letters are r, p, d) but its one letter still says blocked."""
     row = "%-40s %5d %5d %5d        %s %8.1f" % ("g", 3, 128, 1, "-b-", 1.0)
     result = get_toolstack("xl").parse_list(f"{S.XL_HEADER}\n{S.XL_PAUSED_ROW}\n{row}\n")
-    assert result.problems[0].line_no == 3 and "State '-b-'" in result.problems[0].reason
+    assert result.problems == ()
+    assert [(d.name, d.flags, d.state) for d in result.domains][1] == ("g", "-b-", B)
 
 
 @pytest.mark.parametrize(

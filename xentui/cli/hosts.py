@@ -89,6 +89,8 @@ async def _list(config: LabConfig, args: argparse.Namespace) -> int:
                     error=engine.errors.get(h.name) or (None if snap else "no answer yet"),
                     latency_s=snap.latency_s if snap else None,
                     domains=snap.domains if snap else (),
+                    notes=snap.notes if snap else (),
+                    error_output=p.error_output if (p := engine.pollers.get(h.name)) else None,
                 )
             )
     if args.json:

@@ -18,7 +18,18 @@ DOMAIN_KEYS = (
     "cpu_s",
     "migration",
 )
-HOST_KEYS = ("name", "toolstack", "reachable", "error", "latency_ms", "domains")
+HOST_KEYS = (
+    "name",
+    "toolstack",
+    "reachable",
+    "error",
+    "latency_ms",
+    "domains",
+    "notes",
+    "error_output",
+)
+"""``error`` leads with the decisive lines of a failed list; ``error_output`` is that command's
+whole output (None when it did not fail); ``notes`` say how the list was read (``no header``)."""
 
 
 def domain_json(d: Domain) -> dict[str, Any]:
@@ -43,6 +54,8 @@ def host_json(
     error: str | None,
     latency_s: float | None,
     domains: tuple[Domain, ...],
+    notes: tuple[str, ...] = (),
+    error_output: str | None = None,
 ) -> dict[str, Any]:
     return {
         "name": name,
@@ -51,6 +64,8 @@ def host_json(
         "error": error,
         "latency_ms": None if latency_s is None else round(latency_s * 1000, 3),
         "domains": [domain_json(d) for d in domains],
+        "notes": list(notes),
+        "error_output": error_output,
     }
 
 
@@ -66,6 +81,7 @@ def host_text(host: dict[str, Any]) -> list[str]:
     lines = [f"{printable(host['name'])} ({printable(host['toolstack'])}): {status}{lat}"]
     if host["error"]:
         lines.append("  ! " + printable(host["error"], newlines=True).replace("\n", "\n    "))
+    lines.extend(f"  note: {printable(note)}" for note in host["notes"])
     if host["domains"]:
         lines.append(
             f"  {'Name':<32} {'ID':>5} {'Mem':>6} {'VCPUs':>5} {'State':<9} {'Time(s)':>9}"

@@ -57,6 +57,9 @@ class HostPoller:
         """Why the last connection attempt failed (typed: HostKeyRejected, AuthFailed...)."""
         self.error: str | None = None
         """The last list problem (the tool failed or printed something unreadable), else None."""
+        self.error_output: str | None = None
+        """The whole output of the list command that failed (``error`` leads with its decisive
+        lines), for `xentui list --json` and the event log's detail; None when it did not fail."""
         self._poke = asyncio.Event()
         self._started = self._finished = 0
         self._done = asyncio.Event()
@@ -161,7 +164,9 @@ class HostPoller:
             err, problem = None, f"reading the error failed: {exc}"
         if err is not None or not result.ok:
             problem = problem or (err.message if err else result.output) or "list failed"
+            self.error_output = result.output
         else:
+            self.error_output = None
             try:
                 parsed = self.toolstack.parse_list(result.stdout)
             except ListParseError as exc:
@@ -176,6 +181,7 @@ class HostPoller:
                     latency_s=result.duration_s,
                     domains=parsed.domains,
                     problems=parsed.problems,
+                    notes=parsed.notes,
                 )
                 if result.truncated:
                     problem = "list output over the cap: cut"
@@ -198,7 +204,11 @@ class HostPoller:
         self.error = problem
         text = f"{self.name}: {problem}" if problem else f"{self.name}: list readable again"
         level = "error" if problem else "info"
-        self._emit(NoticeEvent(t=self._clock(), wall=self._wall(), text=text, level=level))
+        # the whole output rides along: Enter on the line in the event log shows it
+        extra = {"output": self.error_output} if problem and self.error_output else {}
+        self._emit(
+            NoticeEvent(t=self._clock(), wall=self._wall(), text=text, level=level, extra=extra)
+        )
 
     def _unreachable(self, reason: str) -> float:
         delay = self._backoff

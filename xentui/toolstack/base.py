@@ -78,6 +78,8 @@ class ListResult:
     problems: tuple[ParseProblem, ...] = ()
     layout: str = ""
     """Which of the tool's known list formats the header matched (e.g. ``xm 3.0.4-3.1``)."""
+    notes: tuple[str, ...] = ()
+    """What a person should know about how the list was read (``no header``)."""
 
 
 class Toolstack(ABC):

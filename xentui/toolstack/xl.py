@@ -4,6 +4,8 @@
 ``Name ... ID   Mem VCPUs<TAB>State<TAB>Time(s)``, rows ``%-40s %5d %5lu %5d     %c%c%c%c%c%c
 %8.1f``. The fifth letter is the shutdown reason (``-rscwS``, ``?`` out of range), not a flag.
 xl exits 0 from ``pause``/``unpause`` even when libxl fails, so errors are read from the text.
+``xl list -v``/``-Z``/``-c``/``--cpupool``/``-n`` add columns after Time(s) (UUID, Reason-Code,
+Security Label...): read past. docs/formats.md lists each format string with its version.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from xentui.toolstack.base import (
     Unsupported,
 )
 from xentui.toolstack.errtext import domain_of, fallback, find, lines, unfinished, verb
-from xentui.toolstack.flagtable import RowRules, parse_table
+from xentui.toolstack.flagtable import RowRules, parse_table, trailing_titles
 from xentui.toolstack.names import check_domain_name, check_host_name
 from xentui.toolstack.scan import state_from_flags
 
@@ -33,7 +35,8 @@ XL_HEADER = "Name                                        ID   Mem VCPUs\tState\t
 _RULES = RowRules(
     ("r-", "b-", "p-", "s-", "-rscwS?", "d-"), id_optional=False, short_positions=("r-", "p-", "d-")
 )
-_HEADER = re.compile(r"Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)\s*\Z")
+_HEADER = re.compile(r"Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)(?:[ \t]+\S[^\n]*)?\s*\Z")
+_BARE = ("xl (no header)", _RULES)
 
 INCOMING = "--incoming"
 MIGRATED_AWAY = "--migratedaway"
@@ -59,13 +62,17 @@ MIGRATION_OK = "Migration successful."
 def _layout(header: str) -> tuple[str, RowRules] | None:
     if not _HEADER.match(header):
         return None
-    return ("xl 4.1+" if header.rstrip() == XL_HEADER else "xl (spaces for TABs)"), _RULES
+    base, more = trailing_titles(header)
+    name = "xl 4.1+" if base == XL_HEADER else "xl (spaces for TABs)"
+    return (f"{name} + {more}" if more else name), _RULES
 
 
 def xl_state(flags: str) -> DomainState:
-    """Only a crash reason (``c``) in the fifth place is a state; other reasons are not."""
-    if len(flags) == 3:  # pre-4.1 ``rpd``: put each letter in its place of six
-        flags = f"{flags[0]}-{flags[1]}--{flags[2]}"
+    """Only a crash reason (``c``) in the fifth place is a state; other reasons are not.
+
+    Fewer letters than six are no xl layout but the letters' own meaning (``flagtable``)."""
+    if len(flags) != 6:
+        return state_from_flags(flags)
     return state_from_flags(flags[:4] + ("c" if flags[4:5] == "c" else "-") + flags[5:])
 
 
@@ -100,7 +107,9 @@ class Xl(Toolstack):
         return ["xl", "list", check_domain_name(domain)]
 
     def parse_list(self, text: str) -> ListResult:
-        return parse_table("xl", text, layouts=_layout, state=xl_state, split_name=self.split_name)
+        return parse_table(
+            "xl", text, layouts=_layout, state=xl_state, split_name=self.split_name, bare=_BARE
+        )
 
     def split_name(self, listed: str) -> tuple[str, MigrationRole | None]:
         """``NAME--incoming`` on the target, ``NAME--migratedaway`` on the source."""

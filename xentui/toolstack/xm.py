@@ -5,7 +5,9 @@ Layouts (``tools/python/xen/xm/main.py``, ``xm_brief_list``), told apart by the 
 3.0.3 (``%-40s %3d %8d %5d %5s %8.1f``), 3.0.4-3.1 (``%-40s %3s %5d %5d %10s %8.1f``, blank
 ID for inactive managed domains, whose State xend 3.1+ leaves blank too) and 3.3-4.4 (as 3.0.4
 with a ``%5s`` ID). A header with the right words but other spacing is read with the loosest
-rules rather than refused.
+rules rather than refused. ``xm list --label`` (``xm_label_list``, 3.0.3-4.4) adds a Label
+column after Time(s); rows without any header are read with the loosest rules when every line
+is a row. docs/formats.md lists each format string with its version.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from xentui.toolstack.base import (
     UnknownDomain,
 )
 from xentui.toolstack.errtext import domain_of, fallback, find, lines, unfinished, verb
-from xentui.toolstack.flagtable import RowRules, parse_table
+from xentui.toolstack.flagtable import RowRules, parse_table, trailing_titles
 from xentui.toolstack.names import check_domain_name, check_host_name
 from xentui.toolstack.scan import FLAG_ORDER, state_from_flags
 
@@ -42,15 +44,19 @@ LAYOUTS: dict[str, tuple[str, RowRules]] = {
     ),
     "%-40s %3s %5s %5s %10s %9s" % _TITLES: (  # noqa: UP031
         "xm 3.0.4-3.1",
-        RowRules(_XM_POSITIONS, id_optional=True),
+        RowRules(_XM_POSITIONS, id_optional=True, blank_state=True),
     ),
     "%-40s %5s %5s %5s %10s %9s" % _TITLES: (  # noqa: UP031
         "xm 3.3-4.4",
-        RowRules(_XM_POSITIONS, id_optional=True),
+        RowRules(_XM_POSITIONS, id_optional=True, blank_state=True),
     ),
 }
-_LOOSE = ("xm (unrecognised spacing)", RowRules(_XM_POSITIONS, id_optional=True, ssid_ok=True))
-_HEADER = re.compile(r"Name\s+ID\s+Mem(?:\(MiB\))?\s+VCPUs\s+State\s+Time\(s\)\s*\Z")
+_LOOSEST = RowRules(_XM_POSITIONS, id_optional=True, ssid_ok=True, blank_state=True)
+_LOOSE = ("xm (unrecognised spacing)", _LOOSEST)
+_BARE = ("xm (no header)", _LOOSEST)
+_HEADER = re.compile(
+    r"Name\s+ID\s+Mem(?:\(MiB\))?\s+VCPUs\s+State\s+Time\(s\)(?:[ \t]+\S[^\n]*)?\s*\Z"
+)
 
 _UNKNOWN = (
     re.compile(r"Error: Domain '(?P<d>.*)' not found when running"),  # 3.0.0, HTTP API
@@ -69,7 +75,9 @@ ZOMBIE = "Zombie-"
 def _layout(header: str) -> tuple[str, RowRules] | None:
     if not _HEADER.match(header):
         return None
-    return LAYOUTS.get(header.rstrip(), _LOOSE)
+    base, more = trailing_titles(header)
+    name, rules = LAYOUTS.get(base, _LOOSE)
+    return (f"{name} + {more}" if more else name), rules
 
 
 class Xm(Toolstack):
@@ -102,7 +110,12 @@ class Xm(Toolstack):
 
     def parse_list(self, text: str) -> ListResult:
         return parse_table(
-            "xm", text, layouts=_layout, state=state_from_flags, split_name=self.split_name
+            "xm",
+            text,
+            layouts=_layout,
+            state=state_from_flags,
+            split_name=self.split_name,
+            bare=_BARE,
         )
 
     def split_name(self, listed: str) -> tuple[str, MigrationRole | None]:

@@ -35,6 +35,7 @@ STATE_STYLE: dict[DomainState, str] = {
     DomainState.SHUTDOWN: "red",
     DomainState.CRASHED: "bold red",
     DomainState.DYING: "red",
+    DomainState.UNKNOWN: "yellow",
 }
 PLAYER_STYLE: dict[PlayerState, str] = {
     PlayerState.PLAYING: "bold green",

@@ -15,6 +15,7 @@ from xentui.tui.format import (
     domain_cell,
     domain_cells,
     host_title,
+    plain,
     unreachable_text,
 )
 from xentui.tui.widgets.line import Line
@@ -200,6 +201,9 @@ class HostPane(Vertical):
             reason.show(unreachable_text(conn, now))
         elif conn is not None and conn.state is ConnectionState.CONNECTING:
             reason.show(Text("connecting…", style="yellow"))
+        elif self.snapshot is not None and self.snapshot.notes:
+            # how the list was read (``no header``): the host's detail under its table
+            reason.show(plain(" · ".join(self.snapshot.notes), "dim"))
         else:
             reason.show("")
 
