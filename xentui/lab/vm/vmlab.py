@@ -87,7 +87,17 @@ class VmLab:
     async def start(self, progress: Progress | None = None) -> None:
         say: Progress = progress or (lambda _t, _f: None)
         virsh = self.options.toolstack == "virsh"
-        require(("qemu", "busybox", "apt", *(("libvirt",) if virsh else ()), "tun", "netadmin"))
+        require(
+            (
+                "qemu",
+                "busybox",
+                "apt",
+                *(("libvirt",) if virsh else ()),
+                "iproute2",
+                "tun",
+                "netadmin",
+            )
+        )
         try:
             await self._start(say)
         except BaseException:
