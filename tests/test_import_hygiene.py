@@ -20,6 +20,8 @@ HEADLESS = (
     "control",
     "setup",
     "lab",
+    "record",
+    "report",
 )
 
 

@@ -34,7 +34,11 @@ ALLOWED: dict[str, set[str]] = {
         "probe",
         "control",
         "setup",
+        "record",
     },
+    # run records (issue 15): written beside the engine and probe, read by report and replay
+    "record": {"textsafe", "tasks", "model", "config", "probe"},
+    "report": {"textsafe", "tasks", "model", "config", "probe", "record"},
     # the lab stands in for other machines: it must not share the parsers' understanding
     "lab": {"textsafe", "tasks", "model", "config"},
 }

@@ -66,7 +66,9 @@ def hour(path: Path, seconds: int = 3600, migrate_every: int = 300) -> Recorder:
         while rec.pending > 1000:  # an hour in a second: let the writer keep up
             time.sleep(0.001)
         for i, host in enumerate(HOSTS):
-            snap = HostSnapshot(host, clock.t, clock.wall(), 0.004 + (s % 7) / 1000, domains(i == where))
+            snap = HostSnapshot(
+                host, clock.t, clock.wall(), 0.004 + (s % 7) / 1000, domains(i == where)
+            )
             rec.on_event(SnapshotEvent(t=clock.t, wall=clock.wall(), snapshot=snap))
         points = [*points, Sample(t=float(int(clock.t)), nbytes=50_000 + (s * 37) % 900)][-60:]
         summary = ProbeSummary(

@@ -23,15 +23,23 @@ def run_app(args: argparse.Namespace) -> int:
     if problem is not None:
         emit(f"xentui: {problem}", file=sys.stderr)
         return 1
-    return start(config, trust_new_host_keys=trust)
+    return start(config, trust_new_host_keys=trust, args=args)
 
 
-def start(config: LabConfig, *, trust_new_host_keys: bool = False) -> int:
-    """Run the app on a loaded lab file until the presenter quits."""
+def start(
+    config: LabConfig, *, trust_new_host_keys: bool = False, args: argparse.Namespace | None = None
+) -> int:
+    """Run the app on a loaded lab file until the presenter quits (recorded unless told not)."""
+    from xentui.cli.recording import closed, open_recorder
     from xentui.tui.session import build_live_app, run_live
 
-    app = build_live_app(config, trust_new_host_keys=trust_new_host_keys)
-    asyncio.run(run_live(app))
+    # the app's event log hears the recorder's warning; stderr is the app's screen meanwhile
+    recorder = open_recorder(args or argparse.Namespace(), "app", config, say=False)
+    try:
+        app = build_live_app(config, trust_new_host_keys=trust_new_host_keys, recorder=recorder)
+        asyncio.run(run_live(app))
+    finally:
+        closed(recorder)
     return 0
 
 

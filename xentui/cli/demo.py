@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from xentui.cli import emit
+from xentui.cli.recording import add_flags as add_record_flags
 
 READY = "ready: "
 READY_TIMEOUT_S = 90.0
@@ -46,6 +47,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     vm.add_argument("--rebuild", action="store_true", help="rebuild the cached guest image")
     vm.add_argument("--vm-mem", type=int, default=128, metavar="MIB", help="guest memory (128)")
+    add_record_flags(p)
     p.set_defaults(func=run)
 
 
@@ -144,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             emit(f"xentui demo: the lab wrote a bad lab file: {exc}", file=sys.stderr)
             return 1
-        code = start(config)
+        code = start(config, args=args)
     except KeyboardInterrupt:
         code = 130
     except SystemExit as exc:

@@ -159,7 +159,7 @@ class Recorder:
         if item[0] == "summary":
             return self._delta.line(item[1], item[2], item[3])
         _, t, wall, fn, since, result = item
-        return {"k": "query", "t": t, "wall": wall, "fn": fn, "since": since,
+        return {"k": "query", "t": t, "wall": wall, "fn": fn, "since": encode(since),
                 "result": encode(result)}  # fmt: skip
 
     def _snapshot(self, event: SnapshotEvent) -> dict[str, JSON]:

@@ -9,16 +9,25 @@ from collections.abc import AsyncIterator
 from xentui.config import LabConfig
 from xentui.control.engine import Engine
 from xentui.probe.monitor import StreamProbe
+from xentui.record.recorder import Recorder
+from xentui.record.tap import RecordingProbe
 from xentui.tasks import cancel_and_wait
 from xentui.tui.app import XentuiApp
 from xentui.tui.sources import EngineLike, ProbeLike
 
 
-def build_live_app(config: LabConfig, *, trust_new_host_keys: bool = False) -> XentuiApp:
-    """The app wired to a real engine (SSH to the hosts) and a real probe (HTTP to the guest)."""
+def build_live_app(
+    config: LabConfig, *, trust_new_host_keys: bool = False, recorder: Recorder | None = None
+) -> XentuiApp:
+    """The app wired to a real engine (SSH to the hosts) and a real probe (HTTP to the guest);
+    with a recorder, both are recorded and the app sees the probe through it (issue 15)."""
     engine = Engine(config, trust_new_host_keys=trust_new_host_keys)
     probe = StreamProbe(config.guest.stream_url, buffer_s=config.probe.buffer_s)
-    return XentuiApp(config, engine=engine, probe=probe)
+    if recorder is None:
+        return XentuiApp(config, engine=engine, probe=probe)
+    engine.add_listener(recorder.on_event)
+    probe.add_listener(recorder.on_event)
+    return XentuiApp(config, engine=engine, probe=RecordingProbe(probe, recorder))
 
 
 @contextlib.asynccontextmanager
