@@ -1,4 +1,5 @@
-"""The `xentui` command: the app by default, plus `demo`, `lab`, `check`, `list`, `ctl`, `probe`.
+"""The `xentui` command: the app by default, plus `demo`, `lab`, `check`, `list`, `ctl`, `probe`,
+`report`, `replay` and `serve`.
 
 Each subcommand lives in its own module with ``add_parser(subparsers)``, which sets ``func`` on
 its parser; only the subcommand that runs is imported, so `xentui probe` never loads Textual.
@@ -23,6 +24,9 @@ SUBCOMMANDS: dict[str, str] = {
     "list": "hosts",
     "ctl": "hosts",
     "probe": "probe",
+    "report": "runs",
+    "replay": "runs",
+    "serve": "serve",
 }
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -54,6 +58,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         action="store_true",
         help="accept (and record) the key of a host never seen before; a changed key still fails",
     )
+    from xentui.cli.recording import add_flags
+
+    add_flags(parser, top=True)  # the app's run record (issue 15)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     seen: set[str] = set()
     for name, module in SUBCOMMANDS.items():
