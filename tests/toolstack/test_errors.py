@@ -137,8 +137,16 @@ def test_xm_success_and_unknown_failures() -> None:
     assert type(silent) is MigrationFailed and silent.message == "exit status 1"
     hung = xm.parse_error(run(XM_MIGRATE, None, "", "partial"))
     assert type(hung) is MigrationFailed and "did not finish" in hung.message
-    odd = xm.parse_error(run(["xm", "pause", "g"], 1, "Traceback (most recent call last):\n  x"))
-    assert type(odd) is ToolError and odd.message.startswith("Traceback")
+    # xm's catch-all (main.py _run_cmd): the traceback on stderr, its words on stdout; the
+    # exception's line and xm's "Unexpected error" say why, not "Traceback" (issue 11.4)
+    trace = 'Traceback (most recent call last):\n  File "/usr/sbin/xm", line 10, in <module>\n'
+    trace += "KeyError: 'memory_dynamic_max'\n"
+    said = "Unexpected error: <type 'exceptions.KeyError'>\n\nPlease report to xen-devel\n"
+    odd = xm.parse_error(run(["xm", "pause", "g"], 1, trace, said))
+    assert type(odd) is ToolError
+    assert odd.message == (
+        "KeyError: 'memory_dynamic_max'\nUnexpected error: <type 'exceptions.KeyError'>"
+    )
 
 
 XL_OK = """\
@@ -215,7 +223,9 @@ XL_MIGRATE = ["xl", "migrate", "virt_server", "xen_host_2"]
             "process [4242] exited with error status 255\n",
             RelocationRefused,
             "libxl: error: libxl_utils.c:508:libxl_read_exactly: file/stream truncated reading "
-            "banner from migration receiver stream",
+            "banner from migration receiver stream\n"
+            "libxl: info: libxl_exec.c:118:libxl_report_child_exitstatus: migration transport "
+            "process [4242] exited with error status 255",
         ),
         (
             XL_MIGRATE,
@@ -233,7 +243,8 @@ XL_MIGRATE = ["xl", "migrate", "virt_server", "xen_host_2"]
             "migration sender: Resumed OK.\n"
             "Migration failed due to problems at target.\n",
             MigrationFailed,
-            "migration sender: Target reports startup failure (status code 1).",
+            "migration sender: Target reports startup failure (status code 1).\n"
+            "Migration failed due to problems at target.",
         ),
         (
             XL_MIGRATE,
@@ -241,7 +252,8 @@ XL_MIGRATE = ["xl", "migrate", "virt_server", "xen_host_2"]
             "migration sender: libxl_domain_suspend failed (rc=-3)\n"
             "Migration failed, resuming at sender.\n",
             MigrationFailed,
-            "migration sender: libxl_domain_suspend failed (rc=-3)",
+            "migration sender: libxl_domain_suspend failed (rc=-3)\n"
+            "Migration failed, resuming at sender.",
         ),
         (
             XL_MIGRATE,

@@ -23,7 +23,7 @@ from xentui.toolstack.base import (
     Toolstack,
     UnknownDomain,
 )
-from xentui.toolstack.errtext import domain_of, fallback, find, lines, unfinished, verb
+from xentui.toolstack.errtext import domain_of, fallback, find, lines, message, unfinished, verb
 from xentui.toolstack.jobinfo import parse_jobinfo
 from xentui.toolstack.names import check_domain_name, check_host_name, check_uri
 from xentui.toolstack.scan import INT, ListWalk, find_header, nonblank_lines, unreadable
@@ -221,13 +221,13 @@ class Virsh(Toolstack):
             # no "error: " line: a shell's "virsh: command not found", or a translated
             # virsh; keep what it said rather than only its exit status
             return None if result.exit_status == 0 else fallback(result, failure, domain)
-        message = "\n".join(errors)
+        said = message(result, *errors)  # libvirt's "error: " lines lead, with any signal
         if (m := find(_UNKNOWN, errors)) is not None:
-            return UnknownDomain(message, m.group("d") or domain)
+            return UnknownDomain(said, m.group("d") or domain)
         if command == "suspend" and find(_SUSPENDED_ALREADY, errors):
-            return AlreadyPaused(message, domain)
+            return AlreadyPaused(said, domain)
         if command == "resume" and find(_NOT_PAUSED, errors):
-            return NotPaused(message, domain)
+            return NotPaused(said, domain)
         if command == "migrate" and find(_UNREACHABLE, errors):
-            return RelocationRefused(message, domain)
-        return failure(message, domain)
+            return RelocationRefused(said, domain)
+        return failure(said, domain)

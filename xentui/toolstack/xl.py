@@ -23,7 +23,15 @@ from xentui.toolstack.base import (
     UnknownDomain,
     Unsupported,
 )
-from xentui.toolstack.errtext import domain_of, fallback, find, lines, unfinished, verb
+from xentui.toolstack.errtext import (
+    domain_of,
+    fallback,
+    find,
+    lines,
+    message,
+    unfinished,
+    verb,
+)
 from xentui.toolstack.flagtable import RowRules, parse_table, trailing_titles
 from xentui.toolstack.names import check_domain_name, check_host_name
 from xentui.toolstack.scan import state_from_flags
@@ -130,20 +138,20 @@ class Xl(Toolstack):
             return unfinished(result, failure, domain)
         text = lines(result)
         if (m := find(_UNKNOWN, text)) is not None:
-            return UnknownDomain(m.string, m.group("d"))
+            return UnknownDomain(message(result, m.string), m.group("d"))
         if (m := find(_BAD_OPTION, text)) is not None:
-            return ToolError(m.string, domain)
+            return ToolError(message(result, m.string), domain)
         if migrating:
             if result.exit_status == 0 and MIGRATION_OK in text:
                 return None  # libxl may log harmless errors during a migration that worked
             if (m := find(_UNREACHABLE, text)) is not None:
-                return RelocationRefused(m.string, domain)
+                return RelocationRefused(message(result, m.string), domain)
             if (m := find(_MIGRATION_FAILED, text)) is not None:
-                return MigrationFailed(m.string, domain)
+                return MigrationFailed(message(result, m.string), domain)
         if command == "unpause" and (m := find(_UNPAUSE_EINVAL, text)) is not None:
-            return NotPaused(m.string, domain)
+            return NotPaused(message(result, m.string), domain)
         if (m := find(_LIBXL_ERROR, text)) is not None:
-            return failure(m.string, domain)
+            return failure(message(result, m.string), domain)
         if result.exit_status == 0:
             return None
         return fallback(result, failure, domain)

@@ -24,7 +24,15 @@ from xentui.toolstack.base import (
     Toolstack,
     UnknownDomain,
 )
-from xentui.toolstack.errtext import domain_of, fallback, find, lines, unfinished, verb
+from xentui.toolstack.errtext import (
+    domain_of,
+    fallback,
+    find,
+    lines,
+    message,
+    unfinished,
+    verb,
+)
 from xentui.toolstack.flagtable import RowRules, parse_table, trailing_titles
 from xentui.toolstack.names import check_domain_name, check_host_name
 from xentui.toolstack.scan import FLAG_ORDER, state_from_flags
@@ -137,11 +145,11 @@ class Xm(Toolstack):
         text = lines(result)
         for pattern in _UNKNOWN:
             if (m := find(pattern, text)) is not None:
-                return UnknownDomain(m.string, m.group("d"))
+                return UnknownDomain(message(result, m.string), m.group("d"))
         if (m := find(_CANT_CONNECT, text)) is not None:
-            return RelocationRefused(m.string, domain)
+            return RelocationRefused(message(result, m.string), domain)
         if (m := find(_NOT_RUNNING, text)) is not None:
-            return DomainNotRunning(m.string, domain)
+            return DomainNotRunning(message(result, m.string), domain)
         if (m := find(_ERROR, text)) is not None:
-            return failure(m.string, domain)
+            return failure(message(result, m.string), domain)
         return fallback(result, failure, domain)
