@@ -175,6 +175,12 @@ class MigrationPhase(StrEnum):
     SEEN_ON_TARGET = "seen on target"
     COMPLETED = "completed"
     FAILED = "failed"
+    LOST = "lost"
+    """Every host of the migration went unreachable mid-way: nobody can tell where the guest
+    is, so the migration holds nothing; the next lists decide (and say so, as a correction)."""
+
+
+OUTCOMES = (MigrationPhase.COMPLETED, MigrationPhase.FAILED, MigrationPhase.LOST)
 
 
 RUNNING_JOBS = ("Bounded", "Unbounded")
@@ -253,6 +259,9 @@ class MigrationRecord:
     forecast_s: float | None = None
     """Where the tool reports no progress: guest memory over the link rate the previous
     migration measured; after the migration it stands beside the actual duration."""
+    reported: str = ""
+    """What was said of it before the lists could tell (``failed``: the command or the
+    timeline said so; ``lost``): a later outcome from the lists says it corrects this."""
 
     def at(self, phase: MigrationPhase) -> float | None:
         return next((t for p, t in self.milestones if p is phase), None)
@@ -264,7 +273,7 @@ class MigrationRecord:
     @property
     def outcome(self) -> MigrationPhase | None:
         for phase, _ in reversed(self.milestones):
-            if phase in (MigrationPhase.COMPLETED, MigrationPhase.FAILED):
+            if phase in OUTCOMES:
                 return phase
         return None
 

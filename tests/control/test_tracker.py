@@ -129,6 +129,7 @@ step = st.one_of(
     st.tuples(st.just("h2"), st.sampled_from(range(len(TARGET_VIEWS)))),
     st.tuples(st.just("end"), st.booleans()),
     st.tuples(st.just("lost"), st.just(0)),
+    st.tuples(st.just("hosts gone"), st.just(0)),
 )
 
 
@@ -144,16 +145,23 @@ def test_any_interleaving_gives_a_sane_timeline(steps) -> None:
             tr.command_finished(arg, "" if arg else "Error: boom", t)
         elif kind == "lost":
             tr.channel_lost("gone")
+        elif kind == "hosts gone":
+            if tr.lose("every host is unreachable", t):
+                last.clear()  # what they said before decides nothing (issue 10.4)
         else:
             views = SOURCE_VIEWS if kind == "h1" else TARGET_VIEWS
-            if not tr.record.finished:  # a closed timeline ignores later lists, by design
+            if tr.record.outcome is not P.COMPLETED:  # only completion closes the timeline
                 last[kind] = views[arg]
             tr.observe(snap(kind, t, *views[arg]))
     rec = tr.record
     phases = [p for p, _ in rec.milestones]
     assert len(phases) == len(set(phases))  # each milestone once
     assert phases[:2] == [P.REQUESTED, P.STARTED]
-    assert not (P.COMPLETED in phases and P.FAILED in phases)
+    if P.COMPLETED in phases and (P.FAILED in phases or P.LOST in phases):
+        # the lists overruled what was said: completion comes last, as a correction
+        assert phases[-1] is P.COMPLETED and rec.reported in ("failed", "lost")
+    if P.FAILED in phases and P.LOST in phases:  # lost, then the guest seen on the source
+        assert phases.index(P.LOST) < phases.index(P.FAILED)
     if rec.outcome is P.COMPLETED and tr.command_ok is not True:
         # completed from the lists alone: gone from the source, plain and running on the target
         assert last.get("h1") == () and last.get("h2") == (dom(G),)
@@ -170,3 +178,28 @@ def test_a_persistent_virsh_source_left_shut_off_counts_as_gone() -> None:
     assert tr.observe(snap("h2", 11.0, dom(G))) == [P.SEEN_ON_TARGET]
     assert tr.observe(snap("h1", 11.5, off)) == [P.COMPLETED]
     assert tr.record.guest_now_on == "h2"
+
+
+def test_lost_then_the_lists_complete_it_after_all() -> None:
+    """Issue 10.4: every host went silent mid-way; their next lists decide, as a correction."""
+    tr = new()
+    tr.started(10.0)
+    assert tr.observe(snap("h1", 10.2, dom(f"migrating-{G}", role=MigrationRole.OUTGOING))) == [
+        P.RENAMED_ON_SOURCE
+    ]
+    assert tr.observe(snap("h2", 10.3, dom(G, DomainState.PAUSED))) == [P.SEEN_ON_TARGET]
+    assert tr.lose("every host of the migration is unreachable", 11.0) == [P.LOST]
+    assert tr.record.finished and tr.record.reported == "lost"
+    assert tr.observe(snap("h2", 20.0, dom(G))) == []  # one host's list is not enough
+    assert tr.observe(snap("h1", 20.1)) == [P.COMPLETED]
+    assert tr.record.outcome is P.COMPLETED and tr.record.guest_now_on == "h2"
+    assert tr.observe(snap("h1", 20.2, dom(G))) == []  # completion closes the timeline
+
+
+def test_lost_then_the_source_still_runs_it() -> None:
+    tr = new()
+    tr.started(10.0)
+    tr.lose("every host of the migration is unreachable", 11.0)
+    assert tr.observe(snap("h1", 20.0, dom(G))) == []
+    assert tr.observe(snap("h2", 20.1)) == [P.FAILED]
+    assert tr.record.guest_now_on == "h1" and "h1 lists" in tr.record.message

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from abc import abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from xentui.control.following import Following
 from xentui.control.jobwatch import JobWatch
 from xentui.control.refusals import Refusals
 from xentui.control.tracker import MigrationTracker
@@ -15,6 +15,8 @@ from xentui.model import (
     ActionEvent,
     ActionKind,
     CommandResult,
+    ConnectionEvent,
+    ConnectionState,
     Event,
     MigrationEvent,
     MigrationPhase,
@@ -33,7 +35,7 @@ FOLLOW_AFTER_COMMAND_S = 15.0
 """After the migrate command ends well, how long the lists may take to agree."""
 
 
-class ActionRunner(Refusals, JobWatch):
+class ActionRunner(Refusals, JobWatch, Following):
     """The action half of the Engine (which provides the hosts, the clock and emit)."""
 
     wall: Callable[[], float]
@@ -61,6 +63,8 @@ class ActionRunner(Refusals, JobWatch):
         """Every event passes here after the listeners: lists feed the migration tracker."""
         if isinstance(event, SnapshotEvent) and self.tracker is not None:
             self._milestones(self.tracker.observe(event.snapshot))
+        if isinstance(event, ConnectionEvent) and event.state is ConnectionState.UNREACHABLE:
+            self._lost_hosts()
         changed, self.changed = self.changed, asyncio.Event()
         changed.set()
 
@@ -111,15 +115,23 @@ class ActionRunner(Refusals, JobWatch):
         for host in (source, target):
             self.pollers[host].fast = True
         self._begin(ActionKind.MIGRATE, source, target)
+        tracker.busy_token = self.busy[self.guest]
         self._milestones([MigrationPhase.REQUESTED])
         watch = self.watch_job(tracker, source)
 
         def started(t: float) -> None:
-            self._milestones(tracker.started(t))
+            self._milestones(tracker.started(t), tracker)
 
         lost = False
+        command = asyncio.create_task(
+            self._run(source, argv, self.migrate_timeout_s, started), name="migrate command"
+        )
         try:
-            ok, message, result = await self._run(source, argv, self.migrate_timeout_s, started)
+            outcome = await self._command_or_loss(tracker, command)
+            if outcome is None:  # every host went silent: said as lost, the guest is free
+                reason = tracker.record.message
+                outcome = False, f"lost: {reason}" if reason else "lost", None
+            ok, message, result = outcome
             lost = result is None or result.exit_status is None
         except BaseException:
             self.busy.pop(self.guest, None)
@@ -134,7 +146,7 @@ class ActionRunner(Refusals, JobWatch):
         if lost:
             tracker.channel_lost(message)
         else:
-            self._milestones(tracker.command_finished(ok, message, self.clock()))
+            self._milestones(tracker.command_finished(ok, message, self.clock()), tracker)
         event = self._end(ActionKind.MIGRATE, source, target, ok, message, result)
         if self.stopping:  # nobody polls any more: the record stays as far as it got
             if watch is not None:
@@ -147,32 +159,6 @@ class ActionRunner(Refusals, JobWatch):
         self.background.add(task)
         task.add_done_callback(self.background.discard)
         return event
-
-    async def _follow(
-        self,
-        tracker: MigrationTracker,
-        within: float,
-        watch: asyncio.Task[None] | None,
-    ) -> None:
-        """Keep the guest busy until the lists show the outcome; give up after ``within``.
-
-        First the job's own figures, while libvirt still has them on the source."""
-        try:
-            await self.final_figures(tracker, tracker.record.source, watch)
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(within):
-                    while not tracker.record.finished:
-                        await self.changed.wait()
-            if not tracker.record.finished:
-                why = f"no outcome in the lists within {within:g} s after the command"
-                self._milestones(tracker.give_up(why, self.clock()))
-        finally:
-            self._release(tracker)
-
-    def _release(self, tracker: MigrationTracker) -> None:
-        self.busy.pop(self.guest, None)
-        for host in (tracker.record.source, tracker.record.target):
-            self.pollers[host].fast = False
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -240,8 +226,11 @@ class ActionRunner(Refusals, JobWatch):
             return True, "", result
         return False, (err.message if err is not None else "") or result.output or "failed", result
 
-    def _milestones(self, phases: list[MigrationPhase]) -> None:
-        tracker = self.tracker
+    def _milestones(
+        self, phases: list[MigrationPhase], tracker: MigrationTracker | None = None
+    ) -> None:
+        """Emit ``tracker``'s new milestones (default: the current migration's)."""
+        tracker = tracker or self.tracker
         if tracker is None:
             return
         for phase in phases:

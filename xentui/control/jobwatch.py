@@ -140,7 +140,8 @@ class JobWatch:
         """What the link moved in this migration, for the next one's forecast: the hypervisor's
         bytes over its time where it said, else the guest's memory over the whole duration."""
         record, memory = tracker.record, tracker.memory
-        if record.outcome is not MigrationPhase.COMPLETED:
+        # a corrected outcome's duration holds the time nobody could see: no rate from it
+        if record.outcome is not MigrationPhase.COMPLETED or record.reported:
             return
         job = record.hypervisor
         if job is not None and job.data_processed and job.elapsed_ms:

@@ -51,6 +51,8 @@ class MigrationTracker:
         self.command_ok: bool | None = None
         self.command_lost = False
         self.lost_reason = ""
+        self.busy_token: object = None
+        """The engine's busy entry this migration holds: released only if still its own."""
         self._on: dict[str, Domain | None] = {}
         self._add(P.REQUESTED, t)
 
@@ -63,12 +65,14 @@ class MigrationTracker:
     def observe(self, snap: HostSnapshot) -> list[MigrationPhase]:
         """A list from either host; other hosts' lists are ignored."""
         rec = self.record
-        if rec.finished or snap.host not in (rec.source, rec.target):
+        if snap.host not in (rec.source, rec.target) or rec.outcome is P.COMPLETED:
             return []
         dom = snap.find(rec.guest)
         # a defined but stopped domain (virsh's persistent source after the move) is not there
         dom = dom if dom is not None and dom.active else None
         self._on[snap.host] = dom
+        if rec.finished:
+            return self._correct(snap.t)
         new: list[MigrationPhase] = []
         if snap.host == rec.source and dom is not None and dom.migration is MigrationRole.OUTGOING:
             new += self._add(P.RENAMED_ON_SOURCE, snap.t)
@@ -97,9 +101,23 @@ class MigrationTracker:
         return self._add(P.COMPLETED, t, now_on=self.record.target) if self._arrived() else []
 
     def channel_lost(self, reason: str) -> None:
-        """The command's connection dropped: keep following the lists, the guest may still move."""
+        """The command's connection dropped: keep following the lists, the guest may still move.
+
+        The engine reported the command as failed: an arrival after this says it corrects it."""
         self.command_lost = True
         self.lost_reason = reason
+        if not self.record.finished:  # a lost migration stays "lost" in the words
+            self._reported("failed")
+
+    def lose(self, reason: str, t: float) -> list[MigrationPhase]:
+        """Every host of the migration is unreachable: where the guest is cannot be known, so
+        the migration ends here as lost; the next lists of both hosts decide (``_correct``)."""
+        if self.record.finished:
+            return []
+        self._on.clear()  # what the hosts said before they went silent decides nothing
+        self._reported("lost")
+        self.record = dataclasses.replace(self.record, message=reason)
+        return self._add(P.LOST, t, now_on=self.record.guest_now_on)
 
     def progress(self, reading: MigrationProgress) -> None:
         """The hypervisor's latest reading of the running job (ignored once it ended)."""
@@ -114,9 +132,28 @@ class MigrationTracker:
         """No outcome within the deadline: a failure that says where the guest was last seen."""
         return [] if self.record.finished else self._fail(t, reason)
 
+    def _reported(self, what: str) -> None:
+        self.record = dataclasses.replace(self.record, reported=what)
+
+    def _correct(self, t: float) -> list[MigrationPhase]:
+        """After a failure or a loss the lists still speak: the guest running on the target
+        (gone from the source) completes it after all; after a loss, the guest running on the
+        source alone fails it (it did not move). Each said as a correction of what was said."""
+        rec = self.record
+        if self._arrived(after_end=True):
+            return self._add(P.COMPLETED, t, now_on=rec.target, after_end=True)
+        here, there = self._on.get(rec.source), self._on.get(rec.target)
+        both_seen = rec.source in self._on and rec.target in self._on
+        stayed = here is not None and here.migration is None and there is None
+        if rec.outcome is P.LOST and both_seen and stayed:
+            why = f"after it was lost, {rec.source} lists {rec.guest} and {rec.target} not"
+            self.record = dataclasses.replace(rec, message=why, guest_now_on=rec.source)
+            return self._add(P.FAILED, t, now_on=rec.source, after_end=True)
+        return []
+
     # --- reading the lists ----------------------------------------------------------------------
 
-    def _arrived(self) -> bool:
+    def _arrived(self, *, after_end: bool = False) -> bool:
         rec = self.record
         if rec.target not in self._on or rec.source not in self._on:
             return False
@@ -124,7 +161,9 @@ class MigrationTracker:
         if here is not None or there is None or there.migration is not None or not there.active:
             return False
         # xm creates the target paused and unpauses it at the end; a paused guest stays paused
-        return there.state is not DomainState.PAUSED or self.command_ok is True
+        # (after a failure or a loss, only a running guest is taken as arrived)
+        paused = there.state is DomainState.PAUSED
+        return not paused or (self.command_ok is True and not after_end)
 
     def _back_on_source(self) -> bool:
         rec = self.record
@@ -146,9 +185,11 @@ class MigrationTracker:
 
     # --- building the record ------------------------------------------------------------------
 
-    def _add(self, phase: MigrationPhase, t: float, now_on: str | None = None) -> list[P]:
+    def _add(
+        self, phase: MigrationPhase, t: float, now_on: str | None = None, *, after_end: bool = False
+    ) -> list[P]:
         rec = self.record
-        if rec.finished or rec.at(phase) is not None:
+        if (rec.finished and not after_end) or rec.at(phase) is not None:
             return []
         self.record = dataclasses.replace(
             rec,
@@ -164,5 +205,5 @@ class MigrationTracker:
             text += f" (the migrate command's channel was lost: {self.lost_reason})"
         if where:
             text += f" ({self.record.guest} is on {where})"
-        self.record = dataclasses.replace(self.record, message=text)
+        self.record = dataclasses.replace(self.record, message=text, reported="failed")
         return self._add(P.FAILED, t, now_on=where)

@@ -234,7 +234,10 @@ class XentuiApp(App[None]):
         finally:
             self.call_later(self.refresh_bindings)
         if result.ok is False:
-            self.say(f"{kind.value} failed: {result.message or 'no message'}", "error", timeout=10)
+            # a lost migration is not a failed one: its words already say "lost: ..."
+            said = result.message or "no message"
+            verb = "" if said.startswith("lost: ") else "failed: "
+            self.say(f"{kind.value} {verb}{said}", "error", timeout=10)
 
     def action_refresh(self) -> None:
         self._refresh()

@@ -10,8 +10,10 @@ import time
 
 from rich.text import Text
 
+from xentui.control.timeline import correction
 from xentui.model import (
     ActionEvent,
+    ActionKind,
     ConnectionEvent,
     ConnectionState,
     Domain,
@@ -54,6 +56,12 @@ CONNECTION_STYLE: dict[ConnectionState, str] = {
 def plain(text: str, style: str = "", *, newlines: bool = False) -> Text:
     """Remote text as an inert Text (``textsafe.printable``, never markup)."""
     return Text(printable(text, newlines=newlines), style=style)
+
+
+def one_line(message: str, style: str = "") -> Text:
+    """A tool's message on one line: its decisive lines (toolstack.errtext) joined by `` · ``,
+    inert; the whole output is one key away (Enter on the event in the event log)."""
+    return plain(" · ".join(ln.strip() for ln in message.splitlines() if ln.strip()), style)
 
 
 def clock(wall: float, *, ms: bool = False) -> str:
@@ -173,8 +181,11 @@ def _event_body(event: Event) -> Text | None:
             took = event.result.duration_s * 1000 if event.result else None
             text.append(": ").append("ok", style="bold green")
             return text.append(f" ({took:.0f} ms)") if took is not None else text
+        if event.kind is ActionKind.MIGRATE and event.message.startswith("lost: "):
+            # the migration's own line says why; its answer is no longer waited for
+            return text.append(": ").append("LOST", style="bold red")
         text.append(": ").append("FAILED", style="bold red")
-        return text.append(" ").append_text(plain(event.message or "no message"))
+        return text.append(" ").append_text(one_line(event.message or "no message"))
     if isinstance(event, MigrationEvent):
         # the migrate action's own "requested" line already says it, with the host
         return None if event.phase is MigrationPhase.REQUESTED else migration_milestone(event)
@@ -218,11 +229,18 @@ def migration_milestone(event: MigrationEvent) -> Text:
         return Text.assemble(source, " shows ", guest, " as migrating")
     if phase is MigrationPhase.SEEN_ON_TARGET:
         return Text.assemble(target, " shows ", guest)
+    corrected = correction(record)
     if phase is MigrationPhase.COMPLETED:
         took = seconds(record.duration_s)
+        if corrected is not None:  # said once, as the correction of what was said before
+            return Text(f"{corrected} ({took})", style="bold green")
         where = plain(record.guest_now_on or record.target)
         return Text.assemble(guest, " running on ", where, f" ({took})", style="bold green")
-    text = Text.assemble(("migration FAILED", "bold red"), ": ", plain(record.message))
+    if phase is MigrationPhase.LOST:
+        return Text.assemble(("migration LOST", "bold red"), ": ", plain(record.message))
+    if corrected is not None:
+        return Text(corrected, style="bold red")
+    text = Text.assemble(("migration FAILED", "bold red"), ": ", one_line(record.message))
     if record.guest_now_on:
         text.append_text(Text.assemble("; ", guest, " is on ", plain(record.guest_now_on)))
     return text

@@ -18,7 +18,7 @@ from xentui.model import (
     MigrationRecord,
     Stall,
 )
-from xentui.tui.format import STATE_STYLE, plain
+from xentui.tui.format import STATE_STYLE, one_line, plain
 from xentui.tui.sources import ProbeLike, ProbeSummaryLike
 
 SETTLE_S = 2.0
@@ -146,6 +146,14 @@ def hypervisor_line(record: MigrationRecord, figures: Figures | None) -> Text:
 def verdict_lines(record: MigrationRecord, figures: Figures | None) -> tuple[Text, Text]:
     """The summary line and the loud line under it."""
     guest = plain(record.guest, "bold")
+    if record.outcome is MigrationPhase.LOST:
+        head = Text.assemble(guest, ": ", plain(record.source), " → ", plain(record.target))
+        head.append(" lost")
+        if (took := record.duration_s) is not None:
+            head.append(f" after {took:.1f} s")
+        head.append_text(Text.assemble(" · where ", guest, " runs is read from the next lists"))
+        loud = Text.assemble(("MIGRATION LOST", "bold reverse red"), " ")
+        return head, loud.append_text(plain(record.message))
     if record.outcome is MigrationPhase.FAILED:
         where = record.guest_now_on or record.source
         head = Text.assemble(
@@ -155,10 +163,12 @@ def verdict_lines(record: MigrationRecord, figures: Figures | None) -> tuple[Tex
             head.append(f" after {took:.1f} s")
         head.append_text(Text.assemble(" · ", guest, " is on ", plain(where)))
         loud = Text.assemble(("MIGRATION FAILED", "bold reverse red"), " ")
-        loud.append_text(plain(record.message or "the tool gave no message"))
+        loud.append_text(one_line(record.message or "the tool gave no message"))
         return head, loud
     head = Text.assemble(guest, ": ", plain(record.source), " → ", plain(record.target))
     head.append(f" in {record.duration_s:.1f} s" if record.duration_s is not None else "")
+    if record.reported:  # the lists overruled what was said: the panel says so too
+        head.append(f" · completed after all (reported {record.reported})", style="bold")
     if figures is None:
         head.append(" · stream not measured")
         return head, Text("COMPLETED — no stream figures", style="bold")
