@@ -1,4 +1,4 @@
-"""Shared fixtures: the embedded lab (contract 4), fast enough for unit tests.
+"""Shared fixtures: the embedded lab (contract 4, docs/ARCHITECTURE.md), fast enough for unit tests.
 
 Other parts may add fixtures here; re-read the file before editing it.
 """

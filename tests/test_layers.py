@@ -1,4 +1,4 @@
-"""The arrows of ARCHITECTURE.md: each layer imports only from the layers beneath it."""
+"""The arrows of docs/ARCHITECTURE.md: each layer imports only from the layers beneath it."""
 
 from __future__ import annotations
 

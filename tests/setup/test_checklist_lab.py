@@ -53,7 +53,7 @@ async def test_fresh_lab_fails_for_the_right_reasons(lab_factory) -> None:
 
 
 def needs_relocation_engine() -> None:
-    """Step 4's TCP test needs the lab's relocation listener (contract 5) to accept."""
+    """Step 4's TCP test needs the lab's relocation listener (docs/lab.md) to accept."""
     pytest.importorskip("xentui.lab.migration", reason="the lab's relocation engine has not landed")
 
 

@@ -1,5 +1,22 @@
-"""Verbatim list outputs from shared/reference/xen-facts.md (real captures and renders of the
-real format strings), used as fixtures. Each is (text, expected rows as tuples)."""
+"""List outputs used as fixtures: real captures, and renders of the tools' real format strings.
+
+Where each comes from (docs/formats.md cites the format strings per Xen version):
+- ``*_RENDER``, ``XM_300_SOURCE_PRECOPY``, ``XM_300_TARGET_TRANSFER``: ``xm_brief_list`` in
+  ``tools/python/xen/xm/main.py`` (github.com/xen-project/xen, RELEASE-3.0.0, and
+  3.3.0-branched for ``XM_33_RENDER``); the names during a migration from
+  ``XendCheckpoint.save`` (``migrating-NAME`` on the source, the new domain paused on the
+  target). The state letters there are inferred.
+- ``XM_300_CAPTURE``: a real Xen 3.0-era capture found in a public code index whose repository
+  was not named; it matches the 3.0.0 format string to the column.
+- ``XM_4X_CAPTURE``: github.com/nThanksForAllTheFish/gloudsim, ``ConfirugrationSnapshot.md``.
+- ``XL_DOC``: the example in ``docs/man/xl.1.pod.in`` (xen-project/xen).
+- ``XL_49_CAPTURE``: github.com/erred/uva-sne, ``ls-lab2.md`` (Xen 4.9; the header's TABs as
+  ``tools/xl/xl_info.c`` prints them). ``XL_PAUSED_ROW``: a lab log's ``xl list`` row.
+- ``XL_*_DURING``: renders of ``list_domains``'s row format with the names of
+  ``tools/xl/xl_migrate.c`` (``%s--migratedaway``) and ``xl_vmcontrol.c`` (``%s--incoming``).
+- ``VIRSH_MIDDLE``: libvirt's middle-era ``tools/virsh*.c`` format; ``VIRSH_900*``: captured from
+  virsh 9.0.0 against libvirt's test driver (``virsh -c test:///default list --all``).
+"""
 # ruff: noqa: UP031  (rows are built with the tools' own % format strings)
 
 from __future__ import annotations

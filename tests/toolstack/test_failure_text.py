@@ -10,7 +10,7 @@ tools/libs/guest/xg_sr_save.c), xm's (``err()``: ``"Error:"``, and the catch-all
 vshError, tools/vsh.c; progress ``"\\r%s: [%3d %%]"`` on stderr with no newline,
 tools/virsh-domain.c; ``"%s: %s"`` of ``migration out job`` and ``unexpectedly failed``,
 src/qemu/qemu_migration.c) and sudo's. The progress that leads each is the real Xen 4.9
-``xl migrate`` transcript in shared/reference/xen-facts.md 2.4; the shell's report of a signal
+``xl migrate`` transcript (github.com/erred/uva-sne, ``ls-lab2.md``); the shell's report of a signal
 has the shape of real transcripts (``.../slurm_script: line 14: 42011 Segmentation fault
 ClonalFrameML ...``, github.com/xavierdidelot/ClonalFrameML/issues/116).
 """

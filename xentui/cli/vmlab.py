@@ -1,8 +1,9 @@
 """`xentui lab --vm`: the real VM lab in the foreground until Ctrl-C, SIGTERM or a part's crash.
 
-Its output keeps `xentui lab`'s contract (``ready: <lab file>`` last, `xentui demo` waits for
-it) and adds ``progress: <stage> [NN%]`` lines while it builds and boots, and ``netns: <name>``,
-the namespace a client must join to reach the hosts and the guest's stream.
+Its output keeps `xentui lab`'s (contract 3 in docs/ARCHITECTURE.md: ``ready: <lab file>``
+last, `xentui demo` waits for it) and adds ``progress: <stage> [NN%]`` lines while it builds and
+boots, and ``netns: <name>``, the namespace a client must join to reach the hosts and the guest's
+stream.
 """
 
 from __future__ import annotations

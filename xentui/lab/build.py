@@ -139,7 +139,8 @@ async def _start(state: LabState, name: str, endpoint: SshEndpoint) -> None:
 
 
 def write_files(lab: Lab) -> None:
-    """known_hosts for clients outside the lab, and the lab file (contract 3)."""
+    """known_hosts for clients outside the lab, and the lab file (contract 3 in
+    docs/ARCHITECTURE.md)."""
     assert lab.workdir is not None
     lab.known_hosts_path = lab.workdir / "known_hosts"
     lines = [ep.known_hosts_line() for ep in lab.endpoints.values()]

@@ -1,7 +1,7 @@
 """Simulated domains and the `xm list` / `xl list` tables, rendered from the tools' format strings.
 
-The strings come from the Xen sources (xen-facts.md §1.1 and §2.1), not from the parsers in
-``xentui.toolstack``: the two sides meet only through real samples.
+The strings come from the Xen sources (docs/formats.md cites each per version), not from the
+parsers in ``xentui.toolstack``: the two sides meet only through real samples.
 """
 
 from __future__ import annotations

@@ -131,7 +131,7 @@ class Lab:
             self._tmp.cleanup()
             self._tmp = None
 
-    # --- contract 4 ----------------------------------------------------------------------------
+    # --- contract 4 (docs/ARCHITECTURE.md): what tests and fixtures drive ----------------------
 
     @property
     def host_names(self) -> list[str]:

@@ -1,4 +1,7 @@
-"""Writes the lab file (contract 3) for a running lab: hosts' ports, the client key, known_hosts."""
+"""Writes the lab file for a running lab: hosts' ports, the client key, known_hosts.
+
+The lab file is contract 3 in docs/ARCHITECTURE.md: xentui reads it as any other lab file.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Sockets that keep at most one chunk unsent, so a halted sender goes quiet on the wire at once.
 
-On loopback the kernel would queue megabytes below a server (stream-physics.md): a small send
+On loopback the kernel would queue megabytes below a server (docs/stream.md): a small send
 buffer, TCP_NOTSENT_LOWAT 1 and a write only once SIOCOUTQNSD reads 0 keep that queue to one
 chunk. The MSS is clamped on the listener, because loopback's 64 KiB MSS with such small
 buffers collapses to ~30 KB/s, and it must be set before the handshake.

@@ -1,8 +1,9 @@
 """`xm migrate` on a simulated host, and the flow both tools share around the real transfer.
 
-The bytes move through the engine of contract 5 (``migration.send_guest`` to the target's
-``RelocationServer``); this module does what xend does around it: the names each host lists
-while it runs (xen-facts.md §1.3), the stream's halt at stop-and-copy, and xm's texts.
+The bytes move through the lab's migration engine (contract 5 in docs/ARCHITECTURE.md:
+``migration.send_guest`` to the target's ``RelocationServer``); this module does what xend does
+around it: the names each host lists while it runs (``XendCheckpoint.save`` renames the source
+``migrating-NAME``, Xen 3.0.0 to 4.4), the stream's halt at stop-and-copy, and xm's texts.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """`xl` on a simulated host (libxl, Xen 4.9-like): list, pause, unpause, migrate, create, stop.
 
-Texts follow tools/xl at 4.9 (xen-facts.md §2): pause counts on 4.5+ hypervisors, a failed
-unpause is only a libxl log line and xl still exits 0, and unknown options exit 2.
+Texts follow tools/xl at RELEASE-4.9.0 (github.com/xen-project/xen): pause counts on 4.5+
+hypervisors, a failed unpause is only a libxl log line and xl still exits 0, and unknown options
+exit 2.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 The pages go over a real SSH session to the target's ``xl migrate-receive`` (xl_transport.py),
 as xl's rune does; a target without xl (an xm host, the guest) answers 127 before the banner.
-What each host lists meanwhile and the stderr follow xl_migrate.c (xen-facts.md §2.2-2.4),
-typo "successsfully" included.
+What each host lists meanwhile and the stderr follow ``tools/xl/xl_migrate.c`` and
+``xl_vmcontrol.c`` (github.com/xen-project/xen, RELEASE-4.9.0), typo "successsfully" included.
 """
 
 from __future__ import annotations

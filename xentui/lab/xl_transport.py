@@ -1,6 +1,6 @@
 """xl's migration transport: `ssh TARGET xl migrate-receive`, a real SSH session between hosts.
 
-xl has no relocation server (xen-facts.md §2.3): the source runs the rune ``exec ssh TARGET xl
+xl has no relocation server (tools/xl/xl_migrate.c): the source runs the rune ``exec ssh TARGET xl
 migrate-receive`` and the domain's bytes go through that session. Here the source host opens a
 real asyncssh session from its own loopback address to the target's sshd, and the target's
 ``xl migrate-receive`` writes xl's banner and takes the pages on its stdin.

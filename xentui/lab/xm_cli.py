@@ -1,7 +1,8 @@
 """`xm` on a simulated host: its subcommands, outputs, error texts and exit codes by Xen version.
 
-Texts follow tools/python/xen/xm/main.py of each version (xen-facts.md §1 and §3): errors go
-to stderr as ``Error: ...`` and exit 1; from 3.0.3 on, the subcommand's usage follows on stdout.
+Texts follow tools/python/xen/xm/main.py of each version (docs/formats.md names the tags):
+errors go to stderr as ``Error: ...`` and exit 1; from 3.0.3 on, the subcommand's usage follows
+on stdout.
 """
 
 from __future__ import annotations

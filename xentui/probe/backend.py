@@ -2,7 +2,7 @@
 
 httpcore's stock backend applies socket options after ``connect()`` (too late for the window
 scale and the MSS) and anyio moves the whole kernel queue into user space at once, hiding bytes
-from FIONREAD and opening the window in big jumps (stream-physics.md, "Practical advice"). This
+from FIONREAD and opening the window in big jumps (docs/stream.md, "Backpressure"). This
 backend sets the options on a fresh socket before connecting and does one ``sock_recv`` of at most
 ``step`` bytes per read, and it notes when a read has been waiting (starvation).
 

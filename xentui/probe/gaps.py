@@ -1,7 +1,8 @@
 """Gap detector: times a gap from data arrivals, but counts it only if the player was starved.
 
 Arrival times alone cannot tell a halt from a long normal interval between window openings, and
-starvation alone times the gap late by whatever the kernel still held (stream-physics.md, "KS").
+starvation alone times the gap late by whatever the kernel still held (docs/stream.md, "Telling
+a gap from the stream's rhythm").
 So: a gap is an interval between two arrivals during which a read waited longer than
 ``starve_s`` and that is longer than the resolution: the time-weighted mean of recent normal
 intervals, i.e. the length of the interval around a random instant.

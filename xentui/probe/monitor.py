@@ -46,7 +46,9 @@ TICK_S = 0.02
 
 
 class StreamProbe:
-    """Reads ``url`` like a player with ``buffer_s`` seconds of buffer; see contract 6."""
+    """Reads ``url`` like a player with ``buffer_s`` seconds of buffer (docs/stream.md).
+
+    Its public face is contract 6 in docs/ARCHITECTURE.md."""
 
     def __init__(
         self,
@@ -81,7 +83,7 @@ class StreamProbe:
         self.failure = ""
         """Set when the probe's own code failed and it stopped, in one line; else empty."""
 
-    # --- the contract -------------------------------------------------------------------------
+    # --- contract 6 (docs/ARCHITECTURE.md) ------------------------------------------------------
     def add_listener(self, cb: Callable[[Event], None]) -> None:
         self._listeners.append(cb)
 

@@ -1,6 +1,6 @@
 """QEMU processes for the VM lab: the command line, a guest's lifetime, and libvirt's domain XML.
 
-The recipe (../shared/reference/vm-lab.md) was measured with exactly this command line: TCG
+This exact command line was measured to work on this project's machines (docs/vm-lab.md): TCG
 (KVM hangs here), no display or monitor, the console in a file the lab watches for the guest's
 ready line, an e1000 on a tap (slirp cannot keep a TCP connection across a migration) and QMP on
 a unix socket. A guest runs in its own process group and is killed and reaped however its
