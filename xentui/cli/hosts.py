@@ -154,9 +154,14 @@ async def _ctl(config: LabConfig, args: argparse.Namespace) -> int:
         else:
             event = await engine.migrate(args.to, live=args.live)
         took = f" ({event.result.duration_s * 1000:.0f} ms)" if event.result else ""
-        verdict = "ok" if event.ok else f"FAILED: {event.message}"
+        # a failure's decisive lines (toolstack.errtext): the first on the verdict's line, the
+        # others indented under it
+        first, *more = event.message.splitlines() or [""]
+        verdict = "ok" if event.ok else f"FAILED: {first}"
         target = f" -> {event.target}" if event.target else ""
         emit(f"{kind.value} {event.guest} on {event.host or '?'}{target}: {verdict}{took}")
+        if not event.ok and more:
+            emit("\n".join(f"    {line}" for line in more))
         refused = event.message.startswith("refused:")
         if refused and down:
             for n in down:

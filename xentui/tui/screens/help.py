@@ -23,6 +23,9 @@ DIALOG_KEYS: tuple[tuple[str, str], ...] = (
     ("y / n", "fix dialog: apply the fix / leave everything as it is"),
     ("Esc or w", "setup checklist: back to the main screen"),
     ("ctrl+p", "command palette: every action by name"),
+    ("Tab", "event log: focus it; the newest failure with more output is marked"),
+    ("↑ / ↓", "event log: the earlier / later failure"),
+    ("Enter", "event log: the marked failure's whole output (Esc, Enter or q closes it)"),
 )
 
 
