@@ -132,6 +132,7 @@ class HostPane(Vertical):
         Returns whether the guest came or went on this host.
         """
         had_guest = self.has_guest
+        notes_before = self.snapshot.notes if self.snapshot is not None else ()
         self.snapshot = snapshot
         table = self.table
         fresh = row_keys(snapshot.domains)
@@ -156,6 +157,8 @@ class HostPane(Vertical):
                 self.call_after_refresh(self.show_more)
             self.rows_wanted = wanted
         self.set_class(self.has_guest, "-has-guest")
+        if snapshot.notes != notes_before:  # "no header" came or went: say it now
+            self.tick(snapshot.t)
         return had_guest != self.has_guest
 
     def set_table_height(self, height: int) -> None:
