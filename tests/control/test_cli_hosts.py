@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 
 from xentui.control.listing import DOMAIN_KEYS, HOST_KEYS
 
 STATES = {"running", "blocked", "paused", "shutdown", "crashed", "dying"}
+MILESTONE = re.compile(
+    r"  \+ *(\d+\.\d{3}) s  ([a-z ]+?)(?:  \(\d+\.\d{3} s after the previous\))?"
+)
 
 
 async def xentui(*args: str, timeout: float = 60) -> tuple[int, str, str]:
@@ -87,8 +91,17 @@ async def test_ctl_migrate_prints_the_timeline(lab) -> None:
         "ctl", "migrate", "--to", "xen_host_2", "--config", str(lab.config_path)
     )
     assert rc == 0, out + err
-    assert "live migration of virt_server: xen_host_1 -> xen_host_2" in out
-    assert "  requested" in out.replace("+  0.000 s", "") or "requested" in out
+    lines = out.splitlines()
+    head = lines.index("live migration of virt_server: xen_host_1 -> xen_host_2")
+    # each milestone as the timeline prints it: "  +  1.234 s  phase  (0.5 s after the previous)"
+    steps = []
+    for line in lines[head + 1 :]:
+        if (m := MILESTONE.fullmatch(line)) is None:
+            break
+        steps.append((float(m[1]), m[2]))
+    assert steps[0] == (0.0, "requested"), lines
+    assert steps[-1][1] == "completed", lines
+    assert [t for t, _ in steps] == sorted(t for t, _ in steps), lines
     assert "completed in" in out and lab.where_is_guest() == "xen_host_2"
 
 

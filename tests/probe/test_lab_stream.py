@@ -6,14 +6,12 @@ import asyncio
 
 import pytest
 
+from xentui.lab import media, stream
 from xentui.model import Event, GapEvent, PlayerState, StallEvent
 from xentui.probe.backend import SockStream
 from xentui.probe.monitor import StreamProbe
 
 from .servers import until
-
-stream = pytest.importorskip("xentui.lab.stream")
-media = pytest.importorskip("xentui.lab.media")
 
 
 def _polling() -> bool:
@@ -29,8 +27,6 @@ def _polling() -> bool:
 async def test_halt_is_a_gap_and_a_pause_is_a_stall(
     ask_stamps: bool, kernel_stamps: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not media.media_path("video").exists():
-        pytest.skip("the lab's clips are not built yet")
     if not kernel_stamps:  # a kernel that takes SO_TIMESTAMPNS but reports no time: the poll
         monkeypatch.setattr(SockStream, "_arrival", lambda self, anc: None)
     stamped = ask_stamps and kernel_stamps
@@ -87,8 +83,6 @@ async def test_halt_is_a_gap_and_a_pause_is_a_stall(
 
 async def test_at_64_kbits_no_gap_is_said_with_what_could_be_missed() -> None:
     """At 64 kbit/s data comes only every ~150 ms: "no gap" would claim more than was seen."""
-    if not media.media_path("audio").exists():
-        pytest.skip("the lab's clips are not built yet")
     server = stream.StreamServer("127.0.0.1", 0, media.media_path("audio"))
     await server.start()
     probe = StreamProbe(server.url, buffer_s=0.5)

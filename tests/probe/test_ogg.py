@@ -44,7 +44,6 @@ def _pages(data: bytes) -> list[bytes]:
     return out
 
 
-@pytest.mark.skipif(not VIDEO.exists(), reason="the lab's clips are not built yet")
 def test_video_clip_headers_and_duration() -> None:
     clock = OggClock()
     data = VIDEO.read_bytes()
@@ -57,7 +56,6 @@ def test_video_clip_headers_and_duration() -> None:
     assert clock.nominal_bps > 64000
 
 
-@pytest.mark.skipif(not AUDIO.exists(), reason="the lab's clips are not built yet")
 def test_audio_clip_chained_twice_adds_up() -> None:
     data = AUDIO.read_bytes()
     once = OggClock()
@@ -75,7 +73,6 @@ def _small_stream() -> bytes:
     return (AUDIO if AUDIO.exists() else VIDEO).read_bytes()
 
 
-@pytest.mark.skipif(not AUDIO.exists(), reason="the lab's clips are not built yet")
 def test_wrong_checksum_is_reported_and_the_clock_resyncs() -> None:
     pages = _pages(_small_stream())
     broken = bytearray(pages[5])
@@ -87,7 +84,6 @@ def test_wrong_checksum_is_reported_and_the_clock_resyncs() -> None:
     assert clock.pages == len(pages) - 1  # every other page still counted
 
 
-@pytest.mark.skipif(not AUDIO.exists(), reason="the lab's clips are not built yet")
 def test_truncated_page_then_good_pages() -> None:
     pages = _pages(_small_stream())
     clock = OggClock()
@@ -99,7 +95,6 @@ def test_truncated_page_then_good_pages() -> None:
     assert clock.media_s == pytest.approx(good.media_s)
 
 
-@pytest.mark.skipif(not AUDIO.exists(), reason="the lab's clips are not built yet")
 def test_stream_that_ends_mid_page() -> None:
     pages = _pages(_small_stream())
     clock = OggClock()
@@ -139,7 +134,6 @@ def test_fuzz_random_bytes_never_crash(pieces: list[bytes]) -> None:
     clock.end_of_stream()
 
 
-@pytest.mark.skipif(not AUDIO.exists(), reason="the lab's clips are not built yet")
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), max_size=8),
