@@ -253,11 +253,8 @@ class XentuiApp(App[None]):
             self.say(f"refresh failed: {exc}", "error")
 
     def action_setup(self) -> None:
-        try:
-            from xentui.tui.setup_screen import SetupScreen  # built by the setup engineer
-        except ImportError:
-            self.say("The setup checklist is not available in this version.")
-            return
+        from xentui.tui.setup_screen import SetupScreen  # setup/ loads when first opened
+
         self.push_screen(SetupScreen(self.config))
 
     def action_help(self) -> None:
