@@ -99,7 +99,7 @@ async def test_cli_fix_yes_on_a_fresh_xl_lab_ends_all_passed(lab_factory) -> Non
     lab = await lab_factory(fresh=True, toolstack="xl")
     code, out, err = await run_cli("--config", str(lab.config_path), "--fix", "--yes")
     assert code == 0, out + err
-    assert "Fix for step 4: xen_host_1 has a root SSH key" in out
+    assert "Fix for step 4a: xen_host_1 has a root SSH key" in out
     assert "+ssh-rsa AAAA" in out  # the exact line appended on the target, shown before
     code, out, _ = await run_cli("--config", str(lab.config_path))
     assert code == 0 and "✗" not in out and "⊘" not in out, out
@@ -114,7 +114,7 @@ async def test_the_media_fetch_says_its_address_is_the_seeds_and_unverified(lab_
         shown = (await cl.plan_fix("stream")).describe()
     finally:
         await cl.close()
-    assert "the seed's 2007 address: xentui has not checked that it still serves" in shown
+    assert "where the original demo fetched it in 2007: xentui has not checked that it" in shown
     # fetched under a temporary name and moved: a failed download leaves no empty clip
     assert "guest$ wget -O /home/mp3/.TruthHappens.ogg.part http" in shown
     assert "guest$ mv /home/mp3/.TruthHappens.ogg.part /home/mp3/TruthHappens.ogg" in shown

@@ -43,7 +43,7 @@ async def test_fresh_xl_lab_key_then_trust_each_an_exact_backed_up_fix(lab_facto
     assert before["ssh-key"].status is Status.FAILED
     assert "root has no SSH key" in before["ssh-key"].reason
     assert before["relocation"].status is Status.BLOCKED
-    assert "step 4 (xen_host_1 has a root SSH key)" in before["relocation"].reason
+    assert "step 4a (xen_host_1 has a root SSH key)" in before["relocation"].reason
 
     cl = Checklist(lab.config, wall=lambda: 1_800_000_000.0)
     try:

@@ -23,6 +23,9 @@ def config(toolstack: str) -> LabConfig:
 def test_every_seed_step_is_there_and_complete(toolstack: str) -> None:
     steps = build_steps(config(toolstack))
     assert sorted({s.seed for s in steps}) == list(range(1, 10))
+    # one number per row (issue 14.8): the seed's step 4 is two checks, 4a and 4b
+    numbers = [s.number for s in steps]
+    assert numbers == ["1", "2", "3", "4a", "4b", "5", "6", "7", "8", "9"]
     seen: set[str] = set()
     for step in steps:
         assert step.title and step.applies_to and step.seed_text

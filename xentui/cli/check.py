@@ -32,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "check",
         help="run the setup checklist (exit 0 all pass, 1 something fails, 2 bad lab file)",
-        description="Check the seed's preparation steps on the lab file's hosts and guest.",
+        description="Check the original demo's preparation steps on the lab file's hosts.",
     )
     # SUPPRESS: given before the subcommand, the top-level --config must survive
     p.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help="the lab file")
@@ -71,7 +71,7 @@ async def _run(config: LabConfig, args: argparse.Namespace) -> int:
         if args.fix:
 
             async def confirm(step: Step, plan: FixPlan) -> bool:
-                emit(f"\nFix for step {step.seed}: {step.title}", file=out)
+                emit(f"\nFix for step {step.number}: {step.title}", file=out)
                 emit(plan.describe(), file=out)
                 if args.yes:
                     return True

@@ -87,7 +87,7 @@ class Checklist:
         if not bad:
             return None
         words = [
-            f"step {self.by_id[r].seed} ({self.by_id[r].title}), which "
+            f"step {self.by_id[r].number} ({self.by_id[r].title}), which "
             + _WHICH.get(self.results[r].status, "is blocked")
             for r in bad
         ]

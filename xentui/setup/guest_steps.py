@@ -137,9 +137,9 @@ async def plan_stream(ctx: Context) -> FixPlan:
         commands.append(Command(GUEST, ("wget", "-O", part, url)))
         commands.append(Command(GUEST, ("mv", part, f"{MEDIA_ROOT}/{name}")))
         notes.append(
-            f"{url} is the seed's 2007 address: xentui has not checked that it still serves "
-            f"{name}. If the download fails, copy your own {name} into {MEDIA_ROOT}/ and check "
-            "again."
+            f"{url} is where the original demo fetched it in 2007: xentui has not checked that "
+            f"it still serves {name}. If the download fails, copy your own {name} into "
+            f"{MEDIA_ROOT}/ and check again."
         )
     if running.status is P and not commands:
         url_found = await check_url(ctx.config.guest.stream_url)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
-from xentui.setup.results import FixOutcome, StepResult
+from xentui.setup.results import FixOutcome, Status, StepResult
 from xentui.setup.steps import Step
 from xentui.textsafe import printable
 
 
 def step_lines(step: Step, result: StepResult, *, verbose: bool = False) -> list[str]:
-    head = f"{result.status.symbol} {step.seed}. {step.title}  [{step.applies_to}]"
+    head = f"{result.status.symbol} {step.number}. {step.title}  [{step.applies_to}]"
     lines = [head]
     for finding in result.findings:
         if finding.status is result.status or verbose:
@@ -34,11 +34,40 @@ def render_text(
     lines: list[str] = []
     for step in steps:
         lines += step_lines(step, results[step.id], verbose=verbose)
-    counts: dict[str, int] = {}
-    for result in results.values():
-        counts[result.status.value] = counts.get(result.status.value, 0) + 1
-    lines.append(", ".join(f"{n} {status}" for status, n in counts.items()))
+    lines.append(summary(steps, results))
     return "\n".join(lines)
+
+
+def summary(steps: Sequence[Step], results: Mapping[str, StepResult]) -> str:
+    """``10 checks (steps 1-9, 4 as 4a and 4b): 8 passed, 2 failed``: the rows counted are the
+    rows shown, so the numbers add up to what the presenter sees."""
+    counts: dict[str, int] = {}
+    for step in steps:
+        status = results[step.id].status.value
+        counts[status] = counts.get(status, 0) + 1
+    split = sorted({s.seed for s in steps if s.part})
+    seeds = sorted({s.seed for s in steps})
+    span = (
+        f"steps {seeds[0]}-{seeds[-1]}" if len(seeds) > 1 else f"step {seeds[0]}" if seeds else ""
+    )
+    parts = ", ".join(
+        f"{n} as " + " and ".join(s.number for s in steps if s.seed == n) for n in split
+    )
+    where = f" ({span}, {parts})" if parts else f" ({span})" if span else ""
+    said = ", ".join(f"{n} {status}" for status, n in counts.items())
+    return f"{len(steps)} checks{where}: {said}"
+
+
+def changes(
+    steps: Sequence[Step], before: Mapping[str, Status], after: Mapping[str, StepResult]
+) -> str:
+    """What a check run again changed, by row: ``4b failed → passed; 5 blocked → passed``."""
+    moved = [
+        f"{s.number} {before[s.id].value} → {after[s.id].status.value}"
+        for s in steps
+        if before[s.id] is not after[s.id].status and before[s.id] is not Status.PENDING
+    ]
+    return "; ".join(moved) if moved else "nothing changed"
 
 
 def to_json(
@@ -52,6 +81,7 @@ def to_json(
             {
                 "id": step.id,
                 "seed_step": step.seed,
+                "step": step.number,
                 "title": step.title,
                 "applies_to": step.applies_to,
                 "status": results[step.id].status.value,

@@ -1,4 +1,9 @@
-"""The seed's preparation steps as data: why, the seed's own lines, where, the check, the fix."""
+"""The seed's preparation steps as data: why, the seed's own lines, where, the check, the fix.
+
+"The seed" is the 2007 conference demo xentui replays (docs/ARCHITECTURE.md); the presenter
+reads "the original demo". Its step 4 is checked in two parts, numbered 4a and 4b, so that every
+row of the checklist has a number of its own and the counts add up.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,13 @@ class Step:
     """None: the fix is for a person (``instructions``)."""
     instructions: str = ""
     requires: tuple[str, ...] = ()
+    part: str = ""
+    """``a``, ``b``: one of several checks of the same seed step (its 4 has two)."""
+
+    @property
+    def number(self) -> str:
+        """What the presenter reads: ``3``, ``4a``; unique within a checklist."""
+        return f"{self.seed}{self.part}"
 
 
 def build_steps(config: LabConfig) -> list[Step]:
@@ -65,7 +77,7 @@ def build_steps(config: LabConfig) -> list[Step]:
             "guest-config",
             3,
             f"{guest}'s config: no VNC, sdl=1",
-            "The seed found that this guest migrated only with its VNC console turned off "
+            "The original demo found that this guest migrated only with its VNC console turned off "
             "and SDL on.",
             f"/etc/xen/{guest}: comment out vnc=1 and vncunused=1, add sdl=1",
             first,
@@ -91,6 +103,7 @@ def build_steps(config: LabConfig) -> list[Step]:
                 relocation.check_xend,
                 relocation.plan_xend,
                 requires=("hosts",),
+                part="a",
             ),
             Step(
                 "relocation-port",
@@ -103,6 +116,7 @@ def build_steps(config: LabConfig) -> list[Step]:
                 relocation.check_reach,
                 relocation.plan_reach,
                 requires=("relocation",),
+                part="b",
             ),
         ]
     else:
@@ -118,6 +132,7 @@ def build_steps(config: LabConfig) -> list[Step]:
                 ssh_trust.check_key,
                 ssh_trust.plan_key,
                 requires=("hosts",),
+                part="a",
             ),
             Step(
                 "relocation",
@@ -130,6 +145,7 @@ def build_steps(config: LabConfig) -> list[Step]:
                 ssh_trust.check_ssh,
                 ssh_trust.plan_ssh,
                 requires=("ssh-key",),
+                part="b",
             ),
         ]
     steps += [

@@ -1,74 +1,43 @@
-"""The setup checklist screen (`w`): every seed step with its verdict, why, and a confirmed fix."""
+"""The setup checklist screen (`w`): every step of the original demo's preparation with its
+verdict, why, and a confirmed fix.
+
+"The original demo" is the 2007 Xen demo xentui replays (the code's "seed"): the presenter is
+told so once, under the title. Rows are numbered as its steps were (4a and 4b are two checks of
+its step 4), results wrap in their column rather than being cut, and `a` / `c` say on the status
+line that they run and, when done, what changed.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from functools import partial
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from xentui.config import LabConfig
 from xentui.setup.checklist import Checklist
 from xentui.setup.context import OpenRunner
+from xentui.setup.report import changes, summary
 from xentui.setup.results import FixPlan, Status, StepResult
 from xentui.setup.steps import Step
 from xentui.tui.format import plain, printable
+from xentui.tui.screens.fix import FixDialog
+from xentui.tui.widgets.checklist_table import STYLES, ChecklistTable
 from xentui.tui.widgets.key_bar import KeyBar
 
-STYLES = {
-    Status.PASSED: "green",
-    Status.FAILED: "bold red",
-    Status.UNKNOWN: "yellow",
-    Status.BLOCKED: "dim",
-    Status.PENDING: "dim",
-}
-
-
-class FixDialog(ModalScreen[bool]):
-    """The fix's commands and diff; ``y`` applies it, ``n`` or Esc leaves everything as it is."""
-
-    BINDINGS = [  # noqa: RUF012 - Textual's own API
-        Binding("y", "answer(True)", "Apply", id="fix.yes"),
-        Binding("n,escape", "answer(False)", "Cancel", id="fix.no"),
-    ]
-
-    def __init__(self, step: Step, plan: FixPlan) -> None:
-        super().__init__(id="fix-dialog")
-        self.step, self.plan = step, plan
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(Text(f"Fix step {self.step.seed}: {self.step.title}"), id="dialog-title")
-            with VerticalScroll(id="fix-plan"):
-                yield Static(_diff_text(self.plan.describe()))
-            yield Static(Text("y apply · n / Esc cancel", style="dim"), id="dialog-keys")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-
-def _diff_text(text: str) -> Text:
-    """The plan's commands and diff, coloured by line; the files' lines are shown inert."""
-    out = Text()
-    for line in printable(text, newlines=True).splitlines(keepends=True):
-        style = ""
-        if line.startswith("+") and not line.startswith("+++"):
-            style = "green"
-        elif line.startswith("-") and not line.startswith("---"):
-            style = "red"
-        out.append(line, style=style)
-    return out
-
-
-def _short(reason: str, width: int = 72) -> str:
-    return reason if len(reason) <= width else reason[: width - 1] + "…"
+INTRO = (
+    "The original demo is the 2007 Xen live-migration demo xentui replays: each row checks one "
+    "of the steps it took to prepare the hosts, numbered as it had them."
+)
+"""Said once, under the title: what "the original demo" is, for a presenter who never saw it."""
 
 
 class SetupScreen(Screen[None]):
@@ -80,8 +49,12 @@ class SetupScreen(Screen[None]):
         Binding("a", "check_all", "Check all", id="setup.all"),
         Binding("c", "check_one", "Check", id="setup.one"),
         Binding("f", "fix", "Fix", id="setup.fix"),
+        Binding("j", "move(1)", show=False),  # as the arrows, for hands used to vi and less
+        Binding("k", "move(-1)", show=False),
     ]
     DEFAULT_CSS = """
+    SetupScreen #setup-intro { color: $text-muted; }
+    SetupScreen #setup-status { text-style: bold; }
     SetupScreen #setup-table { height: auto; max-height: 60%; }
     SetupScreen #setup-detail { height: 1fr; }
     """
@@ -91,54 +64,49 @@ class SetupScreen(Screen[None]):
         self.checklist = Checklist(config, open_runner=open_runner)
         self.checklist.add_listener(self._on_result)
         self.last_fix: str = ""
+        """The latest fix's outcome (also kept per step in ``fix_notes``)."""
+        self.fix_notes: dict[str, str] = {}
+        """Step id -> what its last fix did: the detail pane shows the selected step's only."""
+        self.status: str = ""
+        """The status line: a check under way, then what it changed, and the counts."""
         self._fixing = False
         """From ``f`` until the fix's result (or a no): a second ``f`` is refused meanwhile."""
         self._applying: Step | None = None
         """The step whose confirmed fix is running, in the app's worker (it outlives the screen)."""
         self._left = False
+        self._arrived = True
+        """Until the first check ends: then the cursor goes to the first failing step."""
+        self._redraw_due = False
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Setup checklist · the seed's preparation steps"), id="setup-title")
-        table: DataTable[Text] = DataTable(id="setup-table", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield Static(Text("Setup checklist · the original demo's steps", "bold"), id="setup-title")
+        yield Static(Text(INTRO), id="setup-intro")
+        yield Static(id="setup-status")
+        yield ChecklistTable(id="setup-table")
         with VerticalScroll(id="setup-detail"):
             yield Static(id="setup-why")
         yield KeyBar(only=("setup.back", "setup.all", "setup.one", "setup.fix", "help", "quit"))
 
     def on_mount(self) -> None:
-        table = self.query_one("#setup-table", DataTable)
-        for key, label in (("mark", ""), ("seed", "#"), ("title", "step"), ("why", "result")):
-            table.add_column(label, key=key)
-        for step in self.checklist.steps:
-            result = self.checklist.results[step.id]
-            table.add_row(*self._cells(step, result), key=step.id)
-        self._show_detail()
+        self._redraw()
         self.action_check_all()
 
-    @staticmethod
-    def _cells(step: Step, result: StepResult) -> tuple[Text, ...]:
-        style = STYLES[result.status]
-        return (
-            Text(result.status.symbol, style=style),
-            Text(str(step.seed)),
-            Text(step.title),
-            plain(result.reason if result.status is not Status.PENDING else "checking…", style),
-        )
+    def _redraw(self) -> None:
+        self._redraw_due = False
+        self.query_one(ChecklistTable).show(self.checklist.steps, self.checklist.results)
+        self._show_detail()
 
     def _on_result(self, result: StepResult) -> None:
-        if not self.is_mounted or self._left:
+        if not self.is_mounted or self._left or self._redraw_due:
             return
-        try:  # a fix that outlives the screen reports its re-check while the screen comes down
-            table = self.query_one("#setup-table", DataTable)
-        except NoMatches:
+        self._redraw_due = True  # one redraw for a burst of results
+        self.call_after_refresh(self._redraw_if_here)
+
+    def _redraw_if_here(self) -> None:
+        if self._left or not self.is_mounted:
             return
-        step = self.checklist.by_id[result.step_id]
-        for key, cell in zip(
-            ("mark", "seed", "title", "why"), self._cells(step, result), strict=True
-        ):
-            table.update_cell(step.id, key, cell, update_width=True)
-        if self.selected is not None and self.selected.id == step.id:
-            self._show_detail()
+        with contextlib.suppress(NoMatches):  # a fix that outlives the screen reports late
+            self._redraw()
 
     @property
     def selected(self) -> Step | None:
@@ -151,15 +119,19 @@ class SetupScreen(Screen[None]):
     def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
         self._show_detail()
 
+    def action_move(self, by: int) -> None:
+        table = self.query_one("#setup-table", DataTable)
+        table.move_cursor(row=min(max(table.cursor_row + by, 0), table.row_count - 1))
+
     def _show_detail(self) -> None:
         step = self.selected
         if step is None:
             return
         result = self.checklist.results[step.id]
         text = Text()
-        text.append(f"Step {step.seed}: {step.title}\n", style="bold")
+        text.append(f"Step {step.number}: {step.title}\n", style="bold")
         text.append(f"on {step.applies_to}\n\n", style="dim")
-        text.append(f"{step.why}\n\nThe seed says:\n")
+        text.append(f"{step.why}\n\nIn the original demo:\n")
         text.append(step.seed_text + "\n\n", style="cyan")
         for f in result.findings:  # the hosts' words and files: inert, never markup
             line = f"{f.status.symbol} {f.where}: {f.reason}"
@@ -171,24 +143,61 @@ class SetupScreen(Screen[None]):
             text.append(f"\nBy hand: {step.instructions}\n")
         elif step.plan is not None and result.status is Status.FAILED:
             text.append("\nf shows the fix and asks before applying it.\n")
-        if self.last_fix:
-            text.append(f"\n{printable(self.last_fix, newlines=True)}\n", style="italic")
+        if note := self.fix_notes.get(step.id):
+            text.append(f"\n{printable(note, newlines=True)}\n", style="italic")
         self.query_one("#setup-why", Static).update(text)
+
+    def _say(self, status: str) -> None:
+        self.status = status
+        if not self._left:
+            self.query_one("#setup-status", Static).update(plain(status))
+
+    def _statuses(self) -> dict[str, Status]:
+        return {step_id: r.status for step_id, r in self.checklist.results.items()}
 
     @work(group="setup-check", exclusive=True, exit_on_error=False)
     async def action_check_all(self) -> None:
+        before, arriving = self._statuses(), self._arrived
+        n = len(self.checklist.steps)
+        self._say(f"Checking all {n} steps…")
         await self.checklist.run_all()
+        counts = summary(self.checklist.steps, self.checklist.results)
+        if arriving:
+            self._arrived = False
+            self._say(counts)
+            self._to_first_failure()
+        else:
+            said = changes(self.checklist.steps, before, self.checklist.results)
+            self._say(f"Checked all {n} again: {said} · {counts}")
+
+    def _to_first_failure(self) -> None:
+        """The cursor starts where there is work: the first failed step, if the presenter has
+        not moved it meanwhile."""
+        table = self.query_one("#setup-table", DataTable)
+        failed = [i for i, s in enumerate(self.checklist.steps) if self._is_failed(s)]
+        if failed and table.cursor_row == 0:
+            table.move_cursor(row=failed[0], animate=False)
+
+    def _is_failed(self, step: Step) -> bool:
+        return self.checklist.results[step.id].status is Status.FAILED
 
     @work(group="setup-check", exclusive=True, exit_on_error=False)
     async def action_check_one(self) -> None:
-        if (step := self.selected) is not None:
-            await self.checklist.run_step(step.id)
+        if (step := self.selected) is None:
+            return
+        before = self._statuses()
+        self._say(f"Checking step {step.number}…")
+        result = await self.checklist.run_step(step.id)
+        changed = changes([step], before, self.checklist.results)
+        if changed == "nothing changed":
+            changed = f"still {result.status.value}"
+        self._say(f"Step {step.number} checked again: {changed}")
 
     def action_back(self) -> None:
         """Leave the checklist; a confirmed fix still runs to its end and reports when done."""
         if (step := self._applying) is not None:
             self.notify(
-                f"The fix for step {step.seed} finishes first, so no file is left half-written; "
+                f"The fix for step {step.number} finishes first, so no file is left half-written; "
                 "its result will show here when it ends.",
                 markup=False,
             )
@@ -215,12 +224,11 @@ class SetupScreen(Screen[None]):
         if step is None:
             return False
         if self.checklist.results[step.id].status is not Status.FAILED:
-            self.notify(f"Step {step.seed} has not failed: nothing to fix.", markup=False)
+            self.notify(f"Step {step.number} has not failed: nothing to fix.", markup=False)
             return False
         plan = await self.checklist.plan_fix(step.id)
         if not plan.runnable:
-            self.last_fix = f"Step {step.seed} is fixed by hand: {plan.describe()}"
-            self._show_detail()
+            self._noted(step, f"Step {step.number} is fixed by hand: {plan.describe()}")
             return False
         self.app.push_screen(FixDialog(step, plan), partial(self._answered, step, plan))
         return True
@@ -230,13 +238,12 @@ class SetupScreen(Screen[None]):
         screen's, so that an Esc right after it or the screen closing never cuts it short."""
         if not yes:
             self._fixing = False
-            self.last_fix = f"Fix for step {step.seed} cancelled: nothing changed."
-            self._show_detail()
+            self._noted(step, f"Fix for step {step.number} cancelled: nothing changed.")
             return
         self._applying = step
         self.app.run_worker(
             self._apply(step, plan),
-            name=f"fix step {step.seed}",
+            name=f"fix step {step.number}",
             group="setup-fix",
             exit_on_error=False,
         )
@@ -252,11 +259,15 @@ class SetupScreen(Screen[None]):
             if self._left:  # the screen is gone: its connections close with the fix
                 await self.checklist.close()
         backups = f" Backups: {', '.join(outcome.backups)}." if outcome.backups else ""
-        self.last_fix = f"Fix for step {step.seed}: {outcome.message}.{backups}"
-        if not self._left:
-            self._show_detail()
+        self._noted(step, f"Fix for step {step.number}: {outcome.message}.{backups}")
         severity: SeverityLevel = "information" if outcome.ok else "error"
         app.notify(printable(self.last_fix, newlines=True), severity=severity, markup=False)
+
+    def _noted(self, step: Step, note: str) -> None:
+        """A fix's outcome, shown under its own step (not under whichever step is selected)."""
+        self.last_fix = self.fix_notes[step.id] = note
+        if not self._left:
+            self._show_detail()
 
     async def on_unmount(self) -> None:
         self._left = True
