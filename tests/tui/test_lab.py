@@ -9,7 +9,7 @@ import pytest
 from textual import events
 from textual.widgets import DataTable, Static
 
-from tests.tui.waits import until
+from tests.tui.waits import Ticks, until
 from xentui.lab.files import shipped_xend_config
 from xentui.lab.host import XEND_CONFIG
 from xentui.model import Event, SnapshotEvent
@@ -178,11 +178,16 @@ async def test_quit_during_a_migration_asks_then_quits(lab_factory, caplog):
 async def test_refresh_polls_every_host_now(lab_factory):
     slow = await lab_factory(poll_interval_s=60.0)  # no poll of its own during the test
     app = build_live_app(slow.config)
+    ticks = Ticks(app)
+    lists: list[SnapshotEvent] = []
+    app.engine.add_listener(lambda e: lists.append(e) if isinstance(e, SnapshotEvent) else None)
     async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, app)
         host, dom = next((h, d) for h, d in slow.guest_domains() if d.name == GUEST)
+        seen = len(lists)
         slow.set_paused(slow.host(host), dom, paused=True)  # behind the app's back
-        await pilot.pause(0.5)
+        await ticks.wait(pilot)  # the app's redraw: what it shows now is what it knows
+        assert len(lists) == seen, "a list was read without a poll"
         assert not guest_state(app, host).startswith("paused")  # not seen until a poll
         await press(pilot, "r")
         await until(pilot, lambda: guest_state(app, host).startswith("paused"), why="a poll")

@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from tests.control.test_trust_key import without_key
 from tests.tui.test_lab import notes, press, until
+from tests.tui.waits import Ticks
 from xentui.model import ConnectionEvent, ConnectionState, Event
 from xentui.tui.app import XentuiApp
 from xentui.tui.screens.help import HelpScreen
@@ -84,6 +85,7 @@ async def test_a_declined_key_leaves_the_host_unreachable_and_is_not_asked_again
 ):
     known = tmp_path / "known_hosts"
     app = build_live_app(without_key(quick_lab.config, H2, known))
+    ticks = Ticks(app)
     events: list[Event] = []
     app.engine.add_listener(events.append)
     async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
@@ -92,7 +94,7 @@ async def test_a_declined_key_leaves_the_host_unreachable_and_is_not_asked_again
         assert app.screen is app.main
         assert notes(app)[-1] == f"{H2} stays unreachable: its new host key was not trusted"
         await retried(pilot, app, events, times=2)
-        await pilot.pause(0.3)  # a tick: a queued dialog would be up by now
+        await ticks.wait(pilot)  # the tick that asks again: a queued dialog would be up now
         assert app.screen is app.main and not app.new_keys.waiting
         assert app.main.panes[H2].has_class("-down")
         assert "is unknown: server offers SHA256:" in reason(app)
@@ -105,11 +107,12 @@ async def test_a_changed_key_is_refused_in_words_and_never_offered(quick_lab, tm
     other = asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode()
     entry = f"[127.0.0.1]:{quick_lab.ssh_port(H2)} {other}"
     known.write_text(entry)
+    ticks = Ticks(app)
     events: list[Event] = []
     app.engine.add_listener(events.append)
     async with live(app.engine, app.probe), app.run_test(size=(160, 48)) as pilot:
         await until(pilot, lambda: refusals(events) >= 3, why="three refusals")
-        await pilot.pause(0.3)
+        await ticks.wait(pilot)  # the tick that would ask about a waiting key
         assert app.screen is app.main and not app.new_keys.waiting
         words = reason(app)
         assert "CHANGED" in words and "man-in-the-middle" in words, words
@@ -120,6 +123,7 @@ async def test_the_dialog_waits_for_another_dialog_to_close(quick_lab, tmp_path)
     known = tmp_path / "known_hosts"
     await quick_lab.stop_host(H2)  # down at first: its key is met only once help is open
     app = build_live_app(without_key(quick_lab.config, H2, known))
+    ticks = Ticks(app)
     async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.main.panes[H2].has_class("-down"), why=f"{H2} down")
         await press(pilot, "question_mark")
@@ -127,7 +131,7 @@ async def test_the_dialog_waits_for_another_dialog_to_close(quick_lab, tmp_path)
         await quick_lab.start_host(H2)
         app.engine.pollers[H2].poke()
         await until(pilot, lambda: app.engine.unknown_host_key(H2), why="the new key refused")
-        await pilot.pause(1.2)  # past a tick
+        await ticks.wait(pilot)  # the tick that would put the dialog over the help
         assert isinstance(app.screen, HelpScreen) and dialogs(app) == 0
         await press(pilot, "escape")
         await until(pilot, lambda: isinstance(app.screen, TrustHostKey), why="the trust dialog")

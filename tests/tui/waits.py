@@ -22,6 +22,29 @@ async def until(pilot, what: Callable[[], object], timeout: float = 20.0, why: s
         await pilot.pause(0.05)
 
 
+class Ticks:
+    """The app's ticks counted: its pass every ``tick_s`` that redraws and re-asks for host keys.
+
+    A check that something did *not* happen waits for the tick that would have done it, not for
+    a guessed time. Make it before ``run_test``: the app takes its tick method when it mounts.
+    """
+
+    def __init__(self, app: App[None]) -> None:
+        self.count = 0
+        tick = app._tick  # type: ignore[attr-defined]
+
+        def counted() -> None:
+            tick()
+            self.count += 1
+
+        app._tick = counted  # type: ignore[attr-defined]
+
+    async def wait(self, pilot, n: int = 1) -> None:
+        """Until ``n`` whole ticks ran from now (the messages already queued ran before them)."""
+        start = self.count
+        await until(pilot, lambda: self.count >= start + n, why=f"{n} tick(s) of the app")
+
+
 async def checks_settled(pilot, screen: SetupScreen) -> None:
     """Until no step of the setup screen's checklist is still pending."""
     results = screen.checklist.results
