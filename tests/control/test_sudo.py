@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.need import missing
 from tests.remote.sshd import RealSshd, sshd_missing
 from xentui.model import DomainState
 from xentui.remote.ssh import SshRunner
@@ -61,7 +62,7 @@ class SudoHost:
 def sudo_host() -> Iterator[SudoHost]:
     why = _missing()
     if why is not None:
-        pytest.skip(why)
+        missing(why)
     user = f"xt{os.getpid() % 100000}sudo"
     # sshd reads authorized_keys as the user: the work dir must be readable by it
     work = Path(tempfile.mkdtemp(prefix="xentui-sudo-"))

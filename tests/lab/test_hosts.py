@@ -10,6 +10,7 @@ import asyncssh
 import pytest
 
 from tests.lab.helpers import assert_one_guest, root_conn, ssh
+from tests.need import missing
 from xentui.config import load_config
 
 XM_303_HEADER = "Name                                      ID Mem(MiB) VCPUs State   Time(s)"
@@ -149,8 +150,9 @@ async def test_stop_and_start_host_keeps_port_and_key(lab) -> None:
     assert (await ssh(lab, "xen_host_2", "xm list")).exit_status == 0  # same key: known_hosts ok
 
 
-@pytest.mark.skipif(shutil.which("ssh") is None, reason="OpenSSH client not installed")
 async def test_real_openssh_client(lab) -> None:
+    if shutil.which("ssh") is None:
+        missing("OpenSSH client not installed (apt-get install openssh-client)")
     argv = [
         "ssh",
         "-p",

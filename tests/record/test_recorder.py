@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.need import missing
 from tests.record.synthetic import HOSTS, hour, lab
 from xentui.model import GapEvent, MigrationEvent, MigrationPhase, NoticeEvent, SnapshotEvent
 from xentui.record.reader import read_run
@@ -71,7 +72,7 @@ def test_a_read_only_state_dir_is_one_warning(tmp_path: Path) -> None:
 
 def test_a_full_disk_is_one_warning(tmp_path: Path) -> None:
     if not Path("/dev/full").exists():
-        pytest.skip("no /dev/full")
+        missing("no /dev/full (a Linux device that answers every write with ENOSPC)")
     heard: list[object] = []
     rec = Recorder(Path("/dev/full"), command="app", lab=None)
     rec.add_listener(heard.append)

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.need import missing
 from tests.remote.sshd import RealSshd, sshd_missing
 
 
 def _need_sshd() -> None:
     why = sshd_missing()
-    if why is None:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"CI must run the real-sshd tests: {why}")
-    pytest.skip(why)
+    if why is not None:
+        missing(why)
 
 
 @pytest.fixture

@@ -8,24 +8,21 @@ machine lacks skip naming it, outside CI only: with ``CI`` set they fail instead
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.need import missing
 from xentui.lab.vm.image import VmImage, cached_image, ensure_image
 from xentui.lab.vm.parts import missing_parts
 
 
 def need(*parts: str) -> None:
     """Skip (outside CI) or fail (in CI) naming the first missing part among ``parts``."""
-    missing = missing_parts(parts)
-    if not missing:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"CI must run the VM lab tests: {missing[0]}")
-    pytest.skip(missing[0])
+    absent = missing_parts(parts)
+    if absent:
+        missing(absent[0])
 
 
 @pytest.fixture(scope="session")
