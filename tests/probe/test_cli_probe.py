@@ -15,7 +15,7 @@ from .servers import AUDIO, BadServer
 
 async def _run(*args: str) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "xentui", "probe", *args,
+        sys.executable, "-m", "xentui", "probe", "--no-record", *args,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await asyncio.wait_for(proc.communicate(), 20)
@@ -26,8 +26,8 @@ async def test_json_lines() -> None:
     async with BadServer("good") as server:
         code, out, err = await _run(server.url, "--json", "--duration", "2.5", "--buffer", "0.5")
     assert code == 0, err
-    rows = [json.loads(line) for line in out.splitlines()]
-    assert len(rows) == 2
+    *rows, summary = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 2 and summary["summary"] is True and summary["ok"] is True
     for key in ("bitrate_kbps", "buffer_s", "state", "longest_gap_ms"):
         assert key in rows[-1]
     assert rows[-1]["state"] == "playing"
@@ -39,7 +39,7 @@ async def test_text_lines_say_why_when_refused() -> None:
     async with BadServer("good") as server:
         url = server.url
     code, out, _ = await _run(url, "--duration", "1.5")
-    assert code == 0
+    assert code == 1  # no stream ever played (issue 14.13)
     line = out.splitlines()[0]
     assert "stopped" in line and "connection refused" in line
 
@@ -68,7 +68,7 @@ async def test_json_says_how_short_a_gap_it_could_see() -> None:
     finally:
         await server.close()
     assert code == 0, err
-    rows = [json.loads(line) for line in out.splitlines()]
+    *rows, _summary = [json.loads(line) for line in out.splitlines()]
     assert rows[0]["resolution_ms"] is None or rows[0]["resolution_ms"] > 0
     last = rows[-1]
     assert last["state"] == "playing" and last["longest_gap_ms"] == 0

@@ -1,4 +1,10 @@
-"""`xentui probe URL`: the stream probe without the app, one line (or JSON object) per second."""
+"""`xentui probe URL`: the stream probe without the app, one line (or JSON object) per second.
+
+It ends with a summary line (with ``--json``, a last object with ``"summary": true``) and exits
+1 when no stream ever played (refused, 404, a page instead of media), 0 when one did. What it
+cannot know yet (the bitrate before any data, the shortest gap it can see before it has learnt
+the stream's rhythm) is said in words, never as ``?`` or ``0.0``.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,14 @@ import asyncio
 import json
 import sys
 import time
+from typing import TYPE_CHECKING
 
-from xentui.cli import emit
+from xentui.cli import EXIT_FAILED, EXIT_OK, emit
+from xentui.cli.probe_run import Run, estimate_words, summary_doc, summary_line
 from xentui.config import DEFAULT_BUFFER_S
+
+if TYPE_CHECKING:
+    from xentui.probe.summary import ProbeSummary
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -30,6 +41,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--unthrottled", action="store_true", help="read as fast as possible (no player)"
     )
+    from xentui.cli.recording import add_flags
+
+    add_flags(p)
     p.set_defaults(func=run)
 
 
@@ -66,15 +80,15 @@ def run(args: argparse.Namespace) -> int:
         return 130
 
 
-def _line(summary: object, longest_ms: float, as_json: bool) -> str:
-    from xentui.probe.monitor import ProbeSummary
-
-    assert isinstance(summary, ProbeSummary)
+def _line(summary: ProbeSummary, longest_ms: float, as_json: bool, estimated: bool) -> str:
+    """One second as a line; ``estimated``: data came and no Ogg clock reads it."""
     res = summary.resolution_s  # a shorter gap cannot be seen: "longest 0.0" is not "none"
     if as_json:
         return json.dumps(
             {
-                "bitrate_kbps": round(summary.bitrate_kbps, 1),
+                "bitrate_kbps": round(summary.bitrate_kbps, 1)
+                if any(p.nbytes for p in summary.points)
+                else None,
                 "buffer_s": round(summary.buffer_s, 3),
                 "buffer_capacity_s": summary.buffer_capacity_s,
                 "state": summary.state.value,
@@ -86,19 +100,28 @@ def _line(summary: object, longest_ms: float, as_json: bool) -> str:
                 "message": summary.message,
             }
         )
-    est = "~" if summary.media_time_estimated else ""
-    seen = f"{res * 1000:.0f}" if res is not None else "?"
+    est = "~" if estimated else ""
+    if any(p.nbytes for p in summary.points):
+        rate = f"{summary.bitrate_kbps:8.1f} kbit/s"
+    else:  # nothing arrived in the window: not a bitrate of zero, no bitrate at all
+        rate = "  no data arrives"
+    if res is None:  # still learning the stream's rhythm, or not connected
+        gaps = f"gaps {len(summary.gaps):3d} (too early to tell how short a gap it sees)"
+    else:
+        gaps = (
+            f"gaps {len(summary.gaps):3d} longest {longest_ms:7.1f} ms (sees > {res * 1000:.0f} ms)"
+        )
     return (
-        f"{summary.bitrate_kbps:8.1f} kbit/s  buffer {est}{summary.buffer_s:5.2f}"
-        f"/{summary.buffer_capacity_s:g} s  {summary.state.value:<12} "
-        f"gaps {len(summary.gaps):3d} longest {longest_ms:7.1f} ms "
-        f"(sees > {seen} ms)  "
-        f"stalls {len(summary.stalls)}  {summary.message}"
+        f"{rate}  buffer {est}{summary.buffer_s:5.2f}/{summary.buffer_capacity_s:g} s  "
+        f"{summary.state.value:<12} {gaps}  stalls {len(summary.stalls)}  {summary.message}"
     )
 
 
 async def _main(args: argparse.Namespace, buffer_s: float) -> int:
+    from xentui.cli.recording import closed, open_recorder
     from xentui.probe.monitor import StreamProbe
+    from xentui.record.tap import sample_summaries
+    from xentui.tasks import cancel_and_wait
 
     probe = StreamProbe(
         args.url,
@@ -106,19 +129,37 @@ async def _main(args: argparse.Namespace, buffer_s: float) -> int:
         player_mode=not args.unthrottled,
         fallback_kbps=args.bitrate,
     )
+    run = Run(started=time.monotonic())
+    probe.add_listener(run.hear)
+    recorder = open_recorder(args, "probe", None)
+    sampler = None
+    if recorder is not None:
+        probe.add_listener(recorder.on_event)
+        sampler = asyncio.create_task(sample_summaries(probe, recorder), name="record probe")
     probe.start()
-    start = time.monotonic()
+    summary: ProbeSummary | None = None
     try:
         while True:
-            elapsed = time.monotonic() - start
+            elapsed = time.monotonic() - run.started
             tick = int(elapsed) + 1  # lines on whole seconds since the start
             if args.duration is not None and tick > args.duration:
                 await asyncio.sleep(max(0.0, args.duration - elapsed))
                 break
             await asyncio.sleep(tick - elapsed)
             summary = probe.summary()
+            run.note(summary)
             longest = max((g.length_s for g in summary.gaps), default=0.0)
-            emit(_line(summary, longest * 1000, args.json), flush=True)
-    finally:
+            note = estimate_words(probe, args.bitrate)
+            emit(_line(summary, longest * 1000, args.json, bool(note)), flush=True)
+            if note and run.played and not run.estimated_said and not args.json:
+                run.estimated_said = True
+                emit(note, file=sys.stderr)
+    finally:  # Ctrl-C too: the run is summed up before it ends
+        note = estimate_words(probe, args.bitrate)
+        doc = summary_doc(run, probe, summary or probe.summary(), note)
+        emit(json.dumps(doc) if args.json else summary_line(doc), flush=True)
+        if sampler is not None:
+            await cancel_and_wait([sampler])
         await probe.close()
-    return 0
+        closed(recorder)
+    return EXIT_OK if run.played else EXIT_FAILED

@@ -1,0 +1,97 @@
+"""`xentui probe` ends with a summary and its exit status says whether a stream ever played
+(issue 14.13); what it cannot know yet is said in words, not as `?` or `0.0 kbit/s`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from xentui.record.reader import read_run
+
+from .servers import BadServer
+
+
+async def probe(*args: str, home: Path) -> tuple[int, list[str], str]:
+    env = {**os.environ, "XDG_STATE_HOME": str(home)}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "xentui", "probe", *args,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(proc.communicate(), 30)
+    return await proc.wait(), out.decode().splitlines(), err.decode()
+
+
+@pytest.mark.parametrize("mode", ["status404", "html200", "refused"])
+async def test_no_stream_is_exit_1_with_a_summary_saying_why(mode: str, tmp_path) -> None:
+    async with BadServer("good" if mode == "refused" else mode) as server:
+        url = server.url
+        if mode != "refused":
+            code, lines, err = await probe(url, "--duration", "2.5", "--no-record", home=tmp_path)
+    if mode == "refused":
+        code, lines, err = await probe(url, "--duration", "2.5", "--no-record", home=tmp_path)
+    assert code == 1, (lines, err)
+    assert lines[-1].startswith("summary: no stream played in 2.5 s: "), lines
+    if mode == "refused":
+        assert "connection refused" in lines[-1]
+    elif mode == "status404":
+        assert "404" in lines[-1], lines[-1]
+    # the first line says what it could not know, in words
+    first = lines[0]
+    assert "(sees > ?" not in first and "0.0 kbit/s" not in first, first
+    assert "no data arrives" in first or "kbit/s" in first
+    assert "too early to tell how short a gap it sees" in first, first
+    assert not list(tmp_path.rglob("*.jsonl"))  # --no-record: nothing written
+
+
+async def test_json_ends_with_one_summary_object(tmp_path) -> None:
+    async with BadServer("good") as server:
+        code, lines, err = await probe(
+            server.url, "--json", "--duration", "3.5", "--buffer", "0.5", "--no-record",
+            home=tmp_path,
+        )  # fmt: skip
+    assert code == 0, err
+    rows = [json.loads(line) for line in lines]
+    assert [r.get("summary", False) for r in rows] == [False, False, False, True]
+    last = rows[-1]
+    assert last["ok"] is True and last["played_s"] >= 1 and last["bitrate_kbps"] > 0
+    assert last["stalls"] == 0 and last["media_time_estimated"] is False and not last["note"]
+    async with BadServer("good") as server:
+        url = server.url
+    code, lines, _ = await probe(url, "--json", "--duration", "1.5", "--no-record", home=tmp_path)
+    doc = json.loads(lines[-1])
+    assert code == 1 and doc["summary"] is True and doc["ok"] is False
+    assert "connection refused" in doc["message"] and doc["bitrate_kbps"] is None
+
+
+async def test_a_non_ogg_stream_says_the_buffer_is_estimated_and_how_to_give_the_bitrate(
+    tmp_path,
+) -> None:
+    async with BadServer("not_ogg") as server:
+        code, lines, err = await probe(
+            server.url, "--duration", "2.5", "--buffer", "0.5", "--no-record", home=tmp_path
+        )
+    assert code == 0, err
+    hint = "buffer and the stalls are estimated at 128 kbit/s; give the stream's bitrate with "
+    assert hint + "--bitrate KBPS" in err, err
+    assert err.count(hint) == 1
+    assert hint in lines[-1] and lines[-1].startswith("summary: played"), lines[-1]
+
+
+async def test_record_flag_records_the_probe(tmp_path) -> None:
+    record = tmp_path / "probe.jsonl"
+    async with BadServer("good") as server:
+        code, _, err = await probe(
+            server.url, "--duration", "2.5", "--buffer", "0.5", "--record", str(record),
+            home=tmp_path,
+        )  # fmt: skip
+    assert code == 0, err
+    assert f"this run is recorded in {record}" in err
+    run = read_run(record)
+    assert run.header.command == "probe"
+    assert any(s.summary.bitrate_kbps > 0 for s in run.summaries)
+    assert any(type(e).__name__ == "StreamStatusEvent" for e in run.events)
