@@ -140,6 +140,15 @@ class Sample:
         return self.nbytes * 8 / 1000 / self.width_s
 
 
+def duration(seconds: float) -> str:
+    """How long a gap, a stall or a pause lasted, in the one unit rule every face uses (issue
+    14.5): ``36 ms`` below a second, ``1.20 s`` from one on. A verdict that said ``0.04 s``
+    above a line that said ``36 ms`` told one figure twice in two ways."""
+    if round(seconds * 1000) < 1000:
+        return f"{max(0.0, seconds) * 1000:.0f} ms"
+    return f"{seconds:.2f} s"
+
+
 @dataclass(frozen=True, slots=True)
 class Gap:
     """A time the player was starved of data, timed from kernel arrivals."""

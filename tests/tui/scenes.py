@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from tests.tui.records import (
     T0,
+    WALL0,
     Clock,
     Summary,
     action,
@@ -18,7 +21,15 @@ from tests.tui.records import (
     steady,
     unreachable,
 )
-from xentui.model import ActionKind, DomainState, MigrationPhase, MigrationRole
+from xentui.model import (
+    ActionKind,
+    DomainState,
+    MigrationPhase,
+    MigrationRole,
+    PlayerState,
+    Stall,
+    StallEvent,
+)
 from xentui.tui.app import XentuiApp
 from xentui.tui.screens.migrate import MigrateDialog
 from xentui.tui.screens.trust_key import NewHostKey, TrustHostKey
@@ -68,6 +79,29 @@ def verdict(app: XentuiApp, clock: Clock) -> None:
     app.main.tick()
 
 
+def measured(app: XentuiApp, clock: Clock) -> None:
+    """The whole demo so far: the buffer measured by a pause (runbook ``buffer = 4.8 s``), a
+    live migration under way against its forecast, the player refilling (issue 14.3)."""
+    main(app, clock)
+    stall = Stall(T0 + 5.85, None)
+    app.feed(
+        action(ActionKind.PAUSE, T0 + 1, None),
+        action(ActionKind.PAUSE, T0 + 1.05, True),
+        StallEvent(t=stall.start, wall=WALL0 + stall.start - T0, stall=stall),
+        action(ActionKind.UNPAUSE, T0 + 9, None),
+        action(ActionKind.UNPAUSE, T0 + 9.04, True),
+        StallEvent(t=T0 + 9.3, wall=WALL0 + 9.3, stall=Stall(stall.start, T0 + 9.3)),
+        action(ActionKind.MIGRATE, T0 + 11, None, "xen_host_2"),
+    )
+    record = migration([(MigrationPhase.REQUESTED, T0 + 11), (MigrationPhase.STARTED, T0 + 11.1)])
+    record = dataclasses.replace(record, record=dataclasses.replace(record.record, forecast_s=7.6))
+    app.feed(record)
+    clock.t = T0 + 12.9
+    refill = Summary(buffer_s=0.7, buffer_capacity_s=5.0, state=PlayerState.PREBUFFERING)
+    app.main.show_summary(refill)
+    app.main.tick()
+
+
 def hostile(app: XentuiApp, clock: Clock) -> None:
     main(app, clock)
     app.feed(
@@ -100,3 +134,5 @@ def new_key(app: XentuiApp, clock: Clock) -> None:
 
 
 SCENES = {"main": main, "dialog": dialog, "migrating": migrating, "verdict": verdict}
+LAYOUT_SCENES = {"main": main, "measured": measured, "migrating": migrating, "verdict": verdict}
+"""Scenes whose every panel the layout tests read at every width."""

@@ -51,7 +51,7 @@ def test_a_gap_is_red_so_it_reads_as_a_hole():
 
 
 async def test_the_stream_panel_shows_flow_high_and_the_migration_gap_as_a_hole(app, clock):
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         app.feed(*steady())
         clock.t = T0 + 25
         app.main.show_summary(migrated_summary(clock.t))
@@ -67,6 +67,26 @@ async def test_the_stream_panel_shows_flow_high_and_the_migration_gap_as_a_hole(
         app.main.show_summary(Summary(points=()))
         await pilot.pause()
         assert widget.render().plain.strip() == ""  # not measured yet: no fake bars
+
+
+async def test_on_a_big_screen_the_bitrate_is_a_tall_plot_with_the_gap_as_a_hole(app, clock):
+    """160x48 (issue 14.2): rows of bars, flow filling the lower rows, the gap a red floor."""
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.feed(*steady())
+        clock.t = T0 + 25
+        app.main.show_summary(migrated_summary(clock.t))
+        await pilot.pause()
+        widget = app.main.query_one(BitrateLine)
+        assert widget.size.height >= 4
+        rendered = widget.render()
+        rows = rendered.plain.split("\n")
+        assert len(rows) == widget.size.height
+        assert all(len(row) == widget.size.width for row in rows)
+        bottom = rows[-1].strip()
+        assert len(bottom) == 60 * (widget.size.width // 60)
+        assert sum(c == "█" for c in bottom) >= 0.9 * len(bottom), rows
+        assert "▁" in bottom  # the migration's gap
+        assert any(str(span.style) == "red" for span in rendered.spans)
 
 
 async def test_seconds_before_the_stream_first_flowed_are_blank_later_ones_red(app, clock):

@@ -199,7 +199,7 @@ async def test_the_pauses_gap_is_not_the_unpauses(app, clock):
         later = gap_event(T0 + 20, 0.2).gap
         app.main.show_summary(Summary(gaps=(paused, later)))
         await pilot.pause()
-        assert text_of(gap).strip() == "longest gap since unpause: 0.20 s"
+        assert text_of(gap).strip() == "longest gap since unpause: 200 ms"
 
 
 async def test_a_silence_still_going_on_is_shown_as_it_grows(app, clock):

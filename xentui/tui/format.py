@@ -142,16 +142,20 @@ def domain_cell(domain: Domain, column: str, guest: str) -> Text:
     return cell
 
 
-def domain_cells(domain: Domain, guest: str) -> tuple[Text, ...]:
-    """One table row: Name, ID, Mem, VCPUs, State, Time(s)."""
-    return tuple(domain_cell(domain, column, guest) for column in COLUMN_FIELDS)
+def domain_cells(
+    domain: Domain, guest: str, columns: tuple[str, ...] = tuple(COLUMN_FIELDS)
+) -> tuple[Text, ...]:
+    """One table row: Name, ID, Mem, VCPUs, State, Time(s), or the ``columns`` that fit."""
+    return tuple(domain_cell(domain, column, guest) for column in columns)
 
 
-def changed_columns(old: Domain, new: Domain) -> list[str]:
+def changed_columns(
+    old: Domain, new: Domain, columns: tuple[str, ...] = tuple(COLUMN_FIELDS)
+) -> list[str]:
     return [
         column
-        for column, fields in COLUMN_FIELDS.items()
-        if any(getattr(old, f) != getattr(new, f) for f in fields)
+        for column in columns
+        if any(getattr(old, f) != getattr(new, f) for f in COLUMN_FIELDS[column])
     ]
 
 

@@ -12,6 +12,7 @@ from textual.widget import Widget
 from xentui.model import Event
 from xentui.setup.runbook import ItemState, Runbook, RunbookItem
 from xentui.tui.format import plain
+from xentui.tui.wrap import wrap
 
 _CURRENT = "bold reverse"
 _MARKS = {ItemState.DONE: "✓", ItemState.FAILED: "✗", ItemState.TODO: " "}
@@ -43,17 +44,16 @@ class RunbookView(Widget):
         return changed
 
     def render(self) -> Group:
-        # one Text per step: the current step's style then fills its whole width (a band)
+        # each step wrapped here, under its title (not its mark), a value never parted from
+        # its unit (issue 14.3); the current step's style fills its whole width (a band)
         current, width = self.runbook.current, max(1, self.size.width)
         lines: list[Text] = []
         for i, item in enumerate(self.runbook.items):
-            text = _line(item, i == current)
-            if i != current:
-                lines.append(text)
-                continue
-            for part in text.wrap(self.app.console, width):
-                part.pad_right(width - part.cell_len)
-                part.stylize(_CURRENT, 0, len(part))
+            for part in wrap(_line(item, i == current), width, self.app.console, indent=4):
+                if i == current:
+                    part.pad_right(width - part.cell_len)
+                    part.stylize(_CURRENT, 0, len(part))
+                part.no_wrap = True
                 lines.append(part)
         return Group(*lines)
 

@@ -50,6 +50,8 @@ class MainScreen(Screen[None]):
     """Everything the presenter sees; the widgets are views, this screen decides what goes where."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 - Textual's own API
+    # 40 rows and more: the stream gets plots; 46 and more, taller ones (issue 14.2)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall"), (46, "-taller")]  # noqa: RUF012
     AUTO_FOCUS = ""  # None would inherit the app's "*"
     """No table is focused at start: the keys are the app's, and no row cursor shows."""
 
@@ -104,8 +106,10 @@ class MainScreen(Screen[None]):
         if self.has_class("-wide") and (partner := index ^ 1) < len(panes):
             row.append(panes[partner])
         height = max(p.rows_wanted for p in row)
+        name = max(p.name_wanted for p in row)
         for p in row:
             p.set_table_height(height)
+            p.set_row_name_wanted(name)  # and the same columns (issue 14.1)
 
     def _even_all(self) -> None:
         for pane in self.panes.values():

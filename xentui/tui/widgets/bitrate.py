@@ -58,8 +58,43 @@ def bars(points: Sequence[float | None], width: int, reference: float | None = N
     return text
 
 
+EIGHTHS = " ▁▂▃▄▅▆▇█"
+
+
+def plot(
+    points: Sequence[float | None], width: int, height: int, top: float, style: str = "green"
+) -> Text:
+    """``height`` rows of bars at ``width`` cells, each point scaled to ``top`` in eighths of a
+    row (a taller plot for a big screen, issue 14.2): zero is a red floor (a hole), None blank.
+
+    Laid out as `bars` is: newest on the right, every point equally wide.
+    """
+    if width <= 0 or height <= 0 or not points:
+        return Text()
+    shown = list(points)[-width:]
+    each = width // len(shown)
+    lead = width - each * len(shown)
+    rows = [Text(" " * lead, no_wrap=True, overflow="crop") for _ in range(height)]
+    for point in shown:
+        if point is None:
+            for row in rows:
+                row.append(" " * each)
+            continue
+        eighths = 0 if top <= 0 else round(min(1.0, max(0.0, point / top)) * height * 8)
+        if point > 0:
+            eighths = max(1, eighths)
+        for r, row in enumerate(rows):
+            filled = max(0, min(8, eighths - (height - 1 - r) * 8))
+            if point <= 0 and r == height - 1:
+                row.append(EIGHTHS[1] * each, style="red")
+            else:
+                row.append(EIGHTHS[filled] * each, style=style)
+    return Text("\n", no_wrap=True).join(rows)
+
+
 class BitrateLine(Widget):
-    """Kbit/s per second over the last minute, oldest on the left."""
+    """Kbit/s per second over the last minute, oldest on the left; one row high, or as tall
+    as the stylesheet makes it (a big screen)."""
 
     DEFAULT_CSS = "BitrateLine { height: 1; }"
 
@@ -69,4 +104,24 @@ class BitrateLine(Widget):
     """The usual rate in kbit/s if known (the media bitrate); else the median of the data."""
 
     def render(self) -> RenderResult:
-        return bars(self.data, self.size.width, self.reference)
+        if self.size.height <= 1:
+            return bars(self.data, self.size.width, self.reference)
+        flowing = [p for p in self.data if p]
+        reference = self.reference or (median(flowing) if flowing else 0.0)
+        return plot(self.data, self.size.width, self.size.height, HEADROOM * reference)
+
+
+class BufferPlot(Widget):
+    """The player's buffer, in seconds, once a second over the last minute, scaled to its
+    capacity: the audience sees it hold (or drain) through a migration (issue 14.2)."""
+
+    DEFAULT_CSS = "BufferPlot { height: 3; }"
+
+    data: reactive[tuple[float | None, ...]] = reactive(tuple)
+    capacity: reactive[float] = reactive(1.0)
+
+    def render(self) -> RenderResult:
+        low = min((p for p in self.data[-1:] if p is not None), default=self.capacity)
+        share = low / self.capacity if self.capacity > 0 else 0.0
+        style = "cyan" if share >= 0.5 else ("yellow" if share > 0.15 else "red")
+        return plot(self.data, self.size.width, self.size.height, self.capacity, style)

@@ -18,16 +18,9 @@ from xentui.tui.format import (
     plain,
     unreachable_text,
 )
+from xentui.tui.widgets.columns import COLUMNS, Column, fit
 from xentui.tui.widgets.line import Line
 
-COLUMNS: tuple[tuple[str, str, int], ...] = (  # label, key (format.COLUMN_FIELDS), width
-    ("Name", "name", 24),
-    ("ID", "id", 3),
-    ("Mem", "mem", 5),
-    ("VCPUs", "vcpus", 5),
-    ("State", "state", 18),
-    ("Time(s)", "time", 8),
-)
 DOWN = (ConnectionState.UNREACHABLE, ConnectionState.CLOSED)
 
 
@@ -104,19 +97,53 @@ class HostPane(Vertical):
         self.snapshot: HostSnapshot | None = None
         self._domains: dict[str, Domain] = {}
         self._height = 0
+        self._columns: tuple[Column, ...] = COLUMNS
+        self._row_name_wanted = 0
+        """The widest name cell of the panes in this pane's grid row (the screen sets it)."""
         self.rows_wanted = 1
         """Table lines this host's list needs (header included)."""
         self.border_title = host_title(host, toolstack, None, None)
 
     def compose(self) -> ComposeResult:
         table = HostTable()
-        for label, key, width in COLUMNS:
-            # numbers are right-aligned in their cells: so are their labels
-            justify: JustifyMethod = "left" if key in ("name", "state") else "right"
-            table.add_column(Text(label, justify=justify), key=key, width=width)
+        self._add_columns(table)
         yield table
         yield Line("", classes="more-rows")
         yield Line("", classes="down-reason")
+
+    def _add_columns(self, table: HostTable) -> None:
+        for label, key, width in self._columns:
+            # numbers are right-aligned in their cells: so are their labels
+            justify: JustifyMethod = "left" if key in ("name", "state") else "right"
+            table.add_column(Text(label, justify=justify), key=key, width=width)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The columns shown at this pane's width (`columns.fit`)."""
+        return tuple(c.key for c in self._columns)
+
+    def _fit(self) -> None:
+        """Columns for the pane's width, so that the table never scrolls sideways (14.1)."""
+        columns = fit(self.size.width, max(self.name_wanted, self._row_name_wanted))
+        if not self.size.width or columns == self._columns:
+            return
+        self._columns, table = columns, self.table
+        with self.app.batch_update():
+            table.clear(columns=True)
+            self._add_columns(table)
+            for key, domain in self._domains.items():
+                table.add_row(*domain_cells(domain, self.guest, self.keys), key=key)
+
+    @property
+    def name_wanted(self) -> int:
+        """Cells this host's longest name takes in the name column (``▶`` included)."""
+        return max((len(d.name) + 2 for d in self._domains.values()), default=0)
+
+    def set_row_name_wanted(self, cells: int) -> None:
+        """Panes side by side show the same columns: fitted to the widest name of the row."""
+        if cells != self._row_name_wanted:
+            self._row_name_wanted = cells
+            self._fit()
 
     @property
     def table(self) -> HostTable:
@@ -146,12 +173,13 @@ class HostPane(Vertical):
                 if old is None:
                     if domain.base_name == self.guest:
                         table.guest_keys.add(key)
-                    table.add_row(*domain_cells(domain, self.guest), key=key)
+                    table.add_row(*domain_cells(domain, self.guest, self.keys), key=key)
                 elif old != domain:
-                    for column in changed_columns(old, domain):
+                    for column in changed_columns(old, domain, self.keys):
                         table.update_cell(key, column, domain_cell(domain, column, self.guest))
                 self._domains[key] = domain
             self._retitle()
+            self._fit()  # a longer name may take a column's place
             wanted = len(fresh) + (1 if table.show_header else 0)
             if wanted != self.rows_wanted:  # rows came or went: what is out of view changed
                 self.call_after_refresh(self.show_more)
@@ -173,7 +201,9 @@ class HostPane(Vertical):
         self.tick(now)
 
     def on_resize(self) -> None:
-        # a new height of the list (more rows, a narrower terminal): laid out by now
+        # a new width: the columns that fit; a new height of the list (more rows, a narrower
+        # terminal): laid out by now
+        self._fit()
         self.show_more()
 
     def on_data_table_row_highlighted(self) -> None:

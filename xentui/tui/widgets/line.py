@@ -1,7 +1,8 @@
 """A Static that redraws only when its text changed, and re-lays out only when its size may have.
 
 With fifty host panes, a layout pass costs far more than a paint: numbers that change every
-second are printed at a fixed width so that their updates need no layout at all.
+second are printed at a fixed width so that their updates need no layout at all. Its text wraps
+with `tui.wrap`: a number never parts from its unit at the end of a line (issue 14.3).
 """
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from xentui.tui.wrap import Kept
+
 
 class Line(Static):
     def __init__(self, text: Text | str = "", *, id: str | None = None, classes: str = "") -> None:
-        super().__init__(text, id=id, classes=classes)
         self._last: Text = Text(text) if isinstance(text, str) else text
+        super().__init__(Kept(self._last), id=id, classes=classes)
         self.set_class(not self._last.plain, "-blank")
 
     @property
@@ -30,4 +33,4 @@ class Line(Static):
             "\n"
         )
         self.set_class(not new.plain, "-blank")  # lets the stylesheet hide an empty line
-        self.update(new, layout=not same_size)
+        self.update(Kept(new), layout=not same_size)

@@ -1,6 +1,9 @@
-"""The stream panel: bitrate sparkline, the virtual player's buffer gauge and state, longest gap."""
+"""The stream panel: bitrate sparkline, the virtual player's buffer gauge and state, longest gap;
+on a big screen a taller bitrate plot and the buffer level over time (issue 14.2)."""
 
 from __future__ import annotations
+
+from collections import deque
 
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
@@ -9,10 +12,10 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-from xentui.model import PlayerState, Sample
+from xentui.model import PlayerState, Sample, duration
 from xentui.tui.format import PLAYER_STYLE, plain
 from xentui.tui.sources import ProbeSummaryLike
-from xentui.tui.widgets.bitrate import BitrateLine
+from xentui.tui.widgets.bitrate import BitrateLine, BufferPlot
 from xentui.tui.widgets.line import Line
 
 WINDOW = 60
@@ -47,13 +50,18 @@ class StreamPanel(Vertical):
         self.border_title = Text.assemble("Stream · ", plain(url))
         self._first_flow: float | None = None
         """When the first byte arrived (its second's end): the bitrate line starts there."""
+        self._levels: deque[tuple[int, float]] = deque(maxlen=WINDOW)
+        """The buffer level at each second shown (the plot's points), newest last."""
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="stream-row"):
+        with Horizontal(classes="stream-row -plot"):
             yield BitrateLine(id="bitrate")
-            yield Line(Text("     - kbit/s", justify="right"), id="kbps")
+            yield Line(Text("- kbit/s", justify="right"), id="kbps")
+        with Horizontal(classes="stream-row -plot", id="buffer-history"):
+            yield BufferPlot(id="buffer-plot")
+            yield Line(Text("buffer", justify="right"), id="buffer-scale")
         with Horizontal(classes="stream-row"):
-            yield Static("buffer ", classes="label")
+            yield Static("buffer", classes="label")
             yield Gauge(id="buffer-gauge")
             yield Line("", id="buffer-figures")
             yield Line("", id="player-state")
@@ -70,16 +78,22 @@ class StreamPanel(Vertical):
         points = [None if first is None or p.t < first else p.kbps for p in samples]
         self.query_one(BitrateLine).data = tuple([None] * (WINDOW - len(points)) + points)
         self.query_one("#kbps", Line).show(
-            Text(f"{summary.bitrate_kbps:6.0f} kbit/s", justify="right", style="bold")
+            Text(f"{summary.bitrate_kbps:.0f} kbit/s", justify="right", style="bold")
         )
         gauge = self.query_one(Gauge)
         gauge.value, gauge.capacity = summary.buffer_s, summary.buffer_capacity_s
+        self._plot_levels(summary)
+        # each figure in a cell of its own width, a space either side: never run together
         self.query_one("#buffer-figures", Line).show(
-            f" {summary.buffer_s:4.1f} s of {summary.buffer_capacity_s:.1f} s"
+            Text(
+                f"{summary.buffer_s:.1f} s of {summary.buffer_capacity_s:.1f} s",
+                justify="right",
+                no_wrap=True,
+            )
         )
         state = summary.state
         self.query_one("#player-state", Line).show(
-            Text(f"{state.value.upper():^12}", style=f"{PLAYER_STYLE[state]} reverse")
+            Text(f" {state.value.upper()} ", f"{PLAYER_STYLE[state]} reverse", justify="center")
         )
         self.set_class(state is PlayerState.STALLED, "-stalled")
         silent = silent_s(samples) if first is not None else 0
@@ -87,6 +101,23 @@ class StreamPanel(Vertical):
         stopped = state is PlayerState.STOPPED and summary.message
         self.query_one("#stream-message", Line).show(
             plain(summary.message, "italic") if stopped else ""
+        )
+
+    def _plot_levels(self, summary: ProbeSummaryLike) -> None:
+        """One buffer level a second, on the bitrate line's time axis (its latest second)."""
+        if not summary.points or self._first_flow is None:
+            return
+        sec = int(summary.points[-1].t)
+        if self._levels and self._levels[-1][0] == sec:
+            self._levels[-1] = (sec, summary.buffer_s)
+        else:
+            self._levels.append((sec, summary.buffer_s))
+        plot = self.query_one(BufferPlot)
+        levels: list[float | None] = [None] * (WINDOW - len(self._levels))
+        plot.data = tuple(levels + [lv for _, lv in self._levels])
+        plot.capacity = summary.buffer_capacity_s
+        self.query_one("#buffer-scale", Line).show(
+            Text(f"buffer {summary.buffer_capacity_s:.1f} s", justify="right", style="dim")
         )
 
 
@@ -109,12 +140,12 @@ def gap_text(summary: ProbeSummaryLike, since: tuple[str, float] | None, silent:
     """
     if silent >= SILENT_S:
         more = "+" if silent >= WINDOW else ""
-        return Text(f"  NO DATA for {silent}{more} s and counting", style="bold red")
+        return Text(f"NO DATA for {silent}{more} s and counting", style="bold red")
     start = since[1] if since else float("-inf")
     lengths = [g.length_s for g in summary.gaps if g.start >= start]
     label = f"since {since[0]}" if since else "so far"
     if not lengths:  # "no gap" is "none longer than the probe can see", never "none at all"
         res = summary.resolution_s
         over = f" over {res * 1000:.0f} ms" if res is not None else ""
-        return Text(f"  no gap{over} {label}", style="dim")
-    return Text(f"  longest gap {label}: {max(lengths):.2f} s")
+        return Text(f"no gap{over} {label}", style="dim")
+    return Text(f"longest gap {label}: {duration(max(lengths))}")
