@@ -106,8 +106,10 @@ async def test_ctl_migrate_prints_the_timeline(lab) -> None:
 
 
 async def test_ctl_migrate_to_an_unknown_host_fails_with_the_reason(lab) -> None:
-    rc, out, _ = await xentui("ctl", "migrate", "--to", "nowhere", "--config", str(lab.config_path))
-    assert rc == 1 and "no host named 'nowhere'" in out
+    rc, out, err = await xentui(
+        "ctl", "migrate", "--to", "nowhere", "--config", str(lab.config_path)
+    )
+    assert rc == 2 and out == "" and "--to 'nowhere': no host of that name" in err  # usage
 
 
 async def test_unknown_host_key_exits_2_until_trusted(lab) -> None:
