@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import struct
 import subprocess
@@ -10,7 +9,7 @@ import tempfile
 import zlib
 from pathlib import Path
 
-import pytest
+from tests.need import missing
 
 FLAGS = (
     "--headless",
@@ -26,9 +25,7 @@ FLAGS = (
 def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed (.ci/run installs Debian's chromium)")
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
+        missing("chromium is not installed (Debian: apt-get install chromium; .ci/run does)")
     return found
 
 

@@ -254,7 +254,7 @@ def demo(args: argparse.Namespace) -> int:
             emit(f"xentui demo --vm: the lab wrote a bad lab file: {exc}", file=sys.stderr)
             return 1
         netns.join(name)  # the probe reads the guest's own TCP connection: no relay between
-        code = start(config)
+        code = start(config, args=args)  # --record FILE / --no-record, as `xentui demo`
     except KeyboardInterrupt:
         code = 130
     finally:
