@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,9 @@ class XentuiApp(App[None]):
         Binding("m", "refuse('migrate')", show=False),
         Binding("w", "setup", "Setup", id="setup", tooltip="the setup checklist"),
         Binding("r", "refresh", "Refresh", id="refresh", tooltip="poll every host now"),
+        Binding(
+            "t", "trust_key", "Trust key", id="trust", tooltip="ask again about a declined key"
+        ),
         Binding("question_mark", "help", "Help", id="help", key_display="?", tooltip="this list"),
         Binding("q", "quit", "Quit", id="quit", tooltip="quit (asks first mid-migration)"),
     ]
@@ -99,6 +103,8 @@ class XentuiApp(App[None]):
         if isinstance(event, SnapshotEvent):
             self.main.queue_snapshot(event)  # coalesced per host, drawn a pane at a time
             return
+        if isinstance(event, ConnectionEvent) and event.state is ConnectionState.UNREACHABLE:
+            event = self._in_app_words(event)
         self.main.post_message(Incoming(event))
         if isinstance(event, ConnectionEvent) and event.state is ConnectionState.UNREACHABLE:
             self._new_host_key(event.host)
@@ -134,6 +140,23 @@ class XentuiApp(App[None]):
         if self.new_keys.offer(key):
             self.call_later(self._ask_next_key)
 
+    def _in_app_words(self, event: ConnectionEvent) -> ConnectionEvent:
+        """A new key's refusal as the app handles it: its dialog, or `t`, never a flag to type."""
+        pending = self.engine.unknown_host_key(event.host) if self.engine is not None else None
+        if pending is None:
+            return event
+        said = event.reason.split("; check it")[0]
+        then = "declined: t asks again" if event.host in self.new_keys.declined else "asking"
+        return replace(event, reason=f"{said}; {then}")
+
+    def action_trust_key(self) -> None:
+        """A declined key asked about again (a no is not final: the presenter may have erred)."""
+        if not self.new_keys.ask_again():
+            self.say("No declined host key to ask about again.")
+            return
+        self.refresh_bindings()
+        self.call_later(self._ask_next_key)
+
     def _pending_fingerprint(self, host: str) -> str | None:
         pending = self.engine.unknown_host_key(host) if self.engine is not None else None
         return pending.fingerprint if pending is not None else None
@@ -151,7 +174,9 @@ class XentuiApp(App[None]):
             self.engine.trust_host_key(key.host, key.fingerprint)
             self.say(f"Trusting {key.host}'s {key.key_type} key {key.fingerprint}: connecting")
         else:
+            self.new_keys.decline(key)
             self.say(f"{key.host} stays unreachable: its new host key was not trusted", "warning")
+        self.refresh_bindings()
         self.call_later(self._ask_next_key)
 
     # --- what can run now ---------------------------------------------------------------
@@ -173,6 +198,8 @@ class XentuiApp(App[None]):
             return None if self.why_not(KINDS[action]) else True
         if action == "refresh" and self.engine is None:
             return None
+        if action == "trust_key":  # shown only while a declined key can be asked about again
+            return bool(self.new_keys.declined)
         return True
 
     def say(self, message: str, severity: SeverityLevel = "information", **kw: Any) -> None:

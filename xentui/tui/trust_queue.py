@@ -17,6 +17,8 @@ class TrustQueue:
     def __init__(self) -> None:
         self._asked: set[tuple[str, str]] = set()
         self._waiting: dict[str, NewHostKey] = {}
+        self.declined: dict[str, NewHostKey] = {}
+        """Keys the presenter said no to, by host: ``t`` asks about them again."""
 
     def offer(self, key: NewHostKey) -> bool:
         """Queue a key not asked about before (a newer key replaces a host's older one)."""
@@ -26,6 +28,17 @@ class TrustQueue:
         self._asked.add(pair)
         self._waiting[key.host] = key
         return True
+
+    def decline(self, key: NewHostKey) -> None:
+        self.declined[key.host] = key
+
+    def ask_again(self) -> list[NewHostKey]:
+        """Queue every declined key once more (a no is not final): the hosts asked about."""
+        again = list(self.declined.values())
+        self.declined.clear()
+        for key in again:
+            self._waiting[key.host] = key
+        return again
 
     @property
     def waiting(self) -> bool:
@@ -37,6 +50,7 @@ class TrustQueue:
             host = next(iter(self._waiting))
             key = self._waiting.pop(host)
             if pending(host) == key.fingerprint:
+                self.declined.pop(host, None)
                 return key
             # trusted meanwhile, connected, or a newer key is refused: that one gets its own turn
         return None

@@ -16,7 +16,7 @@ DIALOG_KEYS: tuple[tuple[str, str], ...] = (
     ("Esc", "any dialog: cancel"),
     ("y / n", "quit while migrating: yes / no"),
     ("Enter / y", "new host key: trust it and record it in known_hosts"),
-    ("n / Esc", "new host key: decline (the host stays unreachable)"),
+    ("n / Esc", "new host key: decline (the host stays unreachable; t asks again)"),
     ("a", "setup checklist: check every step again"),
     ("c", "setup checklist: check the selected step"),
     ("f", "setup checklist: show the selected step's fix, then ask"),
