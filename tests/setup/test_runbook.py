@@ -57,7 +57,7 @@ def test_full_demo_without_stall() -> None:
     assert runbook.items[1].detail == "buffer = 4.8 s"
     assert runbook.items[3].detail == "xen_host_1 → xen_host_2 in 23.6 s"
     assert runbook.verdict == (
-        "NO STALL: the viewer saw nothing (stream gap 0.18 s, shorter than the 4.8 s buffer)"
+        "NO STALL: the viewer saw nothing (stream gap 180 ms, shorter than the 4.8 s buffer)"
     )
     assert runbook.current is None
 

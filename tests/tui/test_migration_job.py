@@ -27,7 +27,7 @@ DONE = [*RUNNING, (P.SEEN_ON_TARGET, T0 + 3.0), (P.COMPLETED, T0 + 3.4)]
 
 def text(app, id: str) -> str:
     widget = app.main.query_one(f"#{id}", Static)
-    return str(widget.render()) if widget.display else ""
+    return str(widget.content) if widget.display else ""
 
 
 def reading(record: MigrationRecord, follower: ProgressFollower, t: float, **job) -> object:

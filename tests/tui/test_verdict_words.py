@@ -20,9 +20,12 @@ def _head(figures: Figures) -> str:
     return verdict_lines(RECORD, figures)[0].plain
 
 
-def test_a_gap_is_given_in_seconds() -> None:
+def test_a_gap_is_given_in_ms_below_a_second_and_in_seconds_above() -> None:
+    """One unit rule (issue 14.5): the verdict said 0.04 s above a line that said 36 ms."""
     head = _head(Figures(Gap(110.0, 110.18, 0.02), 4.6, 4.8, (), 130.0, 0.02))
-    assert "in 23.4 s" in head and "stream gap 0.18 s" in head and "no stall" in head
+    assert "in 23.4 s" in head and "stream gap 180 ms" in head and "no stall" in head
+    head = _head(Figures(Gap(110.0, 111.25, 0.02), 3.5, 4.8, (), 130.0, 0.02))
+    assert "stream gap 1.25 s" in head
 
 
 def test_no_gap_names_the_resolution() -> None:

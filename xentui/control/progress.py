@@ -7,7 +7,7 @@ migrate`` all say things with these functions, so their words agree.
 
 from __future__ import annotations
 
-from xentui.model import JobInfo, MigrationProgress, MigrationRecord
+from xentui.model import JobInfo, MigrationProgress, MigrationRecord, duration
 
 PILE_UP_PASSES = 3
 """Passes with no real shrink of what is left to send before it counts as not converging."""
@@ -35,7 +35,8 @@ def rate(bps: float) -> str:
 
 
 def ms(value: float) -> str:
-    return f"{value:.0f} ms"
+    """Milliseconds said by the one unit rule (``model.duration``): ``36 ms``, ``1.20 s``."""
+    return duration(value / 1000)
 
 
 class ProgressFollower:

@@ -6,7 +6,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from xentui.model import Gap, PlayerState, Sample, Stall
+from xentui.model import Gap, PlayerState, Sample, Stall, duration
 
 LEVEL_HISTORY = 3600
 """Per-second buffer minima kept (one hour) for ``min_buffer_since``."""
@@ -54,20 +54,21 @@ def describe_verdict(
     clock: Callable[[], float],
     resolution_s: float | None,
 ) -> str:
-    """The verdict in words: "longest gap 0.21 s, buffer never below 4.6 s, no stall"."""
-    parts = [f"longest gap {gap.length_s:.2f} s" if gap else no_gap_words(resolution_s)]
+    """The verdict in the words the app's panel uses (issue 14.5, ``tui.verdict``):
+    "stream gap 210 ms · buffer never below 4.6 s · no stall"."""
+    parts = [f"stream gap {duration(gap.length_s)}" if gap else no_gap_words(resolution_s)]
     if low is not None:
         parts.append(f"buffer never below {low:.1f} s")
     if stalls:
         first = stalls[0]
-        parts.append(f"stalled {first.start - t:.1f} s in, for {first.length_s(clock()):.1f} s")
+        parts.append(f"stalled {first.start - t:.1f} s in, for {duration(first.length_s(clock()))}")
     else:
         parts.append("no stall")
-    return ", ".join(parts)
+    return " · ".join(parts)
 
 
 def no_gap_words(resolution_s: float | None) -> str:
     """Without a gap, how short a one could have gone unseen (at 64 kbit/s, ~0.2 s)."""
     if resolution_s is None:
-        return "no gap seen"
-    return f"no gap over {resolution_s * 1000:.0f} ms"
+        return "no stream gap seen"
+    return f"no stream gap over {resolution_s * 1000:.0f} ms"

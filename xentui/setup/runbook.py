@@ -19,6 +19,7 @@ from xentui.model import (
     MigrationPhase,
     StallEvent,
     StreamStatusEvent,
+    duration,
 )
 
 
@@ -61,6 +62,8 @@ class Runbook:
         self._window: tuple[float, float | None] | None = None
         self._stall_in_window: float | None = None
         self._longest_gap: float | None = None
+        self._final = False
+        """The app froze the verdict (`conclude`): later events of that migration change nothing."""
 
     @property
     def items(self) -> tuple[RunbookItem, ...]:
@@ -141,7 +144,7 @@ class Runbook:
         fresh = self._window is None or self._window[0] != start
         if fresh:
             self._window, self._stall_in_window, self._longest_gap = (start, None), None, None
-            self.verdict = None
+            self.verdict, self._final = None, False
             self._set(VERDICT, ItemState.TODO, "")
         target = f"{record.source} → {record.target}"
         if event.phase is MigrationPhase.COMPLETED:
@@ -155,10 +158,20 @@ class Runbook:
         else:
             self._set(MIGRATE, ItemState.TODO, f"{target}: {event.phase.value}")
 
-    def _judge(self) -> None:
+    def conclude(self, headline: str, words: str) -> bool:
+        """The verdict as the app froze it, in the panel's words (issue 14.5): it replaces this
+        runbook's own reading of the events and stays; True when it changed anything."""
         if self._window is None or self._window[1] is None:
+            return False
+        before = self.verdict
+        self.verdict, self._final = f"{headline}: {words}", True
+        self._set(VERDICT, ItemState.DONE, self.verdict)
+        return before != self.verdict
+
+    def _judge(self) -> None:
+        if self._window is None or self._window[1] is None or self._final:
             return
-        gap = f"stream gap {self._longest_gap:.2f} s" if self._longest_gap is not None else ""
+        gap = f"stream gap {duration(self._longest_gap)}" if self._longest_gap is not None else ""
         buffer = f"{self.buffer_s:.1f} s buffer" if self.buffer_s is not None else ""
         if self._stall_in_window is not None:
             self.verdict = "STALL: the viewer saw the stream stop"

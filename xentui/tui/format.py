@@ -27,6 +27,7 @@ from xentui.model import (
     PlayerState,
     StallEvent,
     StreamStatusEvent,
+    duration,
 )
 from xentui.textsafe import printable  # also this module's name for it, for the views
 
@@ -197,11 +198,11 @@ def _event_body(event: Event) -> Text | None:
         gap = event.gap
         if gap.length_s < LOG_GAP_S:  # the panel and the verdict still count it
             return None
-        return Text(f"stream gap {gap.length_s:.2f} s", style="yellow")
+        return Text(f"stream gap {duration(gap.length_s)}", style="yellow")
     if isinstance(event, StallEvent):
         if event.stall.end is None:
             return Text("player STALLED: buffer empty", style="bold red")
-        return Text(f"playback resumed after a {event.stall.length_s(event.t):.2f} s stall")
+        return Text(f"playback resumed after a {duration(event.stall.length_s(event.t))} stall")
     if isinstance(event, ConnectionEvent):
         style = CONNECTION_STYLE[event.state]
         text = plain(event.host).append(" ").append(event.state.value, style=style)

@@ -43,6 +43,11 @@ class RunbookView(Widget):
             self.refresh(layout=True)
         return changed
 
+    def conclude(self, headline: str, words: str) -> None:
+        """The frozen verdict, in the panel's words (``Runbook.conclude``)."""
+        if self.runbook.conclude(headline, words):
+            self.refresh(layout=True)
+
     def render(self) -> Group:
         # each step wrapped here, under its title (not its mark), a value never parted from
         # its unit (issue 14.3); the current step's style fills its whole width (a band)

@@ -5,6 +5,7 @@ Pure: the figures come in as values (from the probe, or fixed in tests) with the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -17,7 +18,9 @@ from xentui.model import (
     MigrationPhase,
     MigrationRecord,
     Stall,
+    duration,
 )
+from xentui.probe.summary import no_gap_words
 from xentui.tui.format import STATE_STYLE, one_line, plain
 from xentui.tui.sources import ProbeLike, ProbeSummaryLike
 
@@ -55,9 +58,39 @@ def figures_from(probe: ProbeLike, summary: ProbeSummaryLike, since: float, now:
 
 def settled(record: MigrationRecord, now: float, capacity_s: float) -> bool:
     """True once the figures of a finished migration can no longer change."""
+    left = settle_left(record, now, capacity_s)
+    return left is not None and left < 0
+
+
+def settle_left(record: MigrationRecord, now: float, capacity_s: float) -> float | None:
+    """Seconds until the figures freeze: a gap still going on at the end is timed when data
+    flows again, and a stall it causes comes up to a buffer later (None: not finished)."""
     outcome = record.outcome
     end = record.at(outcome) if outcome is not None else None
-    return end is not None and now > end + capacity_s + SETTLE_S
+    return None if end is None else end + capacity_s + SETTLE_S - now
+
+
+def figure_words(figures: Figures) -> str:
+    """The verdict's figures in the words every face uses (issue 14.5): the panel, the
+    runbook, the event log, and the probe's and the report's `describe_verdict`."""
+    gap = figures.longest_gap
+    parts = [f"stream gap {duration(gap.length_s)}" if gap else no_gap_words(figures.resolution_s)]
+    if figures.min_buffer_s is not None:
+        parts.append(
+            f"buffer never below {figures.min_buffer_s:.1f} s of {figures.capacity_s:.1f} s"
+        )
+    parts.append(f"stalled {duration(figures.stalled_s)}" if figures.stalls else "no stall")
+    return " · ".join(parts)
+
+
+def loud_words(figures: Figures) -> Text:
+    """What the viewer saw, the line the audience reads first."""
+    if figures.stalls:
+        return Text(
+            f"STALLED {duration(figures.stalled_s)} — the viewer saw the picture freeze",
+            style="bold reverse red",
+        )
+    return Text("NO STALL — the viewer saw nothing", style="bold reverse green")
 
 
 def progress_lines(
@@ -143,8 +176,11 @@ def hypervisor_line(record: MigrationRecord, figures: Figures | None) -> Text:
     return text
 
 
-def verdict_lines(record: MigrationRecord, figures: Figures | None) -> tuple[Text, Text]:
-    """The summary line and the loud line under it."""
+def verdict_lines(
+    record: MigrationRecord, figures: Figures | None, settling_s: float | None = None
+) -> tuple[Text, Text]:
+    """The summary line and the loud line under it; ``settling_s``: seconds until the figures
+    freeze (they are final once it is None or past)."""
     guest = plain(record.guest, "bold")
     if record.outcome is MigrationPhase.LOST:
         head = Text.assemble(guest, ": ", plain(record.source), " → ", plain(record.target))
@@ -172,24 +208,11 @@ def verdict_lines(record: MigrationRecord, figures: Figures | None) -> tuple[Tex
     if figures is None:
         head.append(" · stream not measured")
         return head, Text("COMPLETED — no stream figures", style="bold")
-    gap = figures.longest_gap
-    if gap is not None:
-        head.append(f" · stream gap {gap.length_s:.2f} s")
-    elif figures.resolution_s is not None:
-        head.append(f" · no stream gap over {figures.resolution_s * 1000:.0f} ms")
+    head.append(" · " + figure_words(figures))
+    loud = loud_words(figures)
+    if settling_s is not None and settling_s >= 0:
+        # said as it is: the figures may still move, and when they will stop
+        loud.append_text(Text(f"  measuring · final in {math.ceil(settling_s)} s", style="dim"))
     else:
-        head.append(" · no stream gap seen")
-    if figures.min_buffer_s is not None:
-        head.append(
-            f" · buffer never below {figures.min_buffer_s:.1f} s of {figures.capacity_s:.1f} s"
-        )
-    if figures.stalls:
-        head.append(f" · stalled {figures.stalled_s:.2f} s")
-        loud = Text(
-            f"STALLED {figures.stalled_s:.2f} s — the viewer saw the picture freeze",
-            style="bold reverse red",
-        )
-    else:
-        head.append(" · no stall")
-        loud = Text("NO STALL — the viewer saw nothing", style="bold reverse green")
+        loud.append_text(Text("  final", style="dim"))
     return head, loud

@@ -21,6 +21,7 @@ from xentui.model import (
     MigrationPhase,
     MigrationProgressEvent,
     MigrationRecord,
+    NoticeEvent,
     SnapshotEvent,
 )
 from xentui.tui.messages import Incoming
@@ -28,9 +29,12 @@ from xentui.tui.runbook import RunbookView
 from xentui.tui.sources import ProbeLike, ProbeSummaryLike
 from xentui.tui.verdict import (
     Figures,
+    figure_words,
     figures_from,
     hypervisor_line,
+    loud_words,
     progress_lines,
+    settle_left,
     settled,
     verdict_lines,
 )
@@ -211,7 +215,18 @@ class MainScreen(Screen[None]):
                 )
                 if start is not None and not frozen:
                     self.figures = figures_from(self.probe, self.summary, start, now)
+                    done = record.outcome is MigrationPhase.COMPLETED
+                    if done and settled(record, now, self.figures.capacity_s):
+                        self._conclude(self.figures)
         self._show_migration()
+
+    def _conclude(self, figures: Figures) -> None:
+        """Once, as a finished migration's figures freeze: the panel says final, and the
+        runbook and the event log say the verdict in the panel's words (issue 14.5)."""
+        loud, words = loud_words(figures).plain, figure_words(figures)
+        self.query_one(RunbookView).conclude(loud, words)
+        line = f"verdict, final: {loud} · {words}"
+        self.query_one(EventLog).add(NoticeEvent(t=self.clock(), wall=self.wall(), text=line))
 
     def _show_migration(self) -> None:
         record, panel = self.migration, self.query_one(MigrationPanel)
@@ -219,7 +234,11 @@ class MainScreen(Screen[None]):
             return
         if record.finished:
             note = hypervisor_line(record, self.figures)
-            panel.show(*verdict_lines(record, self.figures), finished=True, note=note)
+            figures = self.figures
+            left = None if figures is None else settle_left(record, figures.now, figures.capacity_s)
+            if self.probe is None:  # figures given as they were (a record, a test): as final
+                left = None
+            panel.show(*verdict_lines(record, figures, left), finished=True, note=note)
         else:
             panel.show(*progress_lines(record, self.clock(), self.snapshots()), finished=False)
 
