@@ -43,7 +43,7 @@ async def test_help_lists_every_key(app):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         listed = [key for key, _ in app.screen.keys]
-        assert listed == ["p", "u", "m", "w", "r", "t", "?", "q", "ctrl+q"]
+        assert listed == ["p", "u", "m", "w", "r", "t", "?", "q", "ctrl+c / ctrl+q"]
         await pilot.press("escape")
         assert app.screen is app.main
 

@@ -58,6 +58,7 @@ class XentuiApp(App[None]):
         ),
         Binding("question_mark", "help", "Help", id="help", key_display="?", tooltip="this list"),
         Binding("q", "quit", "Quit", id="quit", tooltip="quit (asks first mid-migration)"),
+        Binding("ctrl+c", "quit", show=False, priority=True),  # as q, as the help says
     ]
 
     def __init__(
@@ -292,7 +293,7 @@ class XentuiApp(App[None]):
                 for b in self.BINDINGS
                 if isinstance(b, Binding) and b.show
             ]
-            keys.append(("ctrl+q", "quit"))
+            keys.append(("ctrl+c / ctrl+q", "quit (ctrl+c asks first mid-migration, as q)"))
             self.install_screen(HelpScreen(keys), "help")
         self.push_screen("help")
 
@@ -310,7 +311,8 @@ class XentuiApp(App[None]):
             self.exit()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" panel repeats our Help, and Esc does not close it: left out
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.show and binding.action != "quit":
                 action = binding.action

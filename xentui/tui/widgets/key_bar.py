@@ -51,5 +51,9 @@ class KeyBar(Static):
             text.append(f" {self.app.get_key_display(binding)} ", style=f"bold reverse {style}")
             text.append(f" {binding.description}  ", style=style or "")
         if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
-            text.append(f"  {palette} palette", style="dim")
+            hint = f"  {palette} palette"
+            width = self.size.width
+            if width and text.cell_len + len(hint) > width:  # 80 columns: keys give way first
+                text.truncate(max(width - len(hint), 0), overflow="ellipsis")
+            text.append(hint, style="dim")
         return text
