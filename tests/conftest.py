@@ -5,12 +5,27 @@ Other parts may add fixtures here; re-read the file before editing it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
 
 from xentui.lab import Lab, LabOptions
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _runs_recorded_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The app, ctl and probe record every run in the user's state dir: a test run's records
+    go to its own tmp, in this process and the commands it starts, not the developer's home."""
+    before = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_STATE_HOME", None)
+    else:
+        os.environ["XDG_STATE_HOME"] = before
+
 
 # A migration of the fixture's guest takes about 1-3 s: small memory, fast link, sped-up clock.
 FAST = {"speed": 1.0, "link_mbit": 100.0, "transfer_mib": 16.0, "dirty_pages_per_s": 400.0}
