@@ -277,3 +277,12 @@ def test_set_setting_sets_keeps_and_is_idempotent(pieces: list[str], name: str, 
     for other in old_settings:
         if other != name:
             assert old_settings[other].text == new_settings[other].text
+
+
+def test_a_continuation_to_the_end_of_the_file_is_replaced_whole() -> None:
+    """Found by hypothesis: ``/xen \\`` then ``(rw) \\`` at the end of the file is one export on
+    two lines; the fix replaced only its first line and left ``(rw)`` as a line of its own."""
+    text = "/xen\\\n(rw)\\\n"
+    new = exports.ensure_export(text, "/xen", PEERS)
+    assert exports.check_export(new, "/xen", PEERS)[0], new
+    assert "(rw)\\" not in new and exports.ensure_export(new, "/xen", PEERS) == new

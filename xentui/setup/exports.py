@@ -42,7 +42,7 @@ class Export:
 def _logical_lines(text: str) -> list[tuple[int, int, str, str]]:
     """(first line, last line, body, trailing comment) with continuations joined."""
     out: list[tuple[int, int, str, str]] = []
-    buf, first = "", 0
+    buf, first, no = "", 0, 0
     for no, raw in enumerate(text.splitlines(), start=1):
         body, comment = raw, ""
         if (hash_at := _comment_at(raw)) >= 0:
@@ -56,8 +56,8 @@ def _logical_lines(text: str) -> list[tuple[int, int, str, str]]:
         if buf.strip():
             out.append((first, no, buf, comment))
         buf = ""
-    if buf.strip():
-        out.append((first, first, buf, ""))
+    if buf.strip():  # a continuation that runs to the end of the file: it spans to the last line
+        out.append((first, no, buf, ""))
     return out
 
 
