@@ -9,12 +9,29 @@ from textual import events
 from textual.binding import Binding
 from textual.widgets import RichLog
 
-from xentui.model import Event
-from xentui.tui.format import event_line
+from xentui.model import ConnectionEvent, ConnectionState, Event, NoticeEvent
+from xentui.tui.format import clock, event_line
 from xentui.tui.screens.output import OutputScreen, event_output
+from xentui.tui.wrap import wrap
 
 MAX_LINES = 1000
 PICKED_STYLE = "reverse"
+STAMP = len("12:04:31.412  ")
+"""A line's timestamp and the gap after it: wrapped lines are indented under the message."""
+DOWN = (ConnectionState.UNREACHABLE, ConnectionState.CLOSED)
+
+
+def repeat_of(event: Event) -> tuple[str, tuple[object, ...] | None] | None:
+    """(subject, key): a failure that says again what its subject's last line said has the
+    same key, and collapses into that line (issue 14.6); a None key ends a subject's run (the
+    host connected again); None: an event with no subject, never collapsed."""
+    if isinstance(event, ConnectionEvent):
+        key = (event.state, event.reason) if event.state in DOWN else None
+        return event.host, key
+    if isinstance(event, NoticeEvent):
+        subject = event.text.partition(":")[0]
+        return subject, ((event.level, event.text) if event.level != "info" else None)
+    return None
 
 
 class EventLog(RichLog):
@@ -46,17 +63,58 @@ class EventLog(RichLog):
         self.picked: int | None = None
         """The marked line, counted like ``_written``; None until the log is focused."""
         self._width = 0
+        self._runs: dict[str, tuple[int, tuple[object, ...] | None, int]] = {}
+        """Per subject (a host): its last line (counted like ``_written``), that line's key,
+        and how many times it was said."""
 
     def add(self, event: Event) -> bool:
-        """Log the event if it is news; returns whether a line was written."""
+        """Log the event if it is news; returns whether a line was written (or a repeated
+        failure's line counted up)."""
         line = event_line(event)
         if line is None:
             return False
+        repeat = repeat_of(event)
+        if repeat is not None:
+            subject, key = repeat
+            last = self._runs.get(subject)
+            if key is not None and last is not None and last[1] == key and last[0] >= self._first:
+                self._count_up(last[0], last[2] + 1, line, event)
+                self._runs[subject] = (last[0], key, last[2] + 1)
+                return True
+            self._runs[subject] = (self._written, key, 1)
         self._kept.append(line)
         self._outputs.append(event_output(event))
         self._written += 1
-        self.write(line)
+        self._put(line)
         return True
+
+    def _count_up(self, n: int, count: int, line: Text, event: Event) -> None:
+        """The same failure again: one line, its first time, the count and the last time."""
+        i = n - self._first
+        first = self._kept[i][:STAMP]
+        counted = Text.assemble(
+            first, line[STAMP:], (f"  ×{count}, last {clock(event.wall)}", "dim")
+        )
+        self._kept[i] = counted
+        self._outputs[i] = event_output(event) or self._outputs[i]
+        self._redraw()
+
+    def _wrap_width(self) -> int:
+        """The width a line may take: the vertical scrollbar's room is kept from the start, so
+        that a scrollbar appearing later never covers a line's last characters."""
+        width = self.scrollable_content_region.width
+        if not self.show_vertical_scrollbar:
+            width -= self.styles.scrollbar_size_vertical
+        return width
+
+    def _put(self, line: Text) -> None:
+        width = self._wrap_width()
+        if width < 20:  # not laid out yet: written again at the first resize
+            self.write(line)
+            return
+        for part in wrap(line, width, self.app.console, indent=STAMP):
+            part.no_wrap = True
+            self.write(part, width=width)
 
     @property
     def _first(self) -> int:
@@ -108,13 +166,17 @@ class EventLog(RichLog):
                 lines_before = len(self.lines)
                 line = line.copy()
                 line.stylize(PICKED_STYLE)
-            self.write(line)
+            self._put(line)
         if scroll_to_pick and marked >= 0:
             self.scroll_to(y=max(0, lines_before - self.size.height // 2), animate=False)
         else:
+            # once the lines written are measured: the end of what was there before is not it
             self.scroll_end(animate=False)
+            self.call_after_refresh(self.scroll_end, animate=False)
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._width:
             self._width = event.size.width
             self._redraw()
+        elif not self.has_focus:  # shorter (a panel above grew): the newest line stays in view
+            self.call_after_refresh(self.scroll_end, animate=False)
