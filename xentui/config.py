@@ -93,7 +93,8 @@ def find_config(
     looked = " and ".join(str(p) for p in places)
     raise ConfigError(
         places[0],
-        f"no lab file: looked for {looked}; pass --config FILE or start from xentui.example.toml",
+        f"no lab file: looked for {looked}; pass --config FILE, start from xentui.example.toml, "
+        "or try `xentui demo` (a simulated lab, nothing to set up)",
     )
 
 

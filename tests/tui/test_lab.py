@@ -216,6 +216,11 @@ async def test_a_key_refused_when_the_guest_is_gone_says_why(quick_lab):
         await until(pilot, lambda: guest_state(app, host) is None, why="the guest gone")
         await until(pilot, lambda: not app.check_action("pause", ()), why="pause disabled")
         await press(pilot, "p")
-        assert notes(app)[-1] == f"Cannot pause: {GUEST} is not running on any reachable host"
+        assert notes(app)[-1] == (
+            f"Cannot pause: {GUEST} is not running on any reachable host"
+            " - press w for the setup checklist"  # a fresh lab's refusal points on (14.7)
+        )
         title = app.main.query_one("#where", Line).text.plain
         assert title == "guest not found"
+        await press(pilot, "r")  # seen at once, before any list comes back
+        await until(pilot, lambda: notes(app)[-1] == "Polling every host now", why="r said")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -33,6 +34,8 @@ from xentui.tui.trust_queue import TrustQueue
 
 KINDS = {"pause": ActionKind.PAUSE, "unpause": ActionKind.UNPAUSE, "migrate": ActionKind.MIGRATE}
 NO_ENGINE = "no hosts are connected: this view only shows recorded events"
+SETUP_HINTS = re.compile(r"not running on any reachable host")
+"""Refusals that a fresh lab gives: the presenter is pointed to the setup checklist (14.7)."""
 
 
 class XentuiApp(App[None]):
@@ -210,6 +213,8 @@ class XentuiApp(App[None]):
     def action_refuse(self, action: str) -> None:
         """Reached only when the action's own binding is disabled: say why instead of nothing."""
         reason = self.why_not(KINDS[action]) or "it cannot run right now"
+        if SETUP_HINTS.search(reason):  # a lab not set up yet: the checklist says what to do
+            reason += " - press w for the setup checklist"
         self.say(f"Cannot {action}: {reason}", "warning")
 
     def _attempt(self, action: str) -> None:
@@ -275,6 +280,7 @@ class XentuiApp(App[None]):
         if self.engine is None:
             self.say(NO_ENGINE)
             return
+        self.say("Polling every host now", timeout=2)  # seen at once: the lists follow
         try:
             await self.engine.refresh()
         except Exception as exc:

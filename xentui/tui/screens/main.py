@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
@@ -24,6 +25,7 @@ from xentui.model import (
     NoticeEvent,
     SnapshotEvent,
 )
+from xentui.tui.format import plain
 from xentui.tui.messages import Incoming
 from xentui.tui.runbook import RunbookView
 from xentui.tui.sources import ProbeLike, ProbeSummaryLike
@@ -158,7 +160,7 @@ class MainScreen(Screen[None]):
             pane = self.panes.get(event.snapshot.host)
             if pane is not None:
                 if pane.show_snapshot(event.snapshot):
-                    self.query_one(TitleBar).show(self.wall(), self.guest_host())
+                    self.query_one(TitleBar).show(self.wall(), self.guest_host(), self._doing())
                 self._even_out(pane)
             if self.migration_running:
                 self._show_migration()
@@ -172,6 +174,7 @@ class MainScreen(Screen[None]):
                 self.figures = None
             self.migration = event.record
             self._show_migration()
+            self.query_one(TitleBar).show(self.wall(), self.guest_host(), self._doing())
         elif isinstance(event, MigrationProgressEvent) and self.migration is not None:
             # a reading, or the finished job's figures: same migration, a newer record
             if (event.record.guest, event.record.milestones[:1]) == (
@@ -202,7 +205,7 @@ class MainScreen(Screen[None]):
     def tick(self) -> None:
         """Once a second: clock, retry countdowns, the probe's summary, migration progress."""
         now = self.clock()
-        self.query_one(TitleBar).show(self.wall(), self.guest_host())
+        self.query_one(TitleBar).show(self.wall(), self.guest_host(), self._doing())
         for pane in self.panes.values():
             pane.tick(now)
         if self.probe is not None:
@@ -219,6 +222,14 @@ class MainScreen(Screen[None]):
                     if done and settled(record, now, self.figures.capacity_s):
                         self._conclude(self.figures)
         self._show_migration()
+
+    def _doing(self) -> Text | None:
+        """The title's words for what runs now: a migration, live only when it is (14.7)."""
+        record = self.migration
+        if record is None or record.finished:
+            return None
+        kind = "live migration" if record.live else "migration (not live: the guest is paused)"
+        return Text.assemble((kind, "bold magenta"), " → ", plain(record.target, "bold"))
 
     def _conclude(self, figures: Figures) -> None:
         """Once, as a finished migration's figures freeze: the panel says final, and the

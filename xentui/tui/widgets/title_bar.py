@@ -1,4 +1,5 @@
-"""The top line: what this is about, and the wall-clock time from the app's injected clock."""
+"""The top line: what this is about, what is happening now (a live migration, or one that is
+not live: never called live when it is not, issue 14.7), and the wall-clock time."""
 
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ class TitleBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         title = Text.assemble(("xentui", "bold"), " · ", plain(self.guest, "bold"))
-        title.append(" live migration")
-        yield Static(title, id="title")
+        yield Static(title, id="title-name")
+        yield Line("", id="doing")
         yield Line("", id="where")
         yield Line("", id="clock")
 
-    def show(self, wall: float, where: str | None) -> None:
+    def show(self, wall: float, where: str | None, doing: Text | None = None) -> None:
+        """``doing``: what runs now in words (``live migration → xen_host_2``), or nothing."""
+        self.query_one("#doing", Line).show(doing or "")
         self.query_one("#clock", Line).show(clock(wall))
         text = Text("guest on ") if where else Text("guest not found", style="bold red")
         if where:
