@@ -85,12 +85,11 @@ def figure_words(figures: Figures) -> str:
 
 def loud_words(figures: Figures) -> Text:
     """What the viewer saw, the line the audience reads first."""
+    # styled as a span, not the line's style: what is appended after it keeps its own
     if figures.stalls:
-        return Text(
-            f"STALLED {duration(figures.stalled_s)} — the viewer saw the picture freeze",
-            style="bold reverse red",
-        )
-    return Text("NO STALL — the viewer saw nothing", style="bold reverse green")
+        said = f"STALLED {duration(figures.stalled_s)} — the viewer saw the picture freeze"
+        return Text.assemble((said, "bold reverse red"))
+    return Text.assemble(("NO STALL — the viewer saw nothing", "bold reverse green"))
 
 
 def progress_lines(

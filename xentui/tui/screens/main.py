@@ -228,7 +228,7 @@ class MainScreen(Screen[None]):
         record = self.migration
         if record is None or record.finished:
             return None
-        kind = "live migration" if record.live else "migration (not live: the guest is paused)"
+        kind = "live migration" if record.live else "migration, not live"
         return Text.assemble((kind, "bold magenta"), " → ", plain(record.target, "bold"))
 
     def _conclude(self, figures: Figures) -> None:

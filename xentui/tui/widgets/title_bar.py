@@ -27,6 +27,7 @@ class TitleBar(Horizontal):
     def show(self, wall: float, where: str | None, doing: Text | None = None) -> None:
         """``doing``: what runs now in words (``live migration → xen_host_2``), or nothing."""
         self.query_one("#doing", Line).show(doing or "")
+        self.set_class(doing is not None, "-doing")  # 80 columns: it takes the guest's place
         self.query_one("#clock", Line).show(clock(wall))
         text = Text("guest on ") if where else Text("guest not found", style="bold red")
         if where:
