@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,6 +76,14 @@ class BadServer:
     async def _not_ogg(self, w: asyncio.StreamWriter, path: str) -> None:
         body = bytes(range(256)) * 4096
         w.write(b"HTTP/1.0 200 OK\r\nContent-Type: audio/mpeg\r\n\r\n" + body)
+
+    async def _random(self, w: asyncio.StreamWriter, path: str) -> None:
+        """A 200 whose body is random bytes, for 30 s at the pace the client reads."""
+        w.write(b"HTTP/1.0 200 OK\r\nContent-Type: application/ogg\r\n\r\n")
+        end = asyncio.get_running_loop().time() + 30
+        while asyncio.get_running_loop().time() < end:
+            w.write(os.urandom(4096))
+            await w.drain()
 
     async def _html200(self, w: asyncio.StreamWriter, path: str) -> None:
         w.write(

@@ -34,7 +34,7 @@ def migration(phase: MigrationPhase, t: float, start: float = 40.0) -> Migration
 
 def demo(runbook: Runbook, *, stall_in_migration: bool) -> None:
     url = "http://127.0.0.1/TruthHappens.ogg"
-    runbook.feed(StreamStatusEvent(t=1.0, wall=1.0, url=url, connected=True))
+    runbook.feed(StreamStatusEvent(t=1.0, wall=1.0, url=url, connected=True, playing=True))
     runbook.feed(action(ActionKind.PAUSE, 10.0, None))
     runbook.feed(action(ActionKind.PAUSE, 10.04, True))
     assert runbook.current == 1
@@ -65,7 +65,7 @@ def test_full_demo_without_stall() -> None:
 def test_a_gap_as_long_as_the_buffer_is_never_called_shorter() -> None:
     runbook = Runbook()
     url = "http://127.0.0.1/TruthHappens.ogg"
-    runbook.feed(StreamStatusEvent(t=1.0, wall=1.0, url=url, connected=True))
+    runbook.feed(StreamStatusEvent(t=1.0, wall=1.0, url=url, connected=True, playing=True))
     runbook.feed(action(ActionKind.PAUSE, 10.0, True))
     runbook.feed(StallEvent(t=11.0, wall=11.0, stall=Stall(11.0, None)))  # a 1.0 s buffer
     runbook.feed(action(ActionKind.UNPAUSE, 20.0, True))

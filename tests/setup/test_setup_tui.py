@@ -67,8 +67,10 @@ async def test_runbook_view_highlights_the_current_step() -> None:
     async with app.run_test(size=(60, 10)) as pilot:
         view = app.query_one(RunbookView)
         url = "http://127.0.0.1:8888/TruthHappens.ogg"
-        assert view.feed(StreamStatusEvent(t=1.0, wall=1.0, url=url, connected=True))
-        assert not view.feed(StreamStatusEvent(t=2.0, wall=2.0, url=url, connected=True))
+        assert view.feed(StreamStatusEvent(t=1.0, wall=1.0, url=url, connected=True, playing=True))
+        assert not view.feed(
+            StreamStatusEvent(t=2.0, wall=2.0, url=url, connected=True, playing=True)
+        )
         view.feed(
             ActionEvent(
                 t=5.0,

@@ -16,6 +16,8 @@ CALIBRATED_AFTER_S = 0.5
 """Media seconds of Ogg before its own byte rate replaces the headers' nominal bitrate."""
 NOT_OGG_AFTER = 128 * 1024
 """Bytes without a single valid Ogg page before the stream is taken as not Ogg."""
+NOT_MEDIA = "not Ogg media: "
+"""How the panel and the runbook start the words for a body that is not Ogg media."""
 
 
 class MediaTimeline:
@@ -71,3 +73,11 @@ class MediaTimeline:
             codecs = "+".join(self.ogg.codecs) or "unknown codec"
             return f"Ogg ({codecs}), media time from granule positions"
         return f"not Ogg: media time estimated at {self.fallback_kbps:g} kbit/s"
+
+
+def not_media_words(timeline: MediaTimeline) -> str:
+    """A body with no Ogg page, in words: the player's figures are an estimate, not media."""
+    return (
+        f"{NOT_MEDIA}no Ogg page in the first {timeline.nbytes // 1024} KiB"
+        f" (its times are an estimate at {timeline.fallback_kbps:g} kbit/s)"
+    )

@@ -25,7 +25,7 @@ from xentui.model import (
     StreamStatusEvent,
 )
 from xentui.probe.gaps import GapDetector
-from xentui.probe.mediatime import MediaTimeline
+from xentui.probe.mediatime import MediaTimeline, not_media_words
 from xentui.probe.meter import ByteMeter
 from xentui.probe.player import VirtualPlayer
 from xentui.probe.stream import StreamReader
@@ -80,6 +80,8 @@ class StreamProbe:
         self._task: asyncio.Task[None] | None = None
         self.problems_reported = 0
         self.watchdog = Watchdog(clock())
+        self._media_said = False
+        """This connection's body was said: media that plays, or not Ogg media."""
         self.failure = ""
         """Set when the probe's own code failed and it stopped, in one line; else empty."""
 
@@ -122,6 +124,9 @@ class StreamProbe:
             state = PlayerState.STOPPED
         if self.failure:  # nothing measures any more: no buffer is shown as held
             level = 0.0
+        message = self.message
+        if self.is_connected and self.timeline.not_ogg and not self.failure:
+            message = not_media_words(self.timeline)  # said for as long as it lasts
         return ProbeSummary(
             bitrate_kbps=self.meter.kbps(now),
             points=self.meter.points(now),
@@ -131,7 +136,7 @@ class StreamProbe:
             gaps=tuple(self.player.gaps),
             stalls=tuple(self.player.stalls),
             media_time_estimated=self.timeline.estimated,
-            message=self.message,
+            message=message,
             resolution_s=self._resolution(),
         )
 
@@ -172,7 +177,14 @@ class StreamProbe:
             except Exception:  # a listener's bug must not stop the measurement
                 log.exception("stream probe listener %r failed on %r", cb, event)
 
-    def _status(self, connected: bool, message: str, retry_in_s: float | None = None) -> None:
+    def _status(
+        self,
+        connected: bool,
+        message: str,
+        retry_in_s: float | None = None,
+        *,
+        playing: bool = False,
+    ) -> None:
         self.message = message
         self._emit(
             StreamStatusEvent(
@@ -182,8 +194,30 @@ class StreamProbe:
                 connected=connected,
                 message=message,
                 retry_in_s=retry_in_s,
+                playing=playing,
             )
         )
+
+    def _check_media(self) -> None:
+        """Say once a connection what its body is: media that plays, or not Ogg media.
+
+        Plays means the player reached PLAYING on the Ogg clock: random bytes "play" on an
+        estimate at 128 kbit/s, and headers followed by silence never leave PREBUFFERING;
+        neither is media played (issue 10.7).
+        """
+        if self._media_said:
+            return
+        timeline = self.timeline
+        if timeline.not_ogg:
+            self._media_said = True
+            self._status(True, not_media_words(timeline))
+        elif (
+            timeline.ogg.is_ogg
+            and timeline.ogg.media_s > 0
+            and self.player.state is PlayerState.PLAYING
+        ):
+            self._media_said = True
+            self._status(True, f"playing: {timeline.describe()}", playing=True)
 
     def _crashed(self, exc: Exception) -> None:
         words = " ".join(f"{type(exc).__name__}: {exc}".split())[:CRASH_WORDS]
@@ -222,6 +256,7 @@ class StreamProbe:
         self.detector.reset()
         self.player.start()
         self.problems_reported = 0
+        self._media_said = False
         self.watchdog.connected(t, self.player.received_s)
         via = f" (redirected to {response.url})" if response.history else ""
         self._status(True, f"connected: HTTP {response.status_code}{via}")
@@ -236,6 +271,7 @@ class StreamProbe:
         if ogg.problem_count != self.problems_reported:
             self.problems_reported = ogg.problem_count
             self._status(True, f"stream data: {ogg.problems[-1]}")
+        self._check_media()
 
     def arrival(self, t: float) -> None:
         gap = self.detector.arrival(t)

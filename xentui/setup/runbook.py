@@ -93,7 +93,9 @@ class Runbook:
         return before != (tuple(self._items), self.buffer_s, self.verdict)
 
     def _on_stream(self, event: StreamStatusEvent) -> None:
-        if event.connected:
+        # ticked on media played only (issue 10.7): a connection that sends headers and then
+        # nothing, or a body that is not media, is said in its words and stays to do
+        if event.playing:
             self._set(STREAM, ItemState.DONE, "playing")
         elif self._items[STREAM].state is not ItemState.DONE:
             self._set(STREAM, ItemState.TODO, event.message)

@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from xentui.model import PlayerState, Sample, duration
+from xentui.probe.mediatime import NOT_MEDIA
 from xentui.tui.format import PLAYER_STYLE, plain
 from xentui.tui.sources import ProbeSummaryLike
 from xentui.tui.widgets.bitrate import BitrateLine, BufferPlot
@@ -98,9 +99,12 @@ class StreamPanel(Vertical):
         self.set_class(state is PlayerState.STALLED, "-stalled")
         silent = silent_s(samples) if first is not None else 0
         self.query_one("#longest-gap", Line).show(gap_text(summary, since, silent))
-        stopped = state is PlayerState.STOPPED and summary.message
+        # stopped: why; a body that is not media: that, whatever state its estimate gives
+        said = (state is PlayerState.STOPPED or summary.message.startswith(NOT_MEDIA)) and (
+            summary.message
+        )
         self.query_one("#stream-message", Line).show(
-            plain(summary.message, "italic") if stopped else ""
+            plain(summary.message, "italic") if said else ""
         )
 
     def _plot_levels(self, summary: ProbeSummaryLike) -> None:
