@@ -33,6 +33,7 @@ from xentui.tui.app import XentuiApp
 from xentui.tui.screens.migrate import MigrateDialog
 from xentui.tui.session import build_live_app, live
 from xentui.tui.setup_screen import FixDialog, SetupScreen
+from xentui.tui.widgets.line import Line
 
 # slow enough that the migration can be caught in progress, fast enough for a script
 OPTIONS = LabOptions(speed=1.0, link_mbit=100.0, transfer_mib=96.0)
@@ -56,6 +57,10 @@ def playing(app: XentuiApp, seconds: int) -> bool:
 
 def state(app: XentuiApp) -> PlayerState | None:
     return app.main.summary.state if app.main.summary is not None else None
+
+
+def final(app: XentuiApp) -> bool:
+    return app.main.query_one("#migration-detail", Line).text.plain.endswith("final")
 
 
 def full(app: XentuiApp) -> bool:
@@ -97,7 +102,8 @@ async def shoot(
         await until(lambda: len(app.main.migration.milestones) >= 3, 20, "the source's rename")
         save("migrating")
         await until(lambda: not app.main.migration_running, 120, "the migration's end")
-        await asyncio.sleep(3)  # the verdict's stream figures settle
+        # the verdict's stream figures settle, then freeze: the panel says "final" (issue 14.5)
+        await until(lambda: final(app), 30, "the verdict to be final")
         save("verdict")
 
 
@@ -184,6 +190,8 @@ async def main() -> None:
             await shoot(lab, args.out, (160, 48), wide, warm_s=30)
         async with Lab(OPTIONS, workdir=Path(tmp) / "narrow") as lab:
             await shoot(lab, args.out, (80, 24), {"main": "main-80x24.svg"}, warm_s=10)
+            # two host panes side by side, their columns fitted (issue 14.1)
+            await shoot(lab, args.out, (120, 36), {"main": "main-120x36.svg"}, warm_s=10)
         fresh = dataclasses.replace(OPTIONS, fresh=True)
         async with Lab(fresh, workdir=Path(tmp) / "fresh") as lab:
             await shoot_setup(lab, args.out, (120, 36))
