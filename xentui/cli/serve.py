@@ -40,6 +40,7 @@ def loopback(host: str) -> bool:
 
 
 def command(args: argparse.Namespace) -> str:
+    """Each tab's command line: the same Python and xentui, the lab file, the record flags."""
     argv = [sys.executable, "-m", "xentui"]
     if getattr(args, "config", None):
         argv += ["--config", args.config]
@@ -52,11 +53,33 @@ def command(args: argparse.Namespace) -> str:
     return shlex.join(argv)
 
 
+def lab_file(args: argparse.Namespace) -> str | None:
+    """Why the tabs could not start, checked once here (a tab only shows "Session ended"), or
+    None; the file found is made absolute on ``args``, as the tabs may start elsewhere."""
+    if args.demo:
+        if getattr(args, "config", None):
+            return "--demo starts its own lab: --config is for a lab that runs already"
+        return None
+    from xentui.config import ConfigError, find_config, load_config
+
+    try:
+        path = find_config(getattr(args, "config", None))
+        load_config(path)
+    except ConfigError as exc:
+        return str(exc)
+    args.config = str(path.resolve())
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     try:
-        from textual_serve.server import Server
+        from xentui.cli.serve_tabs import TabServer
     except ImportError:
         emit("xentui serve: textual-serve is missing: pip install 'xentui[serve]'", file=sys.stderr)
+        return EXIT_CONFIG
+    problem = lab_file(args)
+    if problem:
+        emit(f"xentui serve: {problem}", file=sys.stderr)
         return EXIT_CONFIG
     if not loopback(args.host):
         emit(
@@ -66,5 +89,10 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     emit(f"xentui serve: http://{args.host}:{args.port}/ runs: {command(args)}", file=sys.stderr)
-    Server(command(args), host=args.host, port=args.port, title="xentui").serve()
+    try:
+        TabServer(command(args), host=args.host, port=args.port, title="xentui").serve()
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        emit(f"xentui serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+             file=sys.stderr)  # fmt: skip
+        return EXIT_CONFIG
     return EXIT_OK
