@@ -39,6 +39,7 @@ __all__ = [
     "LabConfig",
     "ProbeConfig",
     "SshTarget",
+    "config_dir",
     "config_places",
     "find_config",
     "load_config",
@@ -62,16 +63,20 @@ class ConfigError(Exception):
 _TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
 
-def config_places(
-    cwd: Path | None = None, environ: Mapping[str, str] | None = None
-) -> tuple[Path, ...]:
-    """Where a lab file is looked for, in order: ./xentui.toml, then the XDG config dir."""
+def config_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """xentui's folder in the user's config dir: ``$XDG_CONFIG_HOME/xentui`` (``~/.config``)."""
     env = os.environ if environ is None else environ
     xdg = env.get("XDG_CONFIG_HOME", "")
     # the XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored
     home = Path(env["HOME"]) if env.get("HOME") else Path.home()
-    config_home = Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".config"
-    return ((cwd or Path.cwd()) / "xentui.toml", config_home / "xentui" / "xentui.toml")
+    return (Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".config") / "xentui"
+
+
+def config_places(
+    cwd: Path | None = None, environ: Mapping[str, str] | None = None
+) -> tuple[Path, ...]:
+    """Where a lab file is looked for, in order: ./xentui.toml, then the XDG config dir."""
+    return ((cwd or Path.cwd()) / "xentui.toml", config_dir(environ) / "xentui.toml")
 
 
 def find_config(

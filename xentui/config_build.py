@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from xentui import config_fields as check
+from xentui import config_ui
 from xentui.config_fields import FieldError
 from xentui.config_source import Section, quote, show
 from xentui.config_types import (
@@ -35,7 +36,7 @@ _SSH_KEYS = (
     "kex_algorithms",
     "host_key_algorithms",
 )
-_ROOT_KEYS = ("poll_interval_s", "probe", "guest", "host")
+_ROOT_KEYS = ("poll_interval_s", "theme", "probe", "guest", "host", "keys")
 _PROBE_KEYS = ("buffer_s",)
 _GUEST_KEYS = ("name", "stream_url", *_SSH_KEYS)
 _HOST_KEYS = (
@@ -62,6 +63,8 @@ def build(tables: dict[str, Any], path: Path) -> LabConfig:
         if "buffer_s" in probe_table:
             buffer_s = check.seconds(("probe",), "buffer_s", probe_table["buffer_s"], MAX_BUFFER_S)
             probe = ProbeConfig(buffer_s=buffer_s)
+    theme = config_ui.theme((), "theme", tables["theme"]) if "theme" in tables else None
+    keys = config_ui.keys(tables["keys"]) if "keys" in tables else ()
     guest = _guest(tables, base)
     hosts = _hosts(tables, base)
     seen: dict[str, int] = {}
@@ -88,6 +91,8 @@ def build(tables: dict[str, Any], path: Path) -> LabConfig:
         hosts=hosts,
         probe=probe,
         poll_interval_s=poll,
+        theme=theme,
+        keys=keys,
     )
 
 

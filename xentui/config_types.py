@@ -86,6 +86,10 @@ class LabConfig:
     hosts: tuple[HostConfig, ...]
     probe: ProbeConfig = ProbeConfig()
     poll_interval_s: float = DEFAULT_POLL_INTERVAL_S
+    theme: str | None = None
+    """``theme``: one of ``config_ui.THEMES``; None leaves it to --theme or the remembered one."""
+    keys: tuple[tuple[str, str], ...] = ()
+    """``[keys]``: (action, key) as Textual names keys, for the app's keymap (binding ids)."""
 
     def host(self, name: str) -> HostConfig:
         for host in self.hosts:

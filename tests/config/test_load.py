@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from xentui import config_build
+from xentui import config_build, config_ui
 from xentui.config import (
     DEFAULT_BUFFER_S,
     DEFAULT_POLL_INTERVAL_S,
@@ -58,9 +58,11 @@ def test_the_example_loads_and_documents_every_key(monkeypatch, tmp_path) -> Non
         *config_build._GUEST_KEYS,
         *config_build._HOST_KEYS,
     }
-    for key in keys - {"probe", "guest", "host"}:
+    for key in keys - {"probe", "guest", "host", "keys"}:
         assert re.search(rf"^(# )?{key} = ", text, re.M), f"{key} is not documented"
-    for table in ("[probe]", "[guest]", "[[host]]"):
+    for action, key in config_ui.DEFAULT_KEYS.items():  # [keys]: each action, its default
+        assert re.search(rf'^# {action} = "{key}"', text, re.M), f"{action} is not documented"
+    for table in ("[probe]", "[guest]", "[[host]]", "[keys]"):
         assert table in text
 
 
