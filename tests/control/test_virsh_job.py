@@ -162,5 +162,5 @@ async def test_ctl_migrate_prints_the_readings_and_the_hypervisors_figures(
     )
     readings = [line for line in err.splitlines() if " MiB sent · 42.5 MiB/s · pass 1" in line]
     assert readings and readings[0].startswith("  ") and "left" in readings[0]
-    assert "hypervisor: migration took 2130 ms, paused the guest 14 ms, sent 91.0 MiB" in out
+    assert "hypervisor: migration took 2.13 s, paused the guest 14 ms, sent 91.0 MiB" in out
     assert out.index("completed in") < out.index("hypervisor:")

@@ -25,6 +25,7 @@ from xentui.tui.app import XentuiApp
 from xentui.tui.runbook import RunbookView
 from xentui.tui.session import build_live_app, live
 from xentui.tui.setup_screen import SetupScreen
+from xentui.tui.widgets.event_log import EventLog
 
 
 def drawn(app: App[None]) -> str:
@@ -67,7 +68,8 @@ async def test_main_screen_shows_hostile_words_inert(
         await pilot.pause(0.2)
         screen = assert_inert(drawn(app), "main screen")
         # shown, spelt out: the OSC of the tool's error and the reason phrase, the markup
-        log = log_text(app).replace("\n", "")  # its lines as written, before the wrap
+        # the log's lines as written, before the wrap (which hangs continuations under the text)
+        log = "\n".join(line.plain for line in app.main.query_one(EventLog)._kept)
         assert "FAILED Error: \\x1b]0;pwned\\x07" in log
         assert "stream: HTTP 503 \\x1b]0;pwned\\x07" in log
         assert "\\x1b]0;pwned\\x07" in screen and "abc\\u202egpj.exe" in screen
