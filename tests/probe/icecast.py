@@ -1,14 +1,18 @@
-"""A real Icecast2 server on a loopback port, fed by ``ffmpeg -re`` from the lab's clip."""
+"""A real Icecast2 server on a loopback port, fed by ``ffmpeg -re`` from the lab's clip, or by a
+source that changes songs: a chained Ogg stream sent at its media's pace, as ices does."""
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.need import missing
@@ -51,11 +55,56 @@ def _wait_port(port: int, timeout: float) -> None:
     raise RuntimeError(f"icecast2 did not listen on 127.0.0.1:{port} in {timeout} s")
 
 
-class Icecast:
-    """Starts icecast2 and one ffmpeg source; ``url`` is the mount; ``close()`` stops both."""
+class ChainSource(threading.Thread):
+    """An Icecast source client that sends ``data`` (a chained Ogg stream, a link per song) by
+    HTTP PUT, each byte when its media time ``media_at(offset)`` comes, as ices does: ffmpeg
+    cannot relay a chain (its Ogg demuxer fails to replace the streams at a new link)."""
 
-    def __init__(self, clip: Path, mount: str = "/probe.ogg") -> None:
-        absent = [tool for tool in ("icecast2", "ffmpeg") if shutil.which(tool) is None]
+    LEAD_S = 0.5
+
+    def __init__(
+        self, port: int, mount: str, password: str, data: bytes, media_at: Callable[[int], float]
+    ) -> None:
+        super().__init__(name="icecast-chain-source", daemon=True)
+        self.port, self.mount, self.password = port, mount, password
+        self.data, self.media_at = data, media_at
+        self.stop = threading.Event()
+        self.sent = 0
+
+    def run(self) -> None:
+        auth = base64.b64encode(f"source:{self.password}".encode()).decode()
+        head = (
+            f"PUT {self.mount} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            f"Authorization: Basic {auth}\r\nContent-Type: application/ogg\r\n"
+            "Ice-Public: 0\r\n\r\n"
+        )
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as sock:
+            sock.sendall(head.encode())
+            reply = sock.recv(1024)
+            if b" 200 " not in reply.split(b"\r\n")[0]:
+                raise RuntimeError(f"icecast2 refused the source: {reply[:200]!r}")
+            start = time.monotonic()
+            while self.sent < len(self.data) and not self.stop.is_set():
+                due = start + self.media_at(self.sent) - self.LEAD_S
+                self.stop.wait(max(0.0, due - time.monotonic()))
+                piece = self.data[self.sent : self.sent + 1024]
+                sock.sendall(piece)
+                self.sent += len(piece)
+            self.stop.wait(2.0)  # the last song plays out before the source leaves
+
+
+class Icecast:
+    """Starts icecast2 and one source (ffmpeg looping ``clip``, or ``chain``: a chained stream
+    and its media time at each offset); ``url`` is the mount; ``close()`` stops both."""
+
+    def __init__(
+        self,
+        clip: Path | None = None,
+        mount: str = "/probe.ogg",
+        chain: tuple[bytes, Callable[[int], float]] | None = None,
+    ) -> None:
+        tools = ("icecast2",) if chain is not None else ("icecast2", "ffmpeg")
+        absent = [tool for tool in tools if shutil.which(tool) is None]
         if absent:
             missing(f"{' and '.join(absent)} not installed (apt-get install icecast2 ffmpeg)")
         self.port = _free_port()
@@ -81,6 +130,7 @@ class Icecast:
         )
         self.base = base
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.source: ChainSource | None = None
         self.procs.append(
             subprocess.Popen(
                 ["icecast2", "-c", str(conf)],
@@ -90,6 +140,12 @@ class Icecast:
         )
         try:
             _wait_port(self.port, 10)
+            if chain is not None:
+                self.source = ChainSource(self.port, mount, password, *chain)
+                self.source.start()
+                self._wait_live(15)
+                return
+            assert clip is not None, "a clip or a chain to send"
             self.procs.append(
                 subprocess.Popen(
                     [
@@ -125,6 +181,9 @@ class Icecast:
         return log.read_text(errors="replace")[-2000:] if log.exists() else ""
 
     def close(self) -> None:
+        if self.source is not None:
+            self.source.stop.set()
+            self.source.join(5)
         for proc in reversed(self.procs):
             if proc.poll() is None:
                 proc.terminate()

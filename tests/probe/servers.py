@@ -28,8 +28,10 @@ def clip() -> bytes:
 class BadServer:
     """Serves ``mode``; change ``mode`` at any time to make the next connection behave."""
 
-    def __init__(self, mode: str = "good", port: int = 0) -> None:
+    def __init__(self, mode: str = "good", port: int = 0, body: bytes = b"") -> None:
         self.mode = mode
+        self.body = body
+        """What mode ``body`` serves (a chained stream made for the test)."""
         self.requests: list[str] = []
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
@@ -71,6 +73,13 @@ class BadServer:
         w.write(GNUMP3D_HEAD % (len(body), len(body), len(body)))
         for i in range(0, len(body), 4096):
             w.write(body[i : i + 4096])
+            await w.drain()
+
+    async def _body(self, w: asyncio.StreamWriter, path: str) -> None:
+        """``body``, written as fast as TCP accepts it, as gnump3d does."""
+        w.write(b"HTTP/1.0 200 OK\r\nContent-Type: application/ogg\r\n\r\n")
+        for i in range(0, len(self.body), 4096):
+            w.write(self.body[i : i + 4096])
             await w.drain()
 
     async def _not_ogg(self, w: asyncio.StreamWriter, path: str) -> None:

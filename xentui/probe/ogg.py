@@ -12,6 +12,7 @@ from __future__ import annotations
 import struct
 import zlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 _CAPTURE = b"OggS"
 _HEADER = struct.Struct("<4sBBqIII B")
@@ -47,6 +48,7 @@ class _Logical:
     nominal_bps: int = 0
     last_s: float = 0.0
     ended: bool = False
+    nbytes: int = 0
 
     def seconds(self, granule: int) -> float | None:
         if granule < 0 or self.rate <= 0:
@@ -55,6 +57,19 @@ class _Logical:
             frames = (granule >> self.granule_shift) + (granule & ((1 << self.granule_shift) - 1))
             return (frames + self.theora_offset) / self.rate
         return granule / self.rate
+
+
+class Mark(NamedTuple):
+    """``secs`` None: link ``link`` begins at stream offset ``at``. Else stream ``serial``'s
+    granule time reached ``secs`` with its page ending at ``at``, its own pages ``nbytes`` long
+    so far. The media timeline splits pieces at links and rates each stream on its own pages:
+    muxed streams' pages interleave unevenly (mediatime.py)."""
+
+    at: int
+    link: int
+    secs: float | None
+    serial: int = 0
+    nbytes: int = 0
 
 
 @dataclass(slots=True)
@@ -75,6 +90,9 @@ class OggClock:
     links: int = 0
     problems: list[str] = field(default_factory=list)
     problem_count: int = 0
+    keep_marks: bool = False
+    """Collect a ``Mark`` per link start and per timed page in ``marks`` (the reader empties it)."""
+    marks: list[Mark] = field(default_factory=list)
     _buf: bytearray = field(default_factory=bytearray)
     _offset: int = 0
     """Stream offset of ``_buf[0]``."""
@@ -96,6 +114,16 @@ class OggClock:
     @property
     def nominal_bps(self) -> int:
         return sum(s.nominal_bps for s in self._streams.values())
+
+    @property
+    def nominal_known(self) -> bool:
+        """Every logical stream of the current link announced a bitrate in its headers."""
+        return bool(self._streams) and all(s.nominal_bps > 0 for s in self._streams.values())
+
+    @property
+    def timed_streams(self) -> int:
+        """Logical streams of the current link whose granules give a time."""
+        return sum(1 for s in self._streams.values() if s.rate > 0)
 
     @property
     def received(self) -> int:
@@ -194,6 +222,8 @@ class OggClock:
                 self._streams.clear()
                 self.links += 1
                 self._in_bos_group = True
+                if self.keep_marks:
+                    self.marks.append(Mark(self._at, self.links, None))
             self._streams[serial] = _identify(first)
         else:
             self._in_bos_group = False
@@ -201,8 +231,11 @@ class OggClock:
         if stream is None:  # joined mid-stream or lost the BOS page: note once
             stream = self._streams[serial] = _Logical()
             self._problem(f"an Ogg stream (serial {serial}) without its header page")
+        stream.nbytes += size
         secs = stream.seconds(granule)
         if secs is not None and secs >= stream.last_s:
+            if secs > stream.last_s and self.keep_marks:
+                self.marks.append(Mark(end, self.links, secs, serial, stream.nbytes))
             stream.last_s = secs
             media = self._link_base_s + secs
             if media > self.media_s:
