@@ -152,7 +152,7 @@ async def shoot_vm(config: LabConfig, out: Path, size: tuple[int, int]) -> None:
         app.save_screenshot("vm-migrating.svg", str(out))
         print(f"wrote {out / 'vm-migrating.svg'}")
         await until(lambda: not app.main.migration_running, 120, "the migration's end")
-        await asyncio.sleep(3)
+        await until(lambda: final(app), 30, "the verdict to be final")
         app.save_screenshot("vm-verdict.svg", str(out))
         print(f"wrote {out / 'vm-verdict.svg'}")
 
