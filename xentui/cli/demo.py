@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from xentui.cli import emit
@@ -106,6 +107,26 @@ def _exit_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def spawn_lab(
+    argv_for: Callable[[Path], list[str]], prefix: str
+) -> tuple[Path, Path, subprocess.Popen[bytes]]:
+    """The lab as a child whose output goes to a file (the terminal belongs to the app), in a
+    fresh folder; from here on a closed terminal (SIGHUP) or a kill (SIGTERM) raises SystemExit,
+    so the caller's ``finally`` still stops the lab and removes its files."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _exit_on_signal)
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    log = workdir / "lab.log"
+    with log.open("wb") as out:
+        child = subprocess.Popen(
+            argv_for(workdir / "xentui.toml"),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    return workdir, log, child
+
+
 def run(args: argparse.Namespace) -> int:
     if args.vm:
         from xentui.cli import vmlab
@@ -121,19 +142,7 @@ def run(args: argparse.Namespace) -> int:
     from xentui.cli.app import start
     from xentui.config import ConfigError, load_config
 
-    # a closed terminal (SIGHUP) or a kill (SIGTERM) still stops the lab and removes its files
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _exit_on_signal)
-    workdir = Path(tempfile.mkdtemp(prefix="xentui-demo-"))
-    log = workdir / "lab.log"
-    with log.open("wb") as out:
-        # the lab's own output goes to a file: the terminal belongs to the app
-        child = subprocess.Popen(
-            lab_argv(args, workdir / "xentui.toml"),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
+    workdir, log, child = spawn_lab(lambda out: lab_argv(args, out), "xentui-demo-")
     try:
         ready = wait_ready(child, log, READY_TIMEOUT_S)
         if isinstance(ready, str):

@@ -206,13 +206,11 @@ def netns_of(log: Path) -> str | None:
 def demo(args: argparse.Namespace) -> int:
     """The real VM lab in a child process, and the app inside its namespace."""
     import shutil
-    import subprocess
-    import tempfile
     import time
 
     from xentui.cli.app import start
+    from xentui.cli.demo import spawn_lab, wait_ready
     from xentui.cli.demo import stop as stop_child
-    from xentui.cli.demo import wait_ready
     from xentui.config import ConfigError, load_config
     from xentui.lab.vm import netns, tunperm
     from xentui.lab.vm.parts import missing_parts
@@ -222,15 +220,7 @@ def demo(args: argparse.Namespace) -> int:
         for line in missing:
             emit(f"xentui demo --vm: {line}", file=sys.stderr)
         return 2
-    workdir = Path(tempfile.mkdtemp(prefix="xentui-demo-vm-"))
-    log = workdir / "lab.log"
-    with log.open("wb") as out:
-        child = subprocess.Popen(
-            demo_argv(args, workdir / "xentui.toml"),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
+    workdir, log, child = spawn_lab(lambda out: demo_argv(args, out), "xentui-demo-vm-")
     code = 1
     try:
         shown, deadline = 0, time.monotonic() + VM_READY_TIMEOUT_S
@@ -257,6 +247,8 @@ def demo(args: argparse.Namespace) -> int:
         code = start(config, args=args)  # --record FILE / --no-record, as `xentui demo`
     except KeyboardInterrupt:
         code = 130
+    except SystemExit as exc:  # SIGTERM or SIGHUP (spawn_lab): the lab still goes, below
+        code = int(exc.code or 1)
     finally:
         stop_child(child)
         # a lab that crashed left its namespace and daemons: they go now, not at the next start

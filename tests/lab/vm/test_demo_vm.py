@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +62,38 @@ def test_demo_vm_shows_the_real_hosts_and_stream_and_leaves_nothing(tmp_path) ->
     assert set(netns.ours()) <= before
     after = os.stat("/dev/net/tun")
     assert (after.st_uid, after.st_gid, after.st_mode) == (tun.st_uid, tun.st_gid, tun.st_mode)
+
+
+def test_a_killed_demo_stops_its_lab_and_leaves_nothing() -> None:
+    """SIGTERM (or a closed terminal's SIGHUP) while the guest boots: the lab child goes too."""
+    need("qemu", "busybox", "apt", "libvirt", "iproute2", "tun", "netadmin")
+    before = set(netns.ours())
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "xentui", "demo", "--vm"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert demo.stderr is not None
+        for line in demo.stderr:
+            if "booting the guest" in line:
+                break
+        else:
+            raise AssertionError("the demo never showed the boot")
+        demo.terminate()
+        assert demo.wait(60) == 128 + 15
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()
+    assert set(netns.ours()) <= before
+    assert not [p for p in Path("/proc").iterdir() if p.name.isdigit() and "lab --vm" in cmdline(p)]
+
+
+def cmdline(proc: Path) -> str:
+    try:
+        return (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
