@@ -59,6 +59,24 @@ def toml_float(value: float) -> str:
 _q = toml_string
 
 
+def head(
+    comment: list[str], poll_interval_s: float, buffer_s: float, guest: str, stream_url: str
+) -> list[str]:
+    """A lab file's first lines, the same for every lab: what wrote it, the poll interval, the
+    probe's buffer, and the ``[guest]`` table's name and stream (the caller adds the rest)."""
+    return [
+        *(f"# {line}" for line in comment),
+        f"poll_interval_s = {toml_float(poll_interval_s)}",
+        "",
+        "[probe]",
+        f"buffer_s = {toml_float(buffer_s)}",
+        "",
+        "[guest]",
+        f"name = {_q(guest)}",
+        f"stream_url = {_q(stream_url)}",
+    ]
+
+
 def render_lab_file(lab: Lab, *, absolute: bool = False) -> str:
     """The lab file; key paths relative to the lab's own folder unless ``absolute``."""
     opts = lab.options
@@ -66,15 +84,13 @@ def render_lab_file(lab: Lab, *, absolute: bool = False) -> str:
     if absolute:
         key, known = str(lab.client_key_path), str(lab.known_hosts_path)
     lines = [
-        "# Written by `xentui lab`: the embedded lab's hosts and guest, on loopback.",
-        f"poll_interval_s = {toml_float(opts.poll_interval_s)}",
-        "",
-        "[probe]",
-        f"buffer_s = {toml_float(opts.buffer_s)}",
-        "",
-        "[guest]",
-        f"name = {_q(opts.guest_name)}",
-        f"stream_url = {_q(lab.guest_url)}",
+        *head(
+            ["Written by `xentui lab`: the embedded lab's hosts and guest, on loopback."],
+            opts.poll_interval_s,
+            opts.buffer_s,
+            opts.guest_name,
+            lab.guest_url,
+        ),
         f"address = {_q(lab.guest.ip)}",
         f"port = {lab.guest_ssh_port}",
         'user = "root"',

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from xentui.lab.labfile import toml_float, toml_string
+from xentui.lab.labfile import head, toml_string
 
 if TYPE_CHECKING:
     from xentui.lab.vm.vmlab import VmLab
@@ -16,18 +16,16 @@ def render(lab: VmLab) -> str:
     """Absolute paths: the file is read from inside and outside the lab's folder alike."""
     opts = lab.options
     key, known = str(lab.client_key_path), str(lab.known_hosts_path)
-    lines = [
-        "# Written by `xentui lab --vm`: real libvirt hosts and a real QEMU guest, reached",
-        f"# inside the network namespace {lab.netns} (ip netns exec {lab.netns} xentui ...).",
-        f"poll_interval_s = {toml_float(opts.poll_interval_s)}",
-        "",
-        "[probe]",
-        f"buffer_s = {toml_float(opts.buffer_s)}",
-        "",
-        "[guest]",
-        f"name = {_q(opts.guest_name)}",
-        f"stream_url = {_q(lab.guest_url)}",
-    ]
+    lines = head(
+        [
+            "Written by `xentui lab --vm`: real hosts and a real QEMU guest, reached inside",
+            f"the network namespace {lab.netns} (ip netns exec {lab.netns} xentui ...).",
+        ],
+        opts.poll_interval_s,
+        opts.buffer_s,
+        opts.guest_name,
+        lab.guest_url,
+    )
     for name in lab.host_names:
         lines += [
             "",
