@@ -17,15 +17,10 @@ from xentui.config_fields import FieldError
 from xentui.config_source import Section, quote, show
 
 DEFAULT_THEME = "textual-dark"
-THEMES = (
-    "textual-dark",
-    "textual-light",
-    "nord",
-    "gruvbox",
-    "solarized-light",
-    "catppuccin-latte",
-)
-"""Textual themes in which every word on the screen passes 4.5:1 against its background."""
+THEMES = ("textual-dark", "textual-light")
+"""Textual themes in which every word on the screen passes 4.5:1 against its background. Others
+were measured and fail (nord's surface is too light for the dark palette's red, 2.8:1; the
+light ones' bands for its green): one is added here once the test passes in it."""
 
 DEFAULT_KEYS: dict[str, str] = {
     "pause": "p",

@@ -23,8 +23,8 @@ def test_a_theme_remembered_is_read_back(tmp_path: Path) -> None:
     assert read_settings(path) == Remembered()  # none yet: nothing to say
     assert remember_theme(path, "textual-light") is None
     assert read_settings(path) == Remembered(theme="textual-light")
-    assert remember_theme(path, "nord") is None
-    assert read_settings(path) == Remembered(theme="nord")
+    assert remember_theme(path, "textual-dark") is None
+    assert read_settings(path) == Remembered(theme="textual-dark")
     assert sorted(p.name for p in path.parent.iterdir()) == ["settings.toml"]  # no temp left
 
 
@@ -57,15 +57,15 @@ def test_a_fifo_or_a_folder_is_refused_without_reading(tmp_path: Path) -> None:
 
 def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
-    assert remember_theme(path, "gruvbox") is None
+    assert remember_theme(path, "textual-light") is None
     blocked = tmp_path / "blocked"
     blocked.mkdir()
     (blocked / "settings.toml").mkdir()  # the rename over it fails
-    said = remember_theme(blocked / "settings.toml", "nord")
+    said = remember_theme(blocked / "settings.toml", "textual-dark")
     assert said is not None and said.startswith("the theme is not remembered: ")
     assert [p.name for p in blocked.iterdir()] == ["settings.toml"]
-    under_a_file = remember_theme(path / "settings.toml", "nord")  # its folder is a file
-    assert under_a_file is not None and read_settings(path).theme == "gruvbox"
+    under_a_file = remember_theme(path / "settings.toml", "textual-dark")  # its folder is a file
+    assert under_a_file is not None and read_settings(path).theme == "textual-light"
 
 
 def test_only_offered_themes_are_written(tmp_path: Path) -> None:

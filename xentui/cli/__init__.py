@@ -61,6 +61,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     from xentui.cli.recording import add_flags
 
     add_flags(parser, top=True)  # the app's run record (issue 15)
+    from xentui.cli.app import add_theme_flag
+
+    add_theme_flag(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     seen: set[str] = set()
     for name, module in SUBCOMMANDS.items():

@@ -31,12 +31,15 @@ def start(
 ) -> int:
     """Run the app on a loaded lab file until the presenter quits (recorded unless told not)."""
     from xentui.cli.recording import closed, open_recorder
+    from xentui.config_settings import settings_path
     from xentui.tui.session import build_live_app, run_live
 
     # the app's event log hears the recorder's warning; stderr is the app's screen meanwhile
     recorder = open_recorder(args or argparse.Namespace(), "app", config, say=False)
     try:
         app = build_live_app(config, trust_new_host_keys=trust_new_host_keys, recorder=recorder)
+        # --theme, else the lab file's, else the one chosen last; a choice is remembered (14.11)
+        app.themes.use(settings_path(), getattr(args, "theme", None))
         asyncio.run(run_live(app))
     finally:
         closed(recorder)
@@ -65,3 +68,16 @@ async def preflight(config: LabConfig, *, trust_new_host_keys: bool = False) -> 
     except OSError as exc:
         return f"cannot reach {host.name}: {exc}"
     return None
+
+
+def add_theme_flag(p: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """``--theme NAME`` on the app and on `xentui demo` (as the record flags: a subcommand keeps
+    what was said before it); remembered for the next start (issue 14.11)."""
+    from xentui.config_ui import THEMES
+
+    p.add_argument(
+        "--theme",
+        choices=THEMES,
+        default=None if top else argparse.SUPPRESS,
+        help="the app's colours (remembered; default: the lab file's theme, else the last one)",
+    )

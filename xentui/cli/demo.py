@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from xentui.cli import emit
+from xentui.cli.app import add_theme_flag
 from xentui.cli.recording import add_flags as add_record_flags
 
 READY = "ready: "
@@ -49,6 +50,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     vm.add_argument("--rebuild", action="store_true", help="rebuild the cached guest image")
     vm.add_argument("--vm-mem", type=int, default=128, metavar="MIB", help="guest memory (128)")
     add_record_flags(p)
+    add_theme_flag(p)
     p.set_defaults(func=run)
 
 

@@ -7,12 +7,12 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 from textual.reactive import Reactive
@@ -21,6 +21,7 @@ from textual.screen import Screen
 from xentui.config import LabConfig
 from xentui.model import ActionKind, ConnectionEvent, ConnectionState, Event, SnapshotEvent
 from xentui.tui.format import plain, printable
+from xentui.tui.keymap import APP_BINDINGS, help_lines, key_of
 from xentui.tui.messages import Incoming
 from xentui.tui.palette import DARK_ANSI, LIGHT_ANSI
 from xentui.tui.screens.confirm import Confirm
@@ -30,6 +31,7 @@ from xentui.tui.screens.migrate import MigrateChoice, MigrateDialog
 from xentui.tui.screens.trust_key import NewHostKey, TrustHostKey
 from xentui.tui.sources import EngineLike, ProbeLike
 from xentui.tui.svg import tidy_svg
+from xentui.tui.themes import ThemeChoice
 from xentui.tui.trust_queue import TrustQueue
 
 KINDS = {"pause": ActionKind.PAUSE, "unpause": ActionKind.UNPAUSE, "migrate": ActionKind.MIGRATE}
@@ -47,22 +49,7 @@ class XentuiApp(App[None]):
     ansi_theme_dark = Reactive(DARK_ANSI, init=False)
     ansi_theme_light = Reactive(LIGHT_ANSI, init=False)
     """Named colours (yellow = paused) that read on either theme (see `tui.palette`)."""
-    BINDINGS = [  # noqa: RUF012 - Textual's own API
-        Binding("p", "pause", "Pause", id="pause", tooltip="pause the guest where it runs"),
-        Binding("p", "refuse('pause')", show=False),
-        Binding("u", "unpause", "Unpause", id="unpause", tooltip="unpause the guest"),
-        Binding("u", "refuse('unpause')", show=False),
-        Binding("m", "migrate", "Migrate", id="migrate", tooltip="move the guest to another host"),
-        Binding("m", "refuse('migrate')", show=False),
-        Binding("w", "setup", "Setup", id="setup", tooltip="the setup checklist"),
-        Binding("r", "refresh", "Refresh", id="refresh", tooltip="poll every host now"),
-        Binding(
-            "t", "trust_key", "Trust key", id="trust", tooltip="ask again about a declined key"
-        ),
-        Binding("question_mark", "help", "Help", id="help", key_display="?", tooltip="this list"),
-        Binding("q", "quit", "Quit", id="quit", tooltip="quit (asks first mid-migration)"),
-        Binding("ctrl+c", "quit", show=False, priority=True),  # as q, as the help says
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS]  # ids: [keys] actions (keymap)
 
     def __init__(
         self,
@@ -80,6 +67,9 @@ class XentuiApp(App[None]):
         self.main = MainScreen(config, probe=probe, clock=clock, wall=wall)
         self._binding_state: tuple[bool | None, ...] = ()
         self.new_keys = TrustQueue()
+        self.keymap = dict(config.keys)  # [keys]: binding id -> key (issue 14.12)
+        self.set_keymap(self.keymap)
+        self.themes = ThemeChoice(self, config)  # offered themes, the lab file's (issue 14.11)
         # subscribed before the caller starts the sources: nothing they say is missed
         self._early: list[Event] | None = []
         for source in (engine, probe):
@@ -88,6 +78,7 @@ class XentuiApp(App[None]):
 
     async def on_mount(self) -> None:
         await self.push_screen(self.main)
+        self.themes.mounted()
         early, self._early = self._early, None
         for event in early or ():
             self.deliver(event)
@@ -294,13 +285,11 @@ class XentuiApp(App[None]):
     def action_help(self) -> None:
         # composed once and kept: opening it again costs a paint, not a compose and a restyle
         if not self.is_screen_installed("help"):
-            keys = [
-                (b.key_display or b.key, b.tooltip or b.description)
-                for b in self.BINDINGS
-                if isinstance(b, Binding) and b.show
-            ]
+            keys = help_lines(self, self.keymap)
             keys.append(("ctrl+c / ctrl+q", "quit (ctrl+c asks first mid-migration, as q)"))
-            self.install_screen(HelpScreen(keys), "help")
+            key = key_of(self, self.keymap, "setup")
+            help_key = key_of(self, self.keymap, "help")
+            self.install_screen(HelpScreen(keys, setup_key=key, help_key=help_key), "help")
         self.push_screen("help")
 
     async def action_quit(self) -> None:
@@ -319,9 +308,11 @@ class XentuiApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's "Keys" panel repeats our Help, and Esc does not close it: left out
         yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
-        for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.show and binding.action != "quit":
-                action = binding.action
+        for binding in APP_BINDINGS:
+            if binding.show and binding.id is not None and binding.action != "quit":
+                action, key = binding.action, key_of(self, self.keymap, binding.id)
                 yield SystemCommand(
-                    binding.description, binding.tooltip, lambda a=action: self._attempt(a)
+                    binding.description,
+                    f"{binding.tooltip} · key {key}",
+                    lambda a=action: self._attempt(a),
                 )

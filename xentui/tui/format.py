@@ -29,6 +29,7 @@ from xentui.model import (
     StreamStatusEvent,
     duration,
 )
+from xentui.probe.gaps import SIGNIFICANT_S, significant
 from xentui.textsafe import printable  # also this module's name for it, for the views
 
 STATE_STYLE: dict[DomainState, str] = {
@@ -100,17 +101,20 @@ def unreachable_text(conn: ConnectionEvent, now: float) -> Text:
 
 def state_text(domain: Domain) -> Text:
     """State in words and flags; an in-migration role is spelt out beside it."""
-    text = Text(domain.state.value, style=STATE_STYLE[domain.state])
-    if domain.migration is MigrationRole.OUTGOING:
-        text = Text("migrating →", style="bold magenta")
-    elif domain.migration is MigrationRole.INCOMING:
-        text = Text("incoming ←", style="bold magenta")
+    text = Text()
     if not domain.active:
-        text = Text("inactive", style="dim")
+        text.append("inactive", style="dim")
+    elif domain.migration is MigrationRole.OUTGOING:
+        text.append("migrating →", style="bold magenta")
+    elif domain.migration is MigrationRole.INCOMING:
+        text.append("incoming ←", style="bold magenta")
+    else:
+        text.append(domain.state.value, style=STATE_STYLE[domain.state])
     if domain.flags and domain.flags != domain.state.value:
-        # xm/xl's letters say more than the word; virsh's words would only say it twice
+        # xm/xl's letters say more than the word; virsh's words would only say it twice. In the
+        # text colour, not the state's dimmed: a dim green was 2.5:1 on a light theme's band
         text.append(" ")
-        text.append_text(plain(domain.flags, "dim"))
+        text.append_text(plain(domain.flags))
     return text
 
 
@@ -160,9 +164,10 @@ def changed_columns(
     ]
 
 
-LOG_GAP_S = 0.1
+LOG_GAP_S = SIGNIFICANT_S
 """Shorter gaps (a loaded machine's scheduling hiccups) stay out of the event log the audience
-reads; the stream panel and the verdict still count every gap the probe saw."""
+reads, and so does one within twice the stream's rhythm: the log names the gaps `xentui probe`
+counts (``gaps.significant``); the stream panel and the verdict still count every gap."""
 
 
 def event_line(event: Event) -> Text | None:
@@ -196,7 +201,7 @@ def _event_body(event: Event) -> Text | None:
         return None if event.phase is MigrationPhase.REQUESTED else migration_milestone(event)
     if isinstance(event, GapEvent):
         gap = event.gap
-        if gap.length_s < LOG_GAP_S:  # the panel and the verdict still count it
+        if not significant(gap):  # the panel and the verdict still count it
             return None
         return Text(f"stream gap {duration(gap.length_s)}", style="yellow")
     if isinstance(event, StallEvent):

@@ -5,7 +5,8 @@ colours through one ANSI palette per theme. Textual's light palette (Alabaster) 
 about 2:1 against the light background and green 3:1: a paused guest was a faint smudge on a
 projector. Its dark one (Monokai) makes magenta the same pink as red, under 3:1 on the guest's
 band. Here those hues are moved to at least 4.5:1 on the background, the panes and the guest's
-band (`tests/tui/test_views.py` measures it); the other colours are the originals.
+band (`tests/tui/test_views.py` and `test_theme_contrast.py` measure it, in every theme xentui
+offers); the other colours are the originals.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ LIGHT_ANSI = TerminalTheme(
     (0, 0, 0),
     [
         (0, 0, 0),
-        (150, 40, 35),  # red (Alabaster: 170, 55, 49)
-        (30, 95, 25),  # green (68, 140, 39)
+        (140, 36, 32),  # red (Alabaster: 170, 55, 49)
+        (25, 88, 20),  # green (68, 140, 39)
         (105, 65, 0),  # yellow (203, 144, 0): a burnt orange, still apart from green
         (50, 92, 192),
         (110, 50, 145),  # magenta (122, 62, 157)

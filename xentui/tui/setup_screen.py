@@ -45,7 +45,8 @@ class SetupScreen(Screen[None]):
 
     BINDINGS = [  # noqa: RUF012 - Textual's own API
         Binding("escape", "back", "Back", id="setup.back"),
-        Binding("w", "back", show=False),  # `w` again closes it, rather than stacking
+        # the setup key again closes it, rather than stacking ([keys] moves it: the app's id)
+        Binding("w", "back", show=False, id="setup"),
         Binding("a", "check_all", "Check all", id="setup.all"),
         Binding("c", "check_one", "Check", id="setup.one"),
         Binding("f", "fix", "Fix", id="setup.fix"),

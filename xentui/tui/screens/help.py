@@ -24,7 +24,7 @@ DIALOG_KEYS: tuple[tuple[str, str], ...] = (
     ("c", "setup checklist: check the selected step"),
     ("f", "setup checklist: show the selected step's fix, then ask"),
     ("y / n", "fix dialog: apply the fix / leave everything as it is"),
-    ("Esc or w", "setup checklist: back to the main screen"),
+    ("Esc or {setup}", "setup checklist: back to the main screen"),
     ("Tab", "event log: focus it; the newest failure with more output is marked"),
     ("↑ / ↓", "event log: the earlier / later failure"),
     ("Enter", "event log: the marked failure's whole output (Esc, Enter or q closes it)"),
@@ -36,7 +36,8 @@ class HelpScreen(ModalScreen[None]):
     narrow one; the closing hint sits outside the scrolled part, so 80x24 shows it."""
 
     BINDINGS = [  # noqa: RUF012 - Textual's own API
-        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
+        Binding("escape,q", "close", "Close", id="help.close"),
+        Binding("question_mark", "close", show=False, id="help"),  # the help key, as [keys] has it
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012 - Textual's API
     DEFAULT_CSS = """
@@ -51,18 +52,24 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen .help-column { width: 1fr; height: auto; }
     """
 
-    def __init__(self, keys: list[tuple[str, str]]) -> None:
-        """``keys``: (key, what it does) for the app's own bindings."""
+    def __init__(
+        self, keys: list[tuple[str, str]], *, setup_key: str = "w", help_key: str = "?"
+    ) -> None:
+        """``keys``: (key, what it does) for the app's own bindings; ``setup_key`` and
+        ``help_key`` as the lab file's ``[keys]`` set them (they close their screens too)."""
         super().__init__(id="help")
         self.keys = keys
+        self.setup_key, self.help_key = setup_key, help_key
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
             yield Static(Text("Keys", style="bold"), id="dialog-title")
             with VerticalScroll(id="help-keys"), Horizontal(id="help-columns"):
                 yield Static(_grid(self.keys), classes="help-column")
-                yield Static(_grid(DIALOG_KEYS), classes="help-column")
-            yield Static(Text("Esc, ? or q closes this screen", style="dim"), id="dialog-keys")
+                dialog = [(k.format(setup=self.setup_key), what) for k, what in DIALOG_KEYS]
+                yield Static(_grid(dialog), classes="help-column")
+            closing = f"Esc, {self.help_key} or q closes this screen"
+            yield Static(Text(closing, style="dim"), id="dialog-keys")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -12,6 +12,8 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
 
+from xentui.tui.keymap import footer_rank
+
 
 class KeyBar(Static):
     DEFAULT_CSS = "KeyBar { dock: bottom; height: 1; width: 1fr; }"
@@ -41,7 +43,8 @@ class KeyBar(Static):
     def render_keys(self, screen: Screen) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         palette = None
-        for key, active in screen.active_bindings.items():
+        shown = sorted(screen.active_bindings.items(), key=lambda kv: footer_rank(kv[1].binding))
+        for key, active in shown:
             binding = active.binding
             if key == self.app.COMMAND_PALETTE_BINDING:
                 palette = self.app.get_key_display(binding)
