@@ -7,22 +7,35 @@ shuffled), and compares every gap the probe measured with the wire gap the serve
 a pause longer than the buffer: the player's stall must come when the buffers held at the halt
 ran out, within one read step. Last line: the figures as JSON.
 
-    .venv/bin/python benchmarks/probe_accuracy.py [--quick] [--halts N]
+``--ui-load`` (issue 11.3) runs every clip twice: headless, the probe on the benchmark's loop as
+`xentui probe` runs it; then as the app runs it, the probe in its own thread (`ProbeThread`)
+while the app paints 50 hosts x 20 domains polled once a second (tui_latency's stand-in) on the
+main loop. The server then runs in a process of its own in both runs, as the lab does beside
+the app: a paint must hold back neither the stream nor its ground truth, only the probe. It
+prints both runs' figures and their ratio.
+
+    .venv/bin/python benchmarks/probe_accuracy.py [--quick] [--halts N] [--ui-load]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import multiprocessing
 import random
 import statistics
 import time
+from collections.abc import AsyncIterator, Callable
+from multiprocessing.connection import Connection
+from typing import Any
 
 from xentui.lab.media import media_path
 from xentui.lab.stream import HaltRecord, StreamServer
 from xentui.model import Gap, PlayerState
 from xentui.probe.monitor import StreamProbe
+from xentui.probe.runner import ProbeThread
 
 BUFFER_S = 2.0
 STEP = 512
@@ -45,7 +58,7 @@ def _match(gaps: list[Gap], rec: HaltRecord) -> Gap | None:
     return min(near, key=lambda g: abs(g.end - rec.t_resume), default=None)
 
 
-async def _until_playing(probe: StreamProbe, timeout: float = 15.0) -> None:
+async def _until_playing(probe: Any, timeout: float = 15.0) -> None:
     end = time.monotonic() + timeout
     while probe.summary().state is not PlayerState.PLAYING:
         if time.monotonic() > end:
@@ -53,9 +66,138 @@ async def _until_playing(probe: StreamProbe, timeout: float = 15.0) -> None:
         await asyncio.sleep(0.05)
 
 
-async def run_clip(kind: str, halts: int, seed: int) -> dict[str, float]:
+class LocalServer:
+    """The lab's StreamServer on the benchmark's own loop (the headless figures, as before)."""
+
+    def __init__(self, server: StreamServer) -> None:
+        self.server, self.url = server, server.url
+
+    def halt(self, why: str) -> None:
+        self.server.halt(why)
+
+    def resume(self, why: str) -> None:
+        self.server.resume(why)
+
+    def last_halt(self) -> HaltRecord:
+        return self.server.halts[-1]
+
+
+class ServerProcess:
+    """The StreamServer in a process of its own, as the lab runs beside the app: a paint then
+    holds back neither its writes nor its ground truth (one monotonic clock for both)."""
+
+    def __init__(self, kind: str) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_child, args=(kind, child), daemon=True)
+        self.url = ""
+
+    async def start(self) -> None:
+        self.proc.start()
+        self.url = await asyncio.to_thread(self.conn.recv)
+
+    async def close(self) -> None:
+        self.conn.send(("close", ""))
+        await asyncio.to_thread(self.proc.join, 10)
+
+    def _ask(self, cmd: str, arg: str = "") -> Any:
+        self.conn.send((cmd, arg))
+        return self.conn.recv()
+
+    def halt(self, why: str) -> None:
+        self._ask("halt", why)
+
+    def resume(self, why: str) -> None:
+        self._ask("resume", why)
+
+    def last_halt(self) -> HaltRecord:
+        return HaltRecord(*self._ask("last"))
+
+
+def _child(kind: str, conn: Connection) -> None:
+    asyncio.run(_child_main(kind, conn))
+
+
+async def _child_main(kind: str, conn: Connection) -> None:
     server = StreamServer("127.0.0.1", 0, media_path(kind))
     await server.start()
+    conn.send(server.url)
+    done = asyncio.Event()
+
+    def command() -> None:
+        while conn.poll():
+            cmd, arg = conn.recv()
+            if cmd == "halt":
+                server.halt(arg)
+            elif cmd == "resume":
+                server.resume(arg)
+            elif cmd == "last":
+                r = server.halts[-1]
+                conn.send((r.why, r.t_halt, r.t_wire_quiet, r.t_resume, r.queued_at_halt))
+                continue
+            else:
+                done.set()
+                return
+            conn.send(None)
+
+    asyncio.get_running_loop().add_reader(conn.fileno(), command)
+    await done.wait()
+    await server.close()
+
+
+@contextlib.asynccontextmanager
+async def lab_stream(kind: str, own_process: bool) -> AsyncIterator[Any]:
+    """The server: on this loop, or in a process of its own."""
+    if own_process:
+        child = ServerProcess(kind)
+        await child.start()
+        try:
+            yield child
+        finally:
+            await child.close()
+        return
+    server = StreamServer("127.0.0.1", 0, media_path(kind))
+    await server.start()
+    try:
+        yield LocalServer(server)
+    finally:
+        await server.close()
+
+
+async def run_clip(
+    kind: str, halts: int, seed: int, *, ui_load: bool = False, own_process: bool = False
+) -> dict[str, float]:
+    async with lab_stream(kind, own_process or ui_load) as server:
+        if not ui_load:
+            return await _measure(kind, halts, seed, server, None)
+        from tui_latency import XentuiApp, config, load  # the 50-host stand-in
+
+        app = XentuiApp(config(50), tick_s=1.0)
+        async with app.run_test(size=(200, 50)):
+            stop = asyncio.Event()
+            painting = asyncio.create_task(load(app, 50, 20, stop, True))
+            lag = asyncio.create_task(_loop_lag(lags := []))
+            try:
+                figures = await _measure(kind, halts, seed, server, app)
+            finally:
+                stop.set()
+                lag.cancel()
+                await painting
+        figures["ui_loop_lag_p95_ms"] = round(_p95(lags), 1)
+        figures["ui_loop_lag_max_ms"] = round(max(lags, default=0.0), 1)
+        return figures
+
+
+async def _loop_lag(lags: list[float], every_s: float = 0.01) -> None:
+    """How late the UI loop runs a 10 ms timer: proof that the app really keeps it busy."""
+    while True:
+        t0 = time.monotonic()
+        await asyncio.sleep(every_s)
+        lags.append((time.monotonic() - t0 - every_s) * 1000)
+
+
+async def _measure(kind: str, halts: int, seed: int, server: Any, app: Any) -> dict[str, float]:
+    """Halts injected while the probe reads: on this loop, or (with an app) in its thread."""
     probe = StreamProbe(server.url, buffer_s=BUFFER_S, reader_options={"step": STEP})
     levels: list[tuple[float, float]] = []
 
@@ -64,34 +206,49 @@ async def run_clip(kind: str, halts: int, seed: int) -> dict[str, float]:
             levels.append((time.monotonic(), probe.buffer_level()))
             await asyncio.sleep(0.001)
 
-    probe.start()
-    sampler = asyncio.create_task(sample_levels())
+    if app is None:
+        probe.start()
+        sampler = asyncio.create_task(sample_levels())
+        ask: Callable[[Callable[[], Any]], Any] = lambda fn: fn()  # noqa: E731
+        face: Any = probe
+    else:
+        face = runner = ProbeThread(probe)
+        app.probe = app.main.probe = runner  # the app asks it for a summary every tick
+        running = asyncio.create_task(runner.run(), name="probe thread")
+        running.add_done_callback(lambda t: t.cancelled() or t.exception())
+        await _until_playing(runner)
+        assert runner.loop is not None
+        sampled = asyncio.run_coroutine_threadsafe(sample_levels(), runner.loop)
+        sampler = asyncio.ensure_future(asyncio.wrap_future(sampled))
+        ask = runner.ask
     rng = random.Random(seed)
     lengths = [0.05 * (3.0 / 0.05) ** (i / max(1, halts - 1)) for i in range(halts)]
     rng.shuffle(lengths)
     rows = []
+    kbps: list[float] = []
     try:
-        await _until_playing(probe)
+        await _until_playing(face)
         await asyncio.sleep(3.0)  # a history of normal arrivals, for the resolution
         for length in lengths:
+            kbps.append(face.summary().bitrate_kbps)
             server.halt("bench")
             await asyncio.sleep(length)
             server.resume("bench")
-            rec = server.halts[-1]
+            rec = server.last_halt()
             await asyncio.sleep(rng.uniform(2.5, 3.5))
             truth = (rec.t_resume - rec.t_wire_quiet) if rec.t_wire_quiet else 0.0
-            gap = _match(list(probe.player.gaps), rec)
-            rows.append((length, truth, gap, probe.detector.resolution_s))
+            gap = _match(ask(lambda: list(probe.player.gaps)), rec)
+            rows.append((length, truth, gap, ask(lambda: probe.detector.resolution_s)))
         # the stall after a pause longer than the buffer
         stalls, after_halt = [], []
         for _ in range(1 if halts < 20 else 2):
-            before = len(probe.player.stalls)
+            before = ask(lambda: len(probe.player.stalls))
             server.halt("pause")
             await asyncio.sleep(BUFFER_S + 2.0)
             server.resume("pause")
-            rec = server.halts[-1]
+            rec = server.last_halt()
             await asyncio.sleep(BUFFER_S + 2.0)
-            new = list(probe.player.stalls)[before:]
+            new = ask(lambda: list(probe.player.stalls))[before:]
             if rec.t_wire_quiet is None or not new:
                 stalls.append(float("inf"))
                 continue
@@ -101,13 +258,12 @@ async def run_clip(kind: str, halts: int, seed: int) -> dict[str, float]:
             # be what the buffers held at the halt (app buffer + kernel queue) plus the bytes the
             # server itself still had unsent then (its own record, not the probe's)
             at_halt = min(levels, key=lambda tl: abs(tl[0] - rec.t_halt))[1]
-            server_s = probe.timeline.seconds_of(rec.queued_at_halt)
+            server_s = ask(lambda q=rec.queued_at_halt: probe.timeline.seconds_of(q))
             after_halt.append((new[0].start - rec.t_halt, at_halt, server_s))
-        step_s = probe.timeline.seconds_of(STEP)
+        step_s = ask(lambda: probe.timeline.seconds_of(STEP))
     finally:
         sampler.cancel()
-        await probe.close()
-        await server.close()
+        await face.close()
 
     errors, missed, missed_above, below = [], 0, 0, 0
     for length, truth, gap, res in rows:
@@ -150,6 +306,7 @@ async def run_clip(kind: str, halts: int, seed: int) -> dict[str, float]:
         "stall_after_halt_s": round(after_halt[0][0], 3) if after_halt else None,
         "buffer_at_halt_s": round(after_halt[0][1], 3) if after_halt else None,
         "read_step_ms": round(step_s * 1000, 1),
+        "kbps": round(statistics.median(kbps), 1) if kbps else 0.0,
     }
 
 
@@ -158,10 +315,36 @@ async def main() -> None:
     parser.add_argument("--quick", action="store_true", help="6 halts per clip instead of 20")
     parser.add_argument("--halts", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--ui-load", action="store_true", help="again under a 50-host app")
     args = parser.parse_args()
     halts = args.halts or (6 if args.quick else 20)
-    video = await run_clip("video", halts, args.seed)
-    audio = await run_clip("audio", halts, args.seed + 1)
+    video = await run_clip("video", halts, args.seed, own_process=args.ui_load)
+    audio = await run_clip("audio", halts, args.seed + 1, own_process=args.ui_load)
+    figures = _figures(video, audio)
+    if args.ui_load:
+        print("--- again, the probe in its thread while the app paints 50 hosts ---")
+        video_ui = await run_clip("video", halts, args.seed, ui_load=True)
+        audio_ui = await run_clip("audio", halts, args.seed + 1, ui_load=True)
+        loaded = _figures(video_ui, audio_ui)
+        for name in ("p95_ms", "max_ms", "audio_p95_ms", "audio_max_ms"):
+            ratio = loaded[name] / figures[name] if figures[name] else float("inf")
+            print(
+                f"{name:14} headless {figures[name]:6.2f}  ui-load {loaded[name]:6.2f}"
+                f"  ratio {ratio:5.2f}"
+            )
+        figures = {
+            "headless": figures,
+            "ui_load": loaded,
+            "ratio_p95": round(loaded["p95_ms"] / max(figures["p95_ms"], 0.01), 2),
+            "ratio_audio_p95": round(
+                loaded["audio_p95_ms"] / max(figures["audio_p95_ms"], 0.01), 2
+            ),
+            "ui_load_within_headless_target": loaded["targets_met"] and loaded["p95_ms"] <= 5,
+        }
+    print(json.dumps(figures))
+
+
+def _figures(video: dict[str, Any], audio: dict[str, Any]) -> dict[str, Any]:
     figures = {**video, **{f"audio_{k}": v for k, v in audio.items()}}
     figures["targets_met"] = (
         video["missed"] == 0
@@ -174,7 +357,7 @@ async def main() -> None:
         and (video["stall_err_at_halt_ms_max"] or 0) <= video["read_step_ms"]
         and (audio["stall_err_at_halt_ms_max"] or 0) <= audio["read_step_ms"]
     )
-    print(json.dumps(figures))
+    return figures
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from xentui.config import LabConfig
 from xentui.control.engine import Engine
 from xentui.probe.monitor import StreamProbe
+from xentui.probe.runner import ProbeThread
 from xentui.record.recorder import Recorder
 from xentui.record.tap import RecordingProbe
 from xentui.tasks import cancel_and_wait
@@ -20,9 +21,13 @@ def build_live_app(
     config: LabConfig, *, trust_new_host_keys: bool = False, recorder: Recorder | None = None
 ) -> XentuiApp:
     """The app wired to a real engine (SSH to the hosts) and a real probe (HTTP to the guest);
-    with a recorder, both are recorded and the app sees the probe through it (issue 15)."""
+    with a recorder, both are recorded and the app sees the probe through it (issue 15).
+
+    The probe runs on a loop of its own in a thread (issue 11.3: its times are not late when
+    the screen paints); the thread starts with the sources in `live`, so after any ``setns``.
+    """
     engine = Engine(config, trust_new_host_keys=trust_new_host_keys)
-    probe = StreamProbe(config.guest.stream_url, buffer_s=config.probe.buffer_s)
+    probe = ProbeThread(StreamProbe(config.guest.stream_url, buffer_s=config.probe.buffer_s))
     if recorder is None:
         return XentuiApp(config, engine=engine, probe=probe)
     engine.add_listener(recorder.on_event)
