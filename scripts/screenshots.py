@@ -5,8 +5,8 @@
 Starts the lab in this process (loopback only), opens the app headless at 160x48 and 80x24,
 waits for the stream to play, then runs the seed's demo with the presenter's keys (pause until
 the player stalls, unpause, live migrate), saving an SVG of the main screen, the migrate
-dialog, the migration in progress and the verdict; then, on a fresh lab, the setup checklist
-and one fix as it asks for confirmation.
+dialog, the migration in progress and the verdict (also in the light theme); then, on a fresh
+lab, the setup checklist and one fix as it asks for confirmation.
 
     sudo python scripts/screenshots.py --vm
 
@@ -105,6 +105,11 @@ async def shoot(
         # the verdict's stream figures settle, then freeze: the panel says "final" (issue 14.5)
         await until(lambda: final(app), 30, "the verdict to be final")
         save("verdict")
+        if "verdict-light" in names:  # the same verdict in the light theme (issue 14.11)
+            app.theme = "textual-light"
+            await pilot.pause(0.5)
+            save("verdict-light")
+            app.theme = "textual-dark"
 
 
 async def shoot_setup(lab: Lab, out: Path, size: tuple[int, int]) -> None:
@@ -184,6 +189,7 @@ async def main() -> None:
         "dialog": "migrate-dialog.svg",
         "migrating": "migrating.svg",
         "verdict": "verdict.svg",
+        "verdict-light": "verdict-light.svg",
     }
     with tempfile.TemporaryDirectory(prefix="xentui-shots-") as tmp:
         async with Lab(OPTIONS, workdir=Path(tmp) / "wide") as lab:

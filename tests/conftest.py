@@ -27,6 +27,19 @@ def _runs_recorded_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         os.environ["XDG_STATE_HOME"] = before
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _settings_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The app remembers the theme in the user's config dir (issue 14.11): a test run's app
+    and commands neither read the developer's choice nor write over it."""
+    before = os.environ.get("XDG_CONFIG_HOME")
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CONFIG_HOME", None)
+    else:
+        os.environ["XDG_CONFIG_HOME"] = before
+
+
 # A migration of the fixture's guest takes about 1-3 s: small memory, fast link, sped-up clock.
 FAST = {"speed": 1.0, "link_mbit": 100.0, "transfer_mib": 16.0, "dirty_pages_per_s": 400.0}
 
