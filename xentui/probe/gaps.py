@@ -11,6 +11,12 @@ Against a server that paces itself (Icecast sends whole Ogg pages, ~1 s apart at
 reader waits for every arrival, so starvation says nothing: when most intervals are starved, a
 gap must be twice the resolution. Every interval feeds the history, a gap's capped at twice the
 threshold, so a stream whose rhythm slows raises its resolution instead of crying gap forever.
+
+Not every gap it times is news. Under backpressure the rhythm is bursty, and an interval a little
+over its time-weighted mean is common (one a second at the VM lab's 11-20 ms rhythm). A gap is
+significant, counted and said (``xentui probe``'s ``gaps`` and summary, the app's event log), when
+it lasts at least ``SIGNIFICANT_S`` and ``SIGNIFICANT_FACTOR`` times the resolution it was
+measured at (issue 11.2); the verdict and the longest-gap figures still time every gap.
 """
 
 from __future__ import annotations
@@ -24,6 +30,24 @@ STARVE_S = 0.003
 WARM_S = 1.0
 """Arrivals over this long (and ``min_history`` of them) before any gap is reported."""
 SELF_PACED_FACTOR = 2.0
+SIGNIFICANT_S = 0.1
+"""Shorter gaps (a loaded machine's scheduling hiccups, the fast rhythm's tail) are not news."""
+SIGNIFICANT_FACTOR = 2.0
+"""The resolution is twice the mean of exponential (bursty) intervals: 14 % of those exceed it,
+2 % twice it, and a steady rhythm none. With the 0.1 s floor, a 20 ms rhythm's tail stays out."""
+
+
+def significant(gap: Gap) -> bool:
+    """A gap longer than the stream's rhythm allows: at least 0.1 s and twice its resolution."""
+    return gap.length_s >= max(SIGNIFICANT_S, SIGNIFICANT_FACTOR * gap.resolution_s)
+
+
+def significant_words() -> str:
+    """The rule in words, for the JSON's summary and the docs."""
+    return (
+        f"a gap counts when it lasts at least {SIGNIFICANT_S * 1000:.0f} ms and "
+        f"{SIGNIFICANT_FACTOR:g} times the resolution it was measured at"
+    )
 
 
 class GapDetector:
