@@ -10,6 +10,9 @@ from collections.abc import Callable, Mapping
 
 from xentui.config import HostConfig, LabConfig
 from xentui.control.actions import ActionRunner
+from xentui.control.following import ActionState
+from xentui.control.hosts import Hosts
+from xentui.control.jobwatch import JobWatch
 from xentui.control.poller import HostPoller
 from xentui.control.tracker import MigrationTracker
 from xentui.model import (
@@ -20,21 +23,23 @@ from xentui.model import (
     Event,
     HostSnapshot,
     MigrationRecord,
-    MigrationRole,
 )
 from xentui.remote import HostKeyRejected, make_runner
 from xentui.remote.base import Runner
 from xentui.tasks import cancel_and_wait
 from xentui.toolstack import get_toolstack
-from xentui.toolstack.base import Toolstack
 
 log = logging.getLogger(__name__)
 
 Listener = Callable[[Event], None]
 
 
-class Engine(ActionRunner):
-    """Everything the TUI and the headless commands need from the hosts, as calls and events."""
+class Engine:
+    """Everything the TUI and the headless commands need from the hosts, as calls and events.
+
+    Assembled from parts it holds, each with only what it needs: the hosts (a poller and a
+    runner each), the refusal policy, the action runner, the job watch and the follower.
+    """
 
     def __init__(
         self,
@@ -57,13 +62,26 @@ class Engine(ActionRunner):
         # gives up one interval after that, so it is marked within two (floor: 1 s for a list)
         self._poll_timeout = poll_timeout_s or max(interval, 1.0)
         self._backoff_cap = max(backoff_cap_s, interval)
-        self.action_timeout_s, self.migrate_timeout_s = action_timeout_s, migrate_timeout_s
         self._listeners: list[Listener] = []
         self.runners: dict[str, Runner] = {}
         self.pollers: dict[str, HostPoller] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._started = False
-        super().__init__()
+        self.hosts = Hosts(self.guest, self.pollers, self.runners)
+        self.state = ActionState()
+        self.jobs = JobWatch(self.hosts, self.emit, clock, wall, self.state.background)
+        self.actions = ActionRunner(
+            config,
+            self.hosts,
+            self.state,
+            self.jobs,
+            self.emit,
+            clock,
+            wall,
+            action_timeout_s=action_timeout_s,
+            migrate_timeout_s=migrate_timeout_s,
+        )
+        self.policy = self.actions.policy
 
     # --- events -------------------------------------------------------------------------------
 
@@ -80,7 +98,23 @@ class Engine(ActionRunner):
                 cb(event)
             except Exception:  # a broken listener must not stop the hosts' updates
                 log.exception("event listener failed on %s", type(event).__name__)
-        self.on_event(event)
+        self.actions.on_event(event)
+
+    # --- the actions (the runner's; the policy says whether) ------------------------------------
+
+    def why_not(self, kind: ActionKind, target: str | None = None) -> str | None:
+        """Why this action cannot run now, in words; None when it can (see RefusalPolicy)."""
+        return self.policy.why_not(kind, target)
+
+    async def pause(self) -> ActionEvent:
+        return await self.actions.pause()
+
+    async def unpause(self) -> ActionEvent:
+        return await self.actions.unpause()
+
+    async def migrate(self, target: str, *, live: bool = True) -> ActionEvent:
+        """Run the migrate command; returns when it ends, the tracker follows the lists after."""
+        return await self.actions.migrate(target, live=live)
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -88,7 +122,7 @@ class Engine(ActionRunner):
         """Create a runner and a poll task per host; connections open in those tasks."""
         if self._started:
             return
-        self._started, self.stopping = True, False
+        self._started, self.state.stopping = True, False
         n = len(self.config.hosts)
         for i, host in enumerate(self.config.hosts):
             # all first lists at once, then staggered: 50 hosts do not hit the loop together
@@ -112,10 +146,10 @@ class Engine(ActionRunner):
         self._tasks.append(asyncio.create_task(poller.run(), name=f"poll {host.name}"))
 
     async def stop(self) -> None:
-        self.stopping = True
+        self.state.stopping = True
         tasks, self._tasks = self._tasks, []
         try:
-            stuck = await cancel_and_wait([*tasks, *self.background])
+            stuck = await cancel_and_wait([*tasks, *self.state.background])
         finally:  # a cancel aimed at stop() itself goes on once the connections are closed
             await asyncio.gather(
                 *(r.close() for r in self.runners.values()), return_exceptions=True
@@ -141,44 +175,48 @@ class Engine(ActionRunner):
 
     @property
     def snapshots(self) -> Mapping[str, HostSnapshot]:
-        return {n: p.snapshot for n, p in self.pollers.items() if p.snapshot is not None}
+        return self.hosts.snapshots
 
     @property
     def connections(self) -> Mapping[str, ConnectionEvent]:
-        return {n: p.connection for n, p in self.pollers.items() if p.connection is not None}
+        return self.hosts.connections
 
     @property
     def errors(self) -> Mapping[str, str | None]:
         """Per host: the last list problem, or the reason it is unreachable; None when fine."""
-        out: dict[str, str | None] = {}
-        for name, p in self.pollers.items():
-            conn = p.connection
-            down = conn is not None and conn.state is ConnectionState.UNREACHABLE
-            out[name] = conn.reason if down and conn is not None else p.error
-        return out
+        return self.hosts.errors
 
     def reachable(self, host: str) -> bool:
-        conn = self.connections.get(host)
-        return conn is not None and conn.state is ConnectionState.CONNECTED
+        return self.hosts.reachable(host)
+
+    def guest_host(self) -> str | None:
+        """Where the guest is now: mid-migration, the source (it runs there until the switch)."""
+        return self.hosts.guest_host()
+
+    @property
+    def tracker(self) -> MigrationTracker | None:
+        return self.state.tracker
+
+    @property
+    def background(self) -> set[asyncio.Task[None]]:
+        return self.state.background
+
+    @property
+    def link_bps(self) -> float | None:
+        """Bytes per second the previous migration moved (the job watch learns it)."""
+        return self.jobs.link_bps
+
+    def guest_memory(self, host: str) -> int | None:
+        return self.jobs.guest_memory(host)
+
+    async def final_figures(
+        self, tracker: MigrationTracker, host: str, watch: asyncio.Task[None] | None
+    ) -> None:
+        await self.jobs.final_figures(tracker, host, watch)
 
     @property
     def migration(self) -> MigrationRecord | None:
         return self.tracker.record if self.tracker is not None else None
-
-    def guest_host(self) -> str | None:
-        """Where the guest is now: mid-migration, the source (it runs there until the switch)."""
-        seen = [
-            (name, d)
-            for name, snap in self.snapshots.items()
-            if (d := snap.find(self.guest)) is not None and d.active
-        ]
-        if not seen:
-            return None
-        for role in (MigrationRole.OUTGOING, None):
-            for name, d in seen:
-                if d.migration is role:
-                    return name
-        return seen[0][0]
 
     async def refresh(
         self, host: str | None = None, *, timeout: float | None = None, fresh: bool = True
@@ -203,42 +241,16 @@ class Engine(ActionRunner):
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout):
                 while self.tracker is not None and not done(self.tracker):
-                    await self.changed.wait()
+                    await self.state.changed.wait()
         return self.migration
 
     def unknown_host_key(self, host: str) -> HostKeyRejected | None:
-        """The unknown (not changed) host key that keeps ``host`` out, for a trust dialog.
-
-        None when no file could record it (known_hosts none or /dev/null): a yes could not be
-        kept, and the refusal itself says where the key can go.
-        """
-        poller = self.pollers.get(host)
-        failure = poller.failure if poller is not None else None
-        if isinstance(failure, HostKeyRejected) and not failure.changed and failure.known_hosts:
-            return failure
-        return None
+        """The unknown (not changed) host key that keeps ``host`` out, for a trust dialog."""
+        return self.hosts.unknown_host_key(host)
 
     def trust_host_key(self, host: str, fingerprint: str | None = None) -> None:
-        """The presenter checked the fingerprint: accept that host's new key on the next try.
-
-        Only the key with ``fingerprint`` (default: the unknown one refused last) is trusted:
-        if the host offers another by then, it is refused and asked about anew.
-        """
-        pending = self.unknown_host_key(host)
-        fingerprint = fingerprint or (pending.fingerprint if pending is not None else None)
-        runner = self.runners.get(host)
-        if fingerprint and runner is not None and hasattr(runner, "trust_key"):
-            runner.trust_key = fingerprint
-            self.pollers[host].poke()
-
-    def _runner_for(self, host: str) -> Runner:
-        return self.runners[host]
-
-    def _event(self, **kw: object) -> ActionEvent:
-        return ActionEvent(t=self.clock(), wall=self.wall(), **kw)  # type: ignore[arg-type]
-
-    def _toolstack(self, host: str) -> Toolstack:
-        return self.pollers[host].toolstack
+        """The presenter checked the fingerprint: accept that host's new key on the next try."""
+        self.hosts.trust_host_key(host, fingerprint)
 
 
 __all__ = ["ActionKind", "Engine"]

@@ -10,43 +10,74 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from abc import abstractmethod
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from xentui.control.tracker import MigrationTracker
-from xentui.model import ActionKind, CommandResult, MigrationPhase
+from xentui.model import ActionKind, CommandResult, Event, MigrationEvent, MigrationPhase
 from xentui.tasks import cancel_and_wait
 
 if TYPE_CHECKING:
-    from xentui.control.poller import HostPoller
+    from xentui.control.hosts import Hosts
+    from xentui.control.jobwatch import JobWatch
 
 Outcome = tuple[bool, str, CommandResult | None]
 
 
+@dataclass
+class ActionState:
+    """What runs now, shared by the action runner, the follower and the refusal policy."""
+
+    busy: dict[str, tuple[ActionKind, float]] = field(default_factory=dict)
+    """Per guest: the action running and since when (the engine's clock)."""
+    tracker: MigrationTracker | None = None
+    """The current (or last) migration."""
+    background: set[asyncio.Task[None]] = field(default_factory=set)
+    """Tasks that outlive the call that started them; the engine's stop() ends them."""
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set and replaced after every event: waiters look again at the tracker."""
+    stopping: bool = False
+    """Set by the engine's stop(): an action ending now starts nothing that would outlive it."""
+
+    def keep(self, task: asyncio.Task[Any]) -> None:
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+
+    def wake(self) -> None:
+        changed, self.changed = self.changed, asyncio.Event()
+        changed.set()
+
+
 class Following:
-    """The follow half of the engine's actions (the engine provides hosts, clock and emit)."""
+    """Follows a migration after its command, and says its milestones as events."""
 
-    guest: str
-    clock: Callable[[], float]
-    pollers: dict[str, HostPoller]
-    busy: dict[str, tuple[ActionKind, float]]
-    tracker: MigrationTracker | None
-    background: set[asyncio.Task[None]]
-    changed: asyncio.Event
+    def __init__(
+        self,
+        hosts: Hosts,
+        state: ActionState,
+        jobs: JobWatch,
+        emit: Callable[[Event], None],
+        clock: Callable[[], float],
+        wall: Callable[[], float],
+    ) -> None:
+        self.hosts, self.state, self.jobs = hosts, state, jobs
+        self.emit, self.clock, self.wall = emit, clock, wall
 
-    @abstractmethod
-    def reachable(self, host: str) -> bool: ...
-    @abstractmethod
-    def _milestones(
+    def milestones(
         self, phases: list[MigrationPhase], tracker: MigrationTracker | None = None
-    ) -> None: ...
-    @abstractmethod
-    async def final_figures(
-        self, tracker: MigrationTracker, host: str, watch: asyncio.Task[None] | None
-    ) -> None: ...
+    ) -> None:
+        """Emit ``tracker``'s new milestones (default: the current migration's)."""
+        tracker = tracker or self.state.tracker
+        if tracker is None:
+            return
+        for phase in phases:
+            if phase is MigrationPhase.COMPLETED:  # before anyone waiting for it wakes
+                self.jobs.learn_link(tracker)
+            t = tracker.record.at(phase) or self.clock()
+            self.emit(MigrationEvent(t=t, wall=self.wall(), phase=phase, record=tracker.record))
 
-    async def _command_or_loss(
+    async def command_or_loss(
         self, tracker: MigrationTracker, command: asyncio.Task[Outcome]
     ) -> Outcome | None:
         """The migrate command's outcome, or None once the migration is lost first: its answer
@@ -55,7 +86,7 @@ class Following:
 
         async def lost() -> None:
             while tracker.record.outcome is not MigrationPhase.LOST:
-                await self.changed.wait()
+                await self.state.changed.wait()
 
         watch = asyncio.create_task(lost(), name="migration lost?")
         try:
@@ -67,11 +98,10 @@ class Following:
             await cancel_and_wait([watch])
         if command.done():
             return command.result()
-        self.background.add(command)  # type: ignore[arg-type]
-        command.add_done_callback(self.background.discard)  # type: ignore[arg-type]
+        self.state.keep(command)
         return None
 
-    async def _follow(
+    async def follow(
         self,
         tracker: MigrationTracker,
         within: float,
@@ -81,40 +111,37 @@ class Following:
 
         First the job's own figures, while libvirt still has them on the source."""
         try:
-            await self.final_figures(tracker, tracker.record.source, watch)
+            await self.jobs.final_figures(tracker, tracker.record.source, watch)
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(within):
                     while not tracker.record.finished:
-                        await self.changed.wait()
+                        await self.state.changed.wait()
             if not tracker.record.finished:
                 why = f"no outcome in the lists within {within:g} s after the command"
-                self._milestones(tracker.give_up(why, self.clock()), tracker)
+                self.milestones(tracker.give_up(why, self.clock()), tracker)
         finally:
-            self._release(tracker)
+            self.release(tracker)
 
-    def _release(self, tracker: MigrationTracker) -> None:
+    def release(self, tracker: MigrationTracker) -> None:
         """The guest is free again, unless another action took it since (a lost migration
         freed it at once; its command may end much later)."""
-        if self.busy.get(self.guest) is tracker.busy_token:
-            self.busy.pop(self.guest, None)
-        if self.tracker is tracker:
+        busy = self.state.busy
+        if busy.get(self.hosts.guest) is tracker.busy_token:
+            busy.pop(self.hosts.guest, None)
+        if self.state.tracker is tracker:
             for host in (tracker.record.source, tracker.record.target):
-                self.pollers[host].fast = False
+                self.hosts.pollers[host].fast = False
 
-    def _lost_hosts(self) -> None:
+    def lost_hosts(self) -> None:
         """Every host of the running migration is unreachable: it is lost, now."""
-        tracker = self.tracker
+        tracker = self.state.tracker
         if tracker is None or tracker.record.finished:
             return
         hosts = (tracker.record.source, tracker.record.target)
-        if any(self.reachable(h) for h in hosts):
+        if any(self.hosts.reachable(h) for h in hosts):
             return
-        why = "; ".join(f"{h}: {self._down_reason(h)}" for h in hosts)
+        why = "; ".join(f"{h}: {self.hosts.down_reason(h)}" for h in hosts)
         text = f"every host of the migration is unreachable ({why}); "
         text += f"where {tracker.record.guest} runs is read from the next lists"
-        self._milestones(tracker.lose(text, self.clock()), tracker)
-        self._release(tracker)
-
-    def _down_reason(self, host: str) -> str:
-        conn = self.pollers[host].connection
-        return (conn.reason if conn is not None else "") or "unreachable"
+        self.milestones(tracker.lose(text, self.clock()), tracker)
+        self.release(tracker)

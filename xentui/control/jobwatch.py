@@ -8,7 +8,6 @@ polls never wait for them; a reading that fails is a missed sample, never a fail
 from __future__ import annotations
 
 import asyncio
-from abc import abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -24,9 +23,7 @@ from xentui.model import (
 from xentui.tasks import cancel_and_wait, stop_requested
 
 if TYPE_CHECKING:
-    from xentui.control.poller import HostPoller
-    from xentui.remote.base import Runner
-    from xentui.toolstack.base import Toolstack
+    from xentui.control.hosts import Hosts
 
 JOB_POLL_S = 0.5
 """How often a running job is read: a finer bar than the lists give, at ~20-65 ms a call."""
@@ -35,26 +32,28 @@ MiB = 1024 * 1024
 
 
 class JobWatch:
-    """The job half of the engine's actions (the engine provides runners, clocks and emit)."""
+    """Reads the migration job on its host beside the lists, and learns the link's rate.
 
-    clock: Callable[[], float]
-    wall: Callable[[], float]
-    guest: str
-    pollers: dict[str, HostPoller]
-    background: set[asyncio.Task[None]]
-    link_bps: float | None = None
-    """Bytes per second the previous migration moved: the next forecast's divisor."""
+    Its tasks go into ``background``, the set the engine's stop() ends.
+    """
 
-    @abstractmethod
-    def emit(self, event: Event) -> None: ...
-    @abstractmethod
-    def _runner_for(self, host: str) -> Runner: ...
-    @abstractmethod
-    def _toolstack(self, host: str) -> Toolstack: ...
+    def __init__(
+        self,
+        hosts: Hosts,
+        emit: Callable[[Event], None],
+        clock: Callable[[], float],
+        wall: Callable[[], float],
+        background: set[asyncio.Task[None]],
+    ) -> None:
+        self.hosts, self.emit, self.clock, self.wall = hosts, emit, clock, wall
+        self.guest = hosts.guest
+        self.background = background
+        self.link_bps: float | None = None
+        """Bytes per second the previous migration moved: the next forecast's divisor."""
 
     def guest_memory(self, host: str) -> int | None:
         """The guest's memory in bytes as ``host`` lists it (xm and xl do; virsh's list not)."""
-        snap = self.pollers[host].snapshot
+        snap = self.hosts.pollers[host].snapshot
         domain = snap.find(self.guest) if snap is not None else None
         return domain.mem_mib * MiB if domain is not None and domain.mem_mib else None
 
@@ -63,7 +62,7 @@ class JobWatch:
 
     def watch_job(self, tracker: MigrationTracker, host: str) -> asyncio.Task[None] | None:
         """Start reading the job on ``host`` every JOB_POLL_S; None where the tool cannot."""
-        argv = self._toolstack(host).jobinfo_argv(self.guest)
+        argv = self.hosts.toolstack(host).jobinfo_argv(self.guest)
         if argv is None:
             return None
         tracker.figures_pending = True
@@ -93,13 +92,13 @@ class JobWatch:
 
     async def _read_job(self, host: str, argv: list[str], *, say: bool = False) -> JobInfo | None:
         try:
-            result = await self._runner_for(host).run(argv, timeout=JOB_TIMEOUT_S)
+            result = await self.hosts.runner(host).run(argv, timeout=JOB_TIMEOUT_S)
         except Exception as exc:
             if stop_requested():  # the transport answered a cancel with its own error
                 raise asyncio.CancelledError from None
             self._missed(host, f"{type(exc).__name__}: {exc}", say)
             return None
-        ts = self._toolstack(host)
+        ts = self.hosts.toolstack(host)
         if not result.ok:
             err = ts.parse_error(result)
             self._missed(host, (err.message if err else "") or result.output, say)
@@ -124,7 +123,7 @@ class JobWatch:
             await cancel_and_wait([watch])
             target = tracker.record.target
             for where, last in ((target, False), (host, True)):
-                argv = self._toolstack(where).jobinfo_argv(self.guest, completed=True)
+                argv = self.hosts.toolstack(where).jobinfo_argv(self.guest, completed=True)
                 job = await self._read_job(where, argv, say=last) if argv else None
                 if job is not None and job.job_type == "Completed":
                     tracker.hypervisor_figures(job)
