@@ -1,7 +1,11 @@
 """`xentui probe URL`: the stream probe without the app, one line (or JSON object) per second.
 
 It ends with a summary line (with ``--json``, a last object with ``"summary": true``) and exits
-1 when no stream ever played (refused, 404, a page instead of media), 0 when one did. What it
+1 when no stream ever played (refused, 404, a page instead of media), 0 when one did. Each line's
+``interval_longest_gap_ms`` is the longest gap that ended in its own second (``longest_gap_ms``
+is the run's); ``gaps`` counts only gaps longer than the stream's rhythm allows (at least 100 ms
+and twice the resolution, ``probe.gaps.significant``), which the summary lists with their start
+(docs/stream.md, "xentui probe --json"). What it
 cannot know yet (the bitrate before any data, the shortest gap it can see before it has learnt
 the stream's rhythm) is said in words, never as ``?`` or ``0.0``.
 """
@@ -80,9 +84,17 @@ def run(args: argparse.Namespace) -> int:
         return 130
 
 
-def _line(summary: ProbeSummary, longest_ms: float, as_json: bool, estimated: bool) -> str:
-    """One second as a line; ``estimated``: data came and no Ogg clock reads it."""
+def _line(
+    summary: ProbeSummary, run: Run, interval_s: float | None, as_json: bool, estimated: bool
+) -> str:
+    """One second as a line; ``interval_s``: the longest gap that ended since the line before;
+    ``estimated``: data came and no Ogg clock reads it. ``gaps`` counts the significant gaps
+    (longer than the stream's rhythm allows, ``gaps.significant``); the longest figures take
+    every gap."""
     res = summary.resolution_s  # a shorter gap cannot be seen: "longest 0.0" is not "none"
+    longest_ms = (run.longest_s or 0.0) * 1000
+    now_ms = (interval_s or 0.0) * 1000
+    count = len(run.significant)
     if as_json:
         return json.dumps(
             {
@@ -93,8 +105,9 @@ def _line(summary: ProbeSummary, longest_ms: float, as_json: bool, estimated: bo
                 "buffer_capacity_s": summary.buffer_capacity_s,
                 "state": summary.state.value,
                 "longest_gap_ms": round(longest_ms, 1),
+                "interval_longest_gap_ms": round(now_ms, 1),
                 "resolution_ms": round(res * 1000, 1) if res is not None else None,
-                "gaps": len(summary.gaps),
+                "gaps": count,
                 "stalls": len(summary.stalls),
                 "media_time_estimated": summary.media_time_estimated,
                 "message": summary.message,
@@ -106,10 +119,11 @@ def _line(summary: ProbeSummary, longest_ms: float, as_json: bool, estimated: bo
     else:  # nothing arrived in the window: not a bitrate of zero, no bitrate at all
         rate = "  no data arrives"
     if res is None:  # still learning the stream's rhythm, or not connected
-        gaps = f"gaps {len(summary.gaps):3d} (too early to tell how short a gap it sees)"
+        gaps = f"gaps {count:3d} (too early to tell how short a gap it sees)"
     else:
         gaps = (
-            f"gaps {len(summary.gaps):3d} longest {longest_ms:7.1f} ms (sees > {res * 1000:.0f} ms)"
+            f"gaps {count:3d} longest {longest_ms:7.1f} ms, this second {now_ms:6.1f} ms"
+            f" (sees > {res * 1000:.0f} ms)"
         )
     return (
         f"{rate}  buffer {est}{summary.buffer_s:5.2f}/{summary.buffer_capacity_s:g} s  "
@@ -148,15 +162,15 @@ async def _main(args: argparse.Namespace, buffer_s: float) -> int:
             await asyncio.sleep(tick - elapsed)
             summary = probe.summary()
             run.note(summary)
-            longest = max((g.length_s for g in summary.gaps), default=0.0)
+            interval = run.take_gaps(summary)
             note = estimate_words(probe, args.bitrate)
-            emit(_line(summary, longest * 1000, args.json, bool(note)), flush=True)
+            emit(_line(summary, run, interval, args.json, bool(note)), flush=True)
             if note and run.played and not run.estimated_said and not args.json:
                 run.estimated_said = True
                 emit(note, file=sys.stderr)
     finally:  # Ctrl-C too: the run is summed up before it ends
         note = estimate_words(probe, args.bitrate)
-        doc = summary_doc(run, probe, summary or probe.summary(), note)
+        doc = summary_doc(run, probe, probe.summary(), note)  # gaps after the last line too
         emit(json.dumps(doc) if args.json else summary_line(doc), flush=True)
         if sampler is not None:
             await cancel_and_wait([sampler])
