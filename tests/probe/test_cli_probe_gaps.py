@@ -11,7 +11,7 @@ import os
 import sys
 
 from xentui.cli.probe_run import summary_line
-from xentui.lab.stream import StreamServer
+from xentui.lab.streaming.stream import StreamServer
 from xentui.probe.gaps import significant_words
 
 TOLERANCE_MS = 15.0
@@ -28,7 +28,7 @@ async def test_each_line_has_its_own_longest_gap_and_the_summary_lists_the_signi
     tmp_path,
 ) -> None:
     """A 3 s pause, then a 70 ms hiccup (under 100 ms: not news), then a 300 ms gap: the line
-    that saw the 300 ms gap says so while the run's longest stays 3 s; `gaps` ends at 2."""
+    that saw the 300 ms gap says so while the run's longest stays 3 s; the 70 ms is not counted."""
     server = StreamServer("127.0.0.1", 0)  # the lab's video, ~390 kbit/s: a ~25 ms rhythm
     await server.start()
     try:
@@ -62,20 +62,22 @@ async def test_each_line_has_its_own_longest_gap_and_the_summary_lists_the_signi
     mine = [r for r in rows if abs(r["interval_longest_gap_ms"] - truth_short) < TOLERANCE_MS]
     assert len(mine) == 1, [(r["interval_longest_gap_ms"], r["longest_gap_ms"]) for r in rows]
     assert abs(mine[0]["longest_gap_ms"] - truth_pause) < TOLERANCE_MS
-    assert mine[0]["gaps"] == 2
-    # the count grows by the significant gaps only, once each
-    assert [r["gaps"] for r in rows] == sorted(r["gaps"] for r in rows)
-    assert max(r["gaps"] for r in rows) == 2
-    assert sum(1 for r in rows if r["interval_longest_gap_ms"] >= 100) == 2
+    # the count grows by the significant gaps only, once each (a loaded machine may add a real
+    # hiccup of its own: each one listed must still meet the rule, and the 70 ms one is not)
+    counts = [r["gaps"] for r in rows]
+    assert counts == sorted(counts) and counts[-1] <= doc["gaps"] == len(doc["significant_gaps"])
+    assert mine[0]["gaps"] >= 2
+    listed = doc["significant_gaps"]
+    assert all(g["length_ms"] >= max(100.0, 2 * g["resolution_ms"]) for g in listed), listed
+    assert doc["gap_rule"] == significant_words()
 
     # the summary lists each significant gap: its start (on the run's clock) and its length
-    assert doc["gaps"] == 2 and doc["gap_rule"] == significant_words()
-    first, second = doc["significant_gaps"]
-    assert abs(first["length_ms"] - truth_pause) < TOLERANCE_MS
-    assert abs(second["length_ms"] - truth_short) < TOLERANCE_MS
+    first = next(g for g in listed if abs(g["length_ms"] - truth_pause) < TOLERANCE_MS)
+    second = next(g for g in listed if abs(g["length_ms"] - truth_short) < TOLERANCE_MS)
     apart = (second["start_s"] - first["start_s"]) * 1000
     assert abs(apart - (short.t_wire_quiet - pause.t_wire_quiet) * 1000) < TOLERANCE_MS
     assert 2.0 < first["start_s"] < 8.0
     assert abs(doc["longest_gap_ms"] - truth_pause) < TOLERANCE_MS
     line = summary_line(doc)
-    assert f"2 gaps ({first['start_s']:.1f} s in for {first['length_ms']:g} ms; " in line, line
+    assert f"{first['start_s']:.1f} s in for {first['length_ms']:g} ms; " in line, line
+    assert f"{second['start_s']:.1f} s in for {second['length_ms']:g} ms" in line, line
