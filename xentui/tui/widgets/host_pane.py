@@ -1,13 +1,21 @@
-"""One host's pane: its connection in the title and its domain list, updated in place by row key."""
+"""One host's pane: its connection in the title and its domain list, updated in place by row key.
+
+Drawing costs, and fifty hosts poll every second (issue 11.6): a pane out of view keeps its
+latest poll and draws it when it comes into view (`MainScreen` asks on each layout); a poll that
+changes nothing on screen draws nothing; a poll redraws its own pane, never the others.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import JustifyMethod
-from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable
+from textual.dom import NoScreen
+from textual.errors import NoWidget
+from textual.screen import Screen
 
 from xentui.model import ConnectionEvent, ConnectionState, Domain, HostSnapshot
 from xentui.tui.format import (
@@ -19,82 +27,27 @@ from xentui.tui.format import (
     unreachable_text,
 )
 from xentui.tui.widgets.columns import COLUMNS, Column, fit
+from xentui.tui.widgets.host_table import HostTable, row_keys
 from xentui.tui.widgets.line import Line
 
 DOWN = (ConnectionState.UNREACHABLE, ConnectionState.CLOSED)
 
 
-def row_keys(domains: tuple[Domain, ...]) -> dict[str, Domain]:
-    """Each domain under a row key unique in the list: its name, or for the n-th repeat of a
-    name ``name`` + ZWSP + ``n`` (a tool listing one name twice must not crash the view).
-
-    A repeat's key stays the same from poll to poll, so its row updates in place; the count per
-    name is remembered, so 13,000 rows of one name cost what 13,000 names do (no rescan of the
-    keys taken, no key growing with the repeats).
-    """
-    fresh: dict[str, Domain] = {}
-    repeats: dict[str, int] = {}
-    for domain in domains:
-        key = name = domain.name
-        n = repeats.get(name, 0)
-        while key in fresh:  # once per repeat, unless a real name looks like a repeat's key
-            n += 1
-            key = f"{name}\u200b{n}"
-        repeats[name] = n
-        fresh[key] = domain
-    return fresh
-
-
-class HostTable(DataTable[Text]):
-    """A domain list whose guest row is one band across the table (``host-table--guest``).
-
-    A style on each cell's text would cover the text only, leaving patches; the row's own style
-    fills every cell, its padding and the rest of the line, and the stylesheet keeps it legible
-    in any theme.
-    """
-
-    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {"host-table--guest"}
-
-    def __init__(self) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, show_cursor=False)
-        self.guest_keys: set[str] = set()
-        """Row keys of the guest's rows (its in-migration names included)."""
-
-    def on_focus(self) -> None:
-        # the row cursor is for walking a long list: shown only while the presenter is in it,
-        # so that a cursor on Domain-0 never outshines the guest's band
-        self.show_cursor = True
-
-    def on_blur(self) -> None:
-        self.show_cursor = False
-
-    def _get_row_style(self, row_index: int, base_style: Style) -> Style:
-        # Textual 8.2.8 has no public per-row style: this private hook (its zebra stripes') is
-        # the one place a row's style is chosen. Textual is pinned, and test_views' band test
-        # fails if a new version stops calling it. A style on the cells' text would leave the
-        # padding and the row's tail unbanded, and would hide the row cursor.
-        style = super()._get_row_style(row_index, base_style)
-        if row_index >= 0 and self.guest_keys:
-            key = self._row_locations.get_key(row_index)
-            if key is not None and key.value in self.guest_keys:
-                style += self._guest_style()
-        return style
-
-    def _guest_style(self) -> Style:
-        # a component's rich style drops the alpha of `$accent 30%`: blend it on the table's own
-        # background, as Textual does for a widget's background
-        band = self.get_component_styles("host-table--guest").background
-        return Style(bgcolor=(self.background_colors[1] + band).rich_color)
-
-
 class HostPane(Vertical):
     """A host's title (name, toolstack, connection, latency) over a table of its domains."""
+
+    TABLE: type[HostTable] = HostTable
+    """The domain list's class (a test counts its refreshes and rendered lines in a subclass)."""
 
     def __init__(self, host: str, toolstack: str, guest: str, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="host-pane")
         self.host, self.toolstack, self.guest = host, toolstack, guest
         self.connection: ConnectionEvent | None = None
         self.snapshot: HostSnapshot | None = None
+        """The host's latest poll, drawn or not: what the screen asks where the guest is."""
+        self._drawn: HostSnapshot | None = None
+        """The poll the table shows now (behind ``snapshot`` while the pane is out of view)."""
+        self._title: Text | None = None
         self._domains: dict[str, Domain] = {}
         self._height = 0
         self._columns: tuple[Column, ...] = COLUMNS
@@ -102,14 +55,17 @@ class HostPane(Vertical):
         """The widest name cell of the panes in this pane's grid row (the screen sets it)."""
         self.rows_wanted = 1
         """Table lines this host's list needs (header included)."""
-        self.border_title = host_title(host, toolstack, None, None)
+        # kept, not queried: a query matches selectors, and 200 panes tick every second
+        self._table = self.TABLE()
+        self._more = Line("", classes="more-rows")
+        self._reason = Line("", classes="down-reason")
+        self._retitle()
 
     def compose(self) -> ComposeResult:
-        table = HostTable()
-        self._add_columns(table)
-        yield table
-        yield Line("", classes="more-rows")
-        yield Line("", classes="down-reason")
+        self._add_columns(self._table)
+        yield self._table
+        yield self._more
+        yield self._reason
 
     def _add_columns(self, table: HostTable) -> None:
         for label, key, width in self._columns:
@@ -147,20 +103,49 @@ class HostPane(Vertical):
 
     @property
     def table(self) -> HostTable:
-        return self.query_one(HostTable)
+        return self._table
 
     @property
     def has_guest(self) -> bool:
         return self.snapshot is not None and self.snapshot.find(self.guest) is not None
 
+    @property
+    def stale(self) -> bool:
+        """A poll came while the pane was out of view, and is not drawn yet."""
+        return self.snapshot is not self._drawn
+
+    def in_view(self, screen: Screen[Any] | None = None) -> bool:
+        """Whether any of the pane was on screen at the last layout (scrolled away: not);
+        ``screen``, its screen if the caller has it (cheaper than walking up to it)."""
+        try:
+            return bool((screen or self.screen).find_widget(self).visible_region)
+        except (NoScreen, NoWidget):
+            return True  # not laid out yet: drawn, so that its first layout has its rows
+
     def show_snapshot(self, snapshot: HostSnapshot) -> bool:
-        """Put a poll on screen: only the cells that changed, rows keyed by domain name.
+        """Take a poll; draw it now if the pane is in view (else `draw` does it later).
 
         Returns whether the guest came or went on this host.
         """
         had_guest = self.has_guest
-        notes_before = self.snapshot.notes if self.snapshot is not None else ()
         self.snapshot = snapshot
+        if self.in_view():
+            self.draw()
+        return had_guest != self.has_guest
+
+    def draw(self) -> None:
+        """Put the latest poll on screen: only the cells that changed, rows keyed by domain
+        name; nothing at all when nothing shown changed (the same rows, title and notes)."""
+        snapshot, drawn = self.snapshot, self._drawn
+        if snapshot is None or snapshot is drawn:
+            return
+        self._drawn = snapshot
+        notes_before = drawn.notes if drawn is not None else ()
+        if drawn is not None and drawn.domains == snapshot.domains:
+            self._retitle()  # the latency, if its figure moved
+            if snapshot.notes != notes_before:
+                self.tick(snapshot.t)
+            return
         table = self.table
         fresh = row_keys(snapshot.domains)
         with self.app.batch_update():
@@ -187,7 +172,6 @@ class HostPane(Vertical):
         self.set_class(self.has_guest, "-has-guest")
         if snapshot.notes != notes_before:  # "no header" came or went: say it now
             self.tick(snapshot.t)
-        return had_guest != self.has_guest
 
     def set_table_height(self, height: int) -> None:
         """An explicit height makes the grid re-measure its rows; the screen evens out a row."""
@@ -223,13 +207,13 @@ class HostPane(Vertical):
             parts.append(f"▲ {above} more above")
         if below:
             parts.append(f"▼ {below} more below")
-        self.query_one(".more-rows", Line).show(" · ".join(parts))
+        self._more.show(" · ".join(parts))
 
     def tick(self, now: float) -> None:
         """Count the next retry down while the host is unreachable; rows out of view."""
         self.show_more()
         conn = self.connection
-        reason = self.query_one(".down-reason", Line)
+        reason = self._reason
         if conn is not None and conn.state in DOWN:
             reason.show(unreachable_text(conn, now))
         elif conn is not None and conn.state is ConnectionState.CONNECTING:
@@ -241,5 +225,8 @@ class HostPane(Vertical):
             reason.show("")
 
     def _retitle(self) -> None:
-        latency = self.snapshot.latency_s if self.snapshot is not None else None
-        self.border_title = host_title(self.host, self.toolstack, self.connection, latency)
+        """The title from the drawn poll; set (which repaints the pane) only when it changed."""
+        latency = self._drawn.latency_s if self._drawn is not None else None
+        title = host_title(self.host, self.toolstack, self.connection, latency)
+        if title != self._title:
+            self._title = self.border_title = title

@@ -1,0 +1,133 @@
+"""Issue 11.6: fifty hosts polled every second draw only what changed and what can be seen.
+
+The host tables are counted through a subclass (`HostPane.TABLE`): ``refresh`` calls (work the
+app asks of Textual) and ``render_line`` calls (lines Textual actually drew). Polls go in by the
+engine listener's own path (`app.deliver`, coalesced and drawn a pane at a time).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from textual.strip import Strip
+
+from tests.tui.records import Clock, config, dom0, guest, snap
+from tests.tui.waits import until
+from xentui.model import Domain, DomainState
+from xentui.tui.app import XentuiApp
+from xentui.tui.widgets.host_pane import HostPane
+from xentui.tui.widgets.host_table import HostTable
+
+
+class CountingTable(HostTable):
+    """A host table that counts what it is asked to redraw and the lines it draws."""
+
+    refreshes = 0
+    lines = 0
+
+    def refresh(self, *regions: Any, **kw: Any) -> Any:
+        self.refreshes += 1
+        return super().refresh(*regions, **kw)
+
+    def render_line(self, y: int) -> Strip:
+        self.lines += 1
+        return super().render_line(y)
+
+    def reset(self) -> None:
+        self.refreshes = self.lines = 0
+
+
+@pytest.fixture(autouse=True)
+def counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(HostPane, "TABLE", CountingTable)
+
+
+def table(app: XentuiApp, host: str) -> CountingTable:
+    found = app.main.panes[host].table
+    assert isinstance(found, CountingTable)
+    return found
+
+
+def domains(host: int, cpu: float, count: int = 8) -> list[Domain]:
+    rows = [dom0(cpu)]
+    rows += [
+        Domain(f"vm_{host}_{d}", f"vm_{host}_{d}", d, 256, 1, DomainState.BLOCKED, "-b----", cpu)
+        for d in range(1, count)
+    ]
+    return rows
+
+
+def shown_cpu(found: CountingTable) -> str | None:
+    """Domain-0's Time(s) as the table holds it (None: no such row drawn yet)."""
+    if "Domain-0" not in {key.value for key in found.rows}:
+        return None
+    return str(found.get_cell("Domain-0", "time")).strip()
+
+
+async def painted(app: XentuiApp, frames: int = 3) -> None:
+    """Until the screen has gone through ``frames`` refreshes: what was asked is drawn by then."""
+    for _ in range(frames):
+        done = asyncio.Event()
+        app.screen.call_after_refresh(done.set)
+        await asyncio.wait_for(done.wait(), 5)
+        await asyncio.sleep(0.02)
+
+
+async def test_an_unchanged_poll_draws_nothing_and_a_poll_redraws_only_its_host() -> None:
+    clock = Clock()
+    app = XentuiApp(config(), clock=clock, wall=clock.wall)
+    async with app.run_test(size=(160, 48)) as pilot:
+        first = [snap("xen_host_1", dom0(), guest()), snap("xen_host_2", dom0(845.0))]
+        for event in first:
+            app.deliver(event)
+        one, two = table(app, "xen_host_1"), table(app, "xen_host_2")
+        await until(pilot, lambda: one.row_count == 2 and two.row_count == 1, why="both drawn")
+        await painted(app)
+        one.reset()
+        two.reset()
+
+        # the next poll of each host, with nothing changed: no refresh asked, no line drawn
+        for event in first:
+            app.deliver(snap(event.snapshot.host, *event.snapshot.domains, t=clock.t + 1))
+        await painted(app)
+        assert (one.refreshes, one.lines, two.refreshes, two.lines) == (0, 0, 0, 0)
+
+        # one cell of host 1 changes: its table redraws, host 2's draws nothing
+        app.deliver(snap("xen_host_1", dom0(1300.0), guest(), t=clock.t + 2))
+        await until(pilot, lambda: one.lines > 0, why="host 1's table redrawn")
+        await painted(app)
+        assert one.refreshes > 0
+        assert shown_cpu(one) == "1300.0"
+        assert (two.refreshes, two.lines) == (0, 0)
+
+
+async def test_an_off_screen_pane_does_not_redraw_until_it_is_in_view() -> None:
+    clock = Clock()
+    app = XentuiApp(config(hosts=50), clock=clock, wall=clock.wall)
+    async with app.run_test(size=(160, 48)) as pilot:
+        for i, host in enumerate(app.main.panes, start=1):
+            app.deliver(snap(host, *domains(i, 100.0)))
+        last = app.main.panes["xen_host_50"]
+        tail = table(app, "xen_host_50")
+        panes = app.main.panes.values()
+        await until(pilot, lambda: all(p.snapshot for p in panes), why="every poll taken")
+        await until(pilot, lambda: table(app, "xen_host_1").row_count == 8, why="host 1 drawn")
+        await painted(app)
+        hosts = app.main.query_one("#hosts")
+        assert not last.region.overlaps(hosts.region), "the test needs host 50 out of view"
+        tail.reset()
+
+        app.deliver(snap("xen_host_50", *domains(50, 999.0), t=clock.t + 1))
+        kept = "the poll kept, undrawn out of view"
+        await until(pilot, lambda: last.snapshot is not None and last.stale, why=kept)
+        await painted(app)
+        assert (tail.refreshes, tail.lines) == (0, 0)
+        assert last.snapshot is not None and last.snapshot.domains[0].cpu_s == 999.0
+
+        # scrolled into view, it draws the latest poll
+        last.scroll_visible(animate=False)
+        await until(pilot, lambda: shown_cpu(tail) == "999.0", why="drawn once in view")
+        await until(pilot, lambda: tail.lines > 0, why="its lines drawn")
+        assert not last.stale
