@@ -156,7 +156,8 @@ class MediaTimeline:
     def _on_mark(self, mark: Mark) -> None:
         if mark.secs is None:  # a new link: its own rate from here on
             self._previous_rate = self.bytes_per_media_s()
-            self._link = _Link(mark.link, self._media_s, self.ogg.timed_streams)
+            known = self.ogg.timed_streams if self.ogg.links == mark.link else 0
+            self._link = _Link(mark.link, self._media_s, known)
             self._debt, self._at_once = 0.0, False
             return
         link = self._link
