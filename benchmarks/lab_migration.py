@@ -15,9 +15,9 @@ import argparse
 import asyncio
 import json
 
-from xentui.lab.media import media_path
-from xentui.lab.migration import GuestMemory, RelocationServer, send_guest
-from xentui.lab.stream import StreamServer
+from xentui.lab.streaming.media import media_path
+from xentui.lab.streaming.stream import StreamServer
+from xentui.lab.xen.migration import GuestMemory, RelocationServer, send_guest
 
 TARGET, SOURCE, GUEST = "127.0.0.3", "127.0.0.4", "127.0.0.2"
 

@@ -31,8 +31,8 @@ from collections.abc import AsyncIterator, Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from xentui.lab.media import media_path
-from xentui.lab.stream import HaltRecord, StreamServer
+from xentui.lab.streaming.media import media_path
+from xentui.lab.streaming.stream import HaltRecord, StreamServer
 from xentui.model import Gap, PlayerState
 from xentui.probe.monitor import StreamProbe
 from xentui.probe.runner import ProbeThread

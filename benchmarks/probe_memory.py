@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-from xentui.lab.media import media_path
+from xentui.lab.streaming.media import media_path
 from xentui.probe.monitor import StreamProbe
 from xentui.probe.ogg import OggClock
 

@@ -24,8 +24,8 @@ from xentui.probe.monitor import StreamProbe
 
 SERVER = r"""
 import asyncio, sys
-from xentui.lab.media import media_path
-from xentui.lab.stream import StreamServer
+from xentui.lab.streaming.media import media_path
+from xentui.lab.streaming.stream import StreamServer
 
 async def main():
     server = StreamServer("127.0.0.1", 0, media_path(sys.argv[1]))

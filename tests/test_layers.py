@@ -84,3 +84,15 @@ def test_imports_point_down(layer: str, path: Path) -> None:
 def test_every_layer_is_known() -> None:
     tops = {_path_layer(p) for p in PACKAGE.rglob("*.py")}
     assert tops - set(ALLOWED) == {"cli", "__init__", "__main__"}
+
+
+LAB_PARTS = ("machine", "xen", "streaming", "vm")
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "lab" / "machine").glob("*.py")), ids=str)
+def test_a_lab_machine_knows_no_toolstack_nor_guest(path: Path) -> None:
+    """``lab/machine/`` (SSH, shell, files, keys) is what every lab machine runs: the Xen hosts
+    and the guest build on it, never the other way round (issue 13.3)."""
+    parts = {m.split(".")[1] for m in _imports(path) if m.startswith("lab.")}
+    wrong = parts & (set(LAB_PARTS) - {"machine"})
+    assert not wrong, f"{path.relative_to(PACKAGE)} imports lab parts {sorted(wrong)}"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from xentui.lab import coreutils
-from xentui.lab.shell import Machine, Out, run_line
-from xentui.lab.vfs import Meta, Vfs
+from xentui.lab.machine import coreutils
+from xentui.lab.machine.shell import Machine, Out, run_line
+from xentui.lab.machine.vfs import Meta, Vfs
 
 CONF = "/etc/xen/xend-config.sxp"
 

@@ -212,7 +212,7 @@ async def test_bad_options_are_refused_in_one_line(lab_factory, kwargs, message)
 
 async def test_a_failed_start_removes_its_temp_dir() -> None:
     from xentui.lab import Lab, LabOptions
-    from xentui.lab.media import MediaError
+    from xentui.lab.streaming.media import MediaError
 
     lab = Lab(LabOptions(media="bogus"))
     with pytest.raises(MediaError, match="unknown media kind 'bogus'"):

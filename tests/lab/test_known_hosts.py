@@ -123,7 +123,7 @@ async def test_xl_migrate_takes_its_ssh_command_from_s(lab_factory) -> None:
 
 def test_patterns_are_openssh_globs_where_brackets_are_literal() -> None:
     """``[host]:port`` entries are literal text to OpenSSH; only ``*``, ``?`` and ``!`` match."""
-    from xentui.lab.known_hosts import _matches
+    from xentui.lab.machine.known_hosts import _matches
 
     assert _matches("[127.0.0.2]:2222", "[127.0.0.2]:2222")
     assert not _matches("[127.0.0.2]:2222", "1")

@@ -8,9 +8,10 @@ import struct
 
 import pytest
 
-from xentui.lab import migframe
-from xentui.lab.media import media_path
-from xentui.lab.migration import (
+from xentui.lab.streaming.media import media_path
+from xentui.lab.streaming.stream import StreamServer
+from xentui.lab.xen import migframe
+from xentui.lab.xen.migration import (
     ConnectRefused,
     GuestMemory,
     IncomingMigration,
@@ -20,7 +21,6 @@ from xentui.lab.migration import (
     RoundRecord,
     send_guest,
 )
-from xentui.lab.stream import StreamServer
 
 TARGET, SOURCE = "127.0.0.3", "127.0.0.4"
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xentui.lab.precopy import GuestMemory, PrecopyPolicy, dirtied_pages
+from xentui.lab.xen.precopy import GuestMemory, PrecopyPolicy, dirtied_pages
 
 
 def run(policy: PrecopyPolicy, link_pages_per_s: float) -> list[int]:

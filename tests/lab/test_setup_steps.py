@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.lab.helpers import assert_one_guest, ssh
-from xentui.lab.files import ready_xend_config, shipped_xend_config
+from xentui.lab.xen.files import ready_xend_config, shipped_xend_config
 
 EXPORT_LINE = "/xen *(rw,sync,no_root_squash)\n"
 
@@ -137,7 +137,7 @@ def test_busy_relocation_port_falls_back_consistently() -> None:
     import socket
 
     from xentui.lab.addresses import pick_port
-    from xentui.lab.host import parse_relocation
+    from xentui.lab.xen.host import parse_relocation
 
     with socket.socket() as busy:
         busy.bind(("127.9.9.1", 8002))

@@ -7,9 +7,9 @@ import asyncio
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xentui.lab import coreutils
-from xentui.lab.shell import Machine, Out, run_line
-from xentui.lab.vfs import Vfs
+from xentui.lab.machine import coreutils
+from xentui.lab.machine.shell import Machine, Out, run_line
+from xentui.lab.machine.vfs import Vfs
 
 WORDS = st.sampled_from(
     [

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.lab.oggwalk import crc, links, walk
-from xentui.lab.media import ChainedLoop, MediaError, media_path, ogg_crc, split_pages
+from xentui.lab.streaming.media import ChainedLoop, MediaError, media_path, ogg_crc, split_pages
 
 
 @given(st.binary(max_size=300))

@@ -13,9 +13,9 @@ import time
 import pytest
 
 from tests.lab.oggwalk import links, walk
-from xentui.lab.gnump3d import last_modified
-from xentui.lab.media import media_path
-from xentui.lab.stream import CHUNK, StreamServer
+from xentui.lab.streaming.gnump3d import last_modified
+from xentui.lab.streaming.media import media_path
+from xentui.lab.streaming.stream import CHUNK, StreamServer
 
 HOST = "127.0.0.2"
 

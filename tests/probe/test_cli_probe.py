@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from xentui.lab.stream import StreamServer
+from xentui.lab.streaming.stream import StreamServer
 
 from .servers import AUDIO, BadServer
 

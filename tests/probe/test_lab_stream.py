@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from xentui.lab import media, stream
+from xentui.lab.streaming import media, stream
 from xentui.model import Event, GapEvent, PlayerState, StallEvent, duration
 from xentui.probe.backend import SockStream
 from xentui.probe.monitor import StreamProbe

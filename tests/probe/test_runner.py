@@ -17,8 +17,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from tests.probe.servers import BadServer, until
-from xentui.lab.media import media_path
-from xentui.lab.stream import StreamServer
+from xentui.lab.streaming.media import media_path
+from xentui.lab.streaming.stream import StreamServer
 from xentui.model import Event, PlayerState, StreamStatusEvent
 from xentui.probe.monitor import StreamProbe
 from xentui.probe.runner import ProbeThread

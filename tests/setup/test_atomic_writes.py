@@ -19,8 +19,8 @@ import pytest
 from tests.need import missing
 from tests.remote.sshd import RealSshd
 from xentui.config import GuestConfig, LabConfig
-from xentui.lab.shell import Machine, Out, Stdin
-from xentui.lab.vfs import Meta
+from xentui.lab.machine.shell import Machine, Out, Stdin
+from xentui.lab.machine.vfs import Meta
 from xentui.setup.checklist import Checklist
 from xentui.setup.results import FileEdit, FixPlan
 from xentui.setup.writes import TEMP_MARK

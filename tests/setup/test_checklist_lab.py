@@ -288,7 +288,7 @@ async def test_a_guest_in_mid_migration_is_unknown_not_failed(lab_factory) -> No
 async def test_plans_follow_the_findings_kind_not_their_words(lab) -> None:
     """A guest that runs nowhere gets `xm create`; /xen mounted from elsewhere gets words only."""
     from tests.lab.helpers import ssh
-    from xentui.lab.host import Mount
+    from xentui.lab.xen.host import Mount
 
     assert (await ssh(lab, "xen_host_1", "xm destroy virt_server")).exit_status == 0
     host2 = lab.host("xen_host_2")

@@ -7,7 +7,7 @@ import posixpath
 import pytest
 
 from tests.setup.test_checklist_lab import run_cli
-from xentui.lab.vfs import Vfs
+from xentui.lab.machine.vfs import Vfs
 from xentui.setup.checklist import Checklist
 from xentui.setup.results import Status
 

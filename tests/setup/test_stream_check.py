@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from xentui.lab.gnump3d import header_bytes
+from xentui.lab.streaming.gnump3d import header_bytes
 from xentui.setup.guest_steps import check_url
 from xentui.setup.results import Status
 

@@ -12,8 +12,8 @@ import asyncio
 
 from tests.tui.records import config
 from tests.tui.waits import until
-from xentui.lab.media import media_path
-from xentui.lab.stream import StreamServer
+from xentui.lab.streaming.media import media_path
+from xentui.lab.streaming.stream import StreamServer
 from xentui.model import Gap, PlayerState, duration
 from xentui.probe.gaps import SIGNIFICANT_S, significant
 from xentui.probe.monitor import StreamProbe

@@ -10,8 +10,8 @@ from textual import events
 from textual.widgets import DataTable, Static
 
 from tests.tui.waits import Ticks, until
-from xentui.lab.files import shipped_xend_config
-from xentui.lab.host import XEND_CONFIG
+from xentui.lab.xen.files import shipped_xend_config
+from xentui.lab.xen.host import XEND_CONFIG
 from xentui.model import Event, SnapshotEvent
 from xentui.tui.app import XentuiApp
 from xentui.tui.screens.confirm import Confirm

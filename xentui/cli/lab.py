@@ -83,7 +83,7 @@ def _check(args: argparse.Namespace) -> str | None:
     for flag, value in (("--speed", args.speed), ("--link-mbit", args.link_mbit)):
         if not (value > 0 and math.isfinite(value)):  # nan compares false with everything
             return f"{flag} {value}: --speed and --link-mbit must be greater than 0 and finite"
-    from xentui.lab.files import version_tuple
+    from xentui.lab.xen.files import version_tuple
 
     v = version_tuple(args.xm_version)
     if not v or v < (3, 0) or v > (4, 4):

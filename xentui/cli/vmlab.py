@@ -31,7 +31,7 @@ def check(args: argparse.Namespace) -> str | None:
     """The flags' refusal in one line, before anything is started."""
     if args.toolstack not in ("virsh", "xm", "xl"):
         return f"--vm --toolstack {args.toolstack}: the real VM lab serves virsh, xm or xl"
-    from xentui.lab.files import version_tuple
+    from xentui.lab.xen.files import version_tuple
 
     v = version_tuple(args.xm_version)
     if not v or v < (3, 0) or v > (4, 4):

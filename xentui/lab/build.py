@@ -12,26 +12,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xentui.config import load_config
-from xentui.lab import (
-    coreutils,
-    guest_cli,
-    known_hosts,
-    services,
-    sshkey_cli,
-    sshkeys,
-    xl_cli,
-    xl_transport,
-    xm_cli,
-)
 from xentui.lab.addresses import GUEST_OCTET, RELOCATION_PORT, STREAM_PORT
-from xentui.lab.files import guest_config
-from xentui.lab.guest import Guest
-from xentui.lab.host import SHARED, Mount, SimHost
 from xentui.lab.labfile import write_lab_file
 from xentui.lab.labstate import LabState
-from xentui.lab.media import media_path
-from xentui.lab.shell import Machine
-from xentui.lab.sshserver import SshEndpoint
+from xentui.lab.machine import coreutils, known_hosts, sshkey_cli, sshkeys
+from xentui.lab.machine.shell import Machine
+from xentui.lab.machine.sshserver import SshEndpoint
+from xentui.lab.streaming import guest_cli
+from xentui.lab.streaming.guest import Guest
+from xentui.lab.streaming.media import media_path
+from xentui.lab.xen import services, xl_cli, xl_transport, xm_cli
+from xentui.lab.xen.files import guest_config
+from xentui.lab.xen.host import SHARED, Mount, SimHost
 
 if TYPE_CHECKING:
     from xentui.lab.lab import Lab

@@ -18,21 +18,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from xentui.config import LabConfig
 from xentui.lab.addresses import RELOCATION_PORT
-from xentui.lab.domains import SimDomain
-from xentui.lab.files import version_tuple
-from xentui.lab.host import SimHost
+from xentui.lab.machine.sshserver import SshEndpoint
 from xentui.lab.options import LabOptions
-from xentui.lab.sshserver import SshEndpoint
-from xentui.lab.truth import GroundTruth
+from xentui.lab.xen.domains import SimDomain
+from xentui.lab.xen.files import version_tuple
+from xentui.lab.xen.host import SimHost
+from xentui.lab.xen.truth import GroundTruth
 from xentui.tasks import cancel_and_wait
 
 if TYPE_CHECKING:
     import asyncssh
 
-    from xentui.lab.guest import Guest
     from xentui.lab.labstate import LabState
-    from xentui.lab.migrecv import RelocationServer
-    from xentui.lab.shell import Out
+    from xentui.lab.machine.shell import Out
+    from xentui.lab.streaming.guest import Guest
+    from xentui.lab.xen.migrecv import RelocationServer
 
 __all__ = ["Lab", "LabOptions"]
 
@@ -215,7 +215,7 @@ class Lab:
             await self.guest.stopped()
 
     async def create_guest(self, host: SimHost, path: str, *, console: bool, tool: str) -> Out:
-        from xentui.lab.create_cmd import create_guest
+        from xentui.lab.xen.create_cmd import create_guest
 
         return await create_guest(self, host, path, console=console, tool=tool)
 
@@ -238,7 +238,7 @@ class Lab:
         await self._apply_relocation(host)
 
     async def _apply_relocation(self, host: SimHost) -> None:
-        from xentui.lab.relocation import apply_relocation
+        from xentui.lab.xen.relocation import apply_relocation
 
         await apply_relocation(self, host)
 

@@ -15,7 +15,7 @@ import pytest
 
 from tests.lab import oggwalk
 from tests.lab.vm.conftest import need
-from xentui.lab.media import media_path
+from xentui.lab.streaming.media import media_path
 from xentui.lab.vm.image import FORMAT, VmImage, cached_image, ensure_image
 from xentui.lab.vm.initramfs import Entry, cpio_newc
 from xentui.lab.vm.parts import BUSYBOX, is_static_elf

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.lab.vm.conftest import need
-from xentui.lab.media import ChainedLoop, media_path
+from xentui.lab.streaming.media import ChainedLoop, media_path
 from xentui.lab.vm.image import VmImage
 from xentui.lab.vm.qemu import QemuError, QemuGuest, domain_xml, qemu_argv
 

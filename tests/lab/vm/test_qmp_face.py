@@ -9,10 +9,10 @@ import os
 import pytest
 
 from xentui.cli.vmlab import check
-from xentui.lab.domains import domain0, xl_list, xm_list
-from xentui.lab.host import SimHost
 from xentui.lab.vm.qemu_host import cpu_seconds, guest_row
 from xentui.lab.vm.qemu_pair import xl_names, xm_names
+from xentui.lab.xen.domains import domain0, xl_list, xm_list
+from xentui.lab.xen.host import SimHost
 from xentui.model import DomainState, MigrationRole
 from xentui.toolstack.xl import Xl
 from xentui.toolstack.xm import Xm

@@ -6,9 +6,9 @@ import asyncio
 import posixpath
 import re
 
-from xentui.lab import fileutils
-from xentui.lab.shell import Handler, Machine, Out, Stdin
-from xentui.lab.vfs import VfsError
+from xentui.lab.machine import fileutils
+from xentui.lab.machine.shell import Handler, Machine, Out, Stdin
+from xentui.lab.machine.vfs import VfsError
 
 
 async def cat(m: Machine, argv: list[str], stdin: Stdin) -> Out:

@@ -12,8 +12,8 @@ import re
 import secrets
 import string
 
-from xentui.lab.shell import Handler, Machine, Out, Stdin
-from xentui.lab.vfs import Meta, VfsError
+from xentui.lab.machine.shell import Handler, Machine, Out, Stdin
+from xentui.lab.machine.vfs import Meta, VfsError
 
 _USERS = {"root": 0}
 _ALPHABET = string.ascii_letters + string.digits

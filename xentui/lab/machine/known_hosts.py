@@ -15,13 +15,13 @@ import posixpath
 import re
 from typing import TYPE_CHECKING
 
-from xentui.lab import sshkeys
-from xentui.lab.shell import Out
+from xentui.lab.machine import sshkeys
+from xentui.lab.machine.shell import Out
 
 if TYPE_CHECKING:
     from xentui.lab.lab import Lab
-    from xentui.lab.shell import Machine
-    from xentui.lab.ssh_cli import Call
+    from xentui.lab.machine.shell import Machine
+    from xentui.lab.machine.ssh_cli import Call
 
 GLOBAL = "/etc/ssh/ssh_known_hosts"
 FAILED = "Host key verification failed.\n"

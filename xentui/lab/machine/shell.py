@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from xentui.lab.vfs import Vfs, VfsError
+from xentui.lab.machine.vfs import Vfs, VfsError
 
 
 @dataclass

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from xentui.lab import known_hosts, sshkeys
-from xentui.lab.shell import Machine, Out, Stdin, run_line
+from xentui.lab.machine import known_hosts, sshkeys
+from xentui.lab.machine.shell import Machine, Out, Stdin, run_line
 
 if TYPE_CHECKING:
     from xentui.lab.lab import Lab
-    from xentui.lab.sshserver import SshEndpoint
+    from xentui.lab.machine.sshserver import SshEndpoint
 
 FAILED = 255
 DENIED = "Permission denied (publickey,gssapi-keyex,gssapi-with-mic,password).\n"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from xentui.lab import known_hosts, sshkeys
-from xentui.lab.shell import Handler, Machine, Out, Stdin
-from xentui.lab.ssh_cli import DENIED_PASSWORD, Call, endpoint_of, machine_at, ssh
-from xentui.lab.vfs import VfsError
+from xentui.lab.machine import known_hosts, sshkeys
+from xentui.lab.machine.shell import Handler, Machine, Out, Stdin
+from xentui.lab.machine.ssh_cli import DENIED_PASSWORD, Call, endpoint_of, machine_at, ssh
+from xentui.lab.machine.vfs import VfsError
 
 if TYPE_CHECKING:
     from xentui.lab.lab import Lab

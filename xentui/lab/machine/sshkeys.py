@@ -13,7 +13,7 @@ import posixpath
 import textwrap
 from collections.abc import Iterable
 
-from xentui.lab.vfs import Vfs, VfsError
+from xentui.lab.machine.vfs import Vfs, VfsError
 
 # key type → (the blob's algorithm name, fixed bytes after it, random bytes, PEM label); RSA's
 # fixed part is e=65537 and a 257-byte modulus length, so lines start "AAAAB3NzaC1yc2EAAAADAQAB".

@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncssh
 
-from xentui.lab.shell import Machine, run_line
+from xentui.lab.machine.shell import Machine, run_line
 from xentui.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)

@@ -11,10 +11,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from xentui.lab.domains import SimDomain
-from xentui.lab.host import SimHost
-from xentui.lab.stream import HaltRecord, StreamServer
-from xentui.lab.vfs import Vfs
+from xentui.lab.machine.vfs import Vfs
+from xentui.lab.streaming.stream import HaltRecord, StreamServer
+from xentui.lab.xen.domains import SimDomain
+from xentui.lab.xen.host import SimHost
 
 MEDIA_DIR = "/home/mp3"
 MEDIA_NAME = "TruthHappens.ogg"

@@ -6,9 +6,9 @@ import time
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from xentui.lab.guest import MEDIA_DIR, MEDIA_NAME
-from xentui.lab.shell import Handler, Machine, Out, Stdin
-from xentui.lab.vfs import VfsError
+from xentui.lab.machine.shell import Handler, Machine, Out, Stdin
+from xentui.lab.machine.vfs import VfsError
+from xentui.lab.streaming.guest import MEDIA_DIR, MEDIA_NAME
 
 if TYPE_CHECKING:
     from xentui.lab.lab import Lab

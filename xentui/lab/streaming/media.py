@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 KINDS = {"video": "TruthHappens.ogg", "audio": "TruthHappens-audio.ogg"}
 """Theora + Vorbis test pattern (~390 kbit/s) and Vorbis only (64 kbit/s); see make_media.sh."""
 

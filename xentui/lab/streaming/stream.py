@@ -16,17 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from xentui.lab.freeze import HaltRecord, OutputGate
-from xentui.lab.gnump3d import Request, error_page, header_bytes, read_request
-from xentui.lab.leansock import (
+from xentui.lab.pacing import TokenBucket
+from xentui.lab.streaming.freeze import HaltRecord, OutputGate
+from xentui.lab.streaming.gnump3d import Request, error_page, header_bytes, read_request
+from xentui.lab.streaming.leansock import (
     lean_listener,
     make_lean,
     unsent_bytes,
     wait_queue_empty,
     wait_writable,
 )
-from xentui.lab.media import ChainedLoop, media_path
-from xentui.lab.pacing import TokenBucket
+from xentui.lab.streaming.media import ChainedLoop, media_path
 from xentui.tasks import cancel_and_wait
 
 __all__ = ["CHUNK", "HaltRecord", "StreamServer"]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xentui.lab.media import media_path
+from xentui.lab.streaming.media import media_path
 from xentui.lab.vm.initramfs import build_initramfs, looped_media
 from xentui.lab.vm.kernel import fetch_kernel
 from xentui.lab.vm.parts import (

@@ -13,7 +13,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from xentui.lab.media import ChainedLoop, split_pages
+from xentui.lab.streaming.media import ChainedLoop, split_pages
 
 APPEND = "console=ttyS0 quiet panic=-1 rdinit=/init"
 """The kernel command line: console on the serial file, our /init, quit QEMU on a panic."""

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xentui.lab.domains import SimDomain, domain0
 from xentui.lab.vm.qemu import QemuError, QemuGuest
 from xentui.lab.vm.qmp import QmpError
+from xentui.lab.xen.domains import SimDomain, domain0
 
 PAUSED_STATES = frozenset({"paused", "inmigrate", "prelaunch", "restore-vm", "save-vm", "debug"})
 """QEMU run states a Xen toolstack would list as paused (``--p---``)."""

@@ -21,15 +21,15 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from xentui.lab import xl_cli, xl_migrate
-from xentui.lab.domains import xl_list, xm_list
-from xentui.lab.migrate_cmd import EAI_NONAME, ECONNREFUSED, xm_migrate_args
-from xentui.lab.shell import Machine, Out, Stdin
+from xentui.lab.machine.shell import Machine, Out, Stdin
 from xentui.lab.vm.qemu import QemuError
 from xentui.lab.vm.qemu_host import QemuHost, Vm
 from xentui.lab.vm.qemu_pair import QemuPair, xl_names, xm_names
 from xentui.lab.vm.qmp import QmpError
-from xentui.lab.xm_cli import HELP, SHORT_HELP, XmText
+from xentui.lab.xen import xl_cli, xl_migrate
+from xentui.lab.xen.domains import xl_list, xm_list
+from xentui.lab.xen.migrate_cmd import EAI_NONAME, ECONNREFUSED, xm_migrate_args
+from xentui.lab.xen.xm_cli import HELP, SHORT_HELP, XmText
 
 LAB_QMP = "xentui-lab-qmp"
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from xentui.lab.shell import Machine, Out, Stdin
+from xentui.lab.machine.shell import Machine, Out, Stdin
 
 if TYPE_CHECKING:
     from xentui.lab.vm.libvirt import LibvirtHost

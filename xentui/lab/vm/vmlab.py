@@ -24,10 +24,10 @@ from pathlib import Path
 
 import asyncssh
 
-from xentui.lab import coreutils
-from xentui.lab.shell import Handler, Machine
-from xentui.lab.sshserver import SshEndpoint
-from xentui.lab.vfs import Vfs
+from xentui.lab.machine import coreutils
+from xentui.lab.machine.shell import Handler, Machine
+from xentui.lab.machine.sshserver import SshEndpoint
+from xentui.lab.machine.vfs import Vfs
 from xentui.lab.vm import netns, tunperm
 from xentui.lab.vm.image import VmImage, ensure_image
 from xentui.lab.vm.libvirt import LibvirtHost

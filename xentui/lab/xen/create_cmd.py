@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from xentui.lab.shell import Out
-from xentui.lab.vfs import VfsError
+from xentui.lab.machine.shell import Out
+from xentui.lab.machine.vfs import VfsError
 
 if TYPE_CHECKING:
-    from xentui.lab.host import SimHost
     from xentui.lab.lab import Lab
+    from xentui.lab.xen.host import SimHost
 
 _NAME = re.compile(r"^\s*name\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
 _MEMORY = re.compile(r"^\s*memory\s*=\s*[\"']?(\d+)", re.MULTILINE)

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from xentui.lab.files import version_tuple
+from xentui.lab.xen.files import version_tuple
 
 
 @dataclass

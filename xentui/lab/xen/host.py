@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from xentui.lab import files
-from xentui.lab.domains import SimDomain, domain0
-from xentui.lab.vfs import Vfs, VfsError
+from xentui.lab.machine.vfs import Vfs, VfsError
+from xentui.lab.xen import files
+from xentui.lab.xen.domains import SimDomain, domain0
 
 if TYPE_CHECKING:
     from xentui.lab.lab import Lab
-    from xentui.lab.shell import Machine
+    from xentui.lab.machine.shell import Machine
 
 XEND_CONFIG = "/etc/xen/xend-config.sxp"
 EXPORTS = "/etc/exports"

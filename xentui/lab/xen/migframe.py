@@ -13,7 +13,7 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from xentui.lab.precopy import PAGE_SIZE, GuestMemory
+from xentui.lab.xen.precopy import PAGE_SIZE, GuestMemory
 
 HELLO, READY, ERROR, PAGES, END_ROUND, CONTEXT, ACK = range(1, 8)
 MAGIC = b"XENTUI-MIGRATE 1\n"

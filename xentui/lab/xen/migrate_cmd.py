@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import asyncssh
 
-from xentui.lab import migration as engine
-from xentui.lab.shell import Out
-from xentui.lab.truth import MigrationTruth
+from xentui.lab.machine.shell import Out
+from xentui.lab.xen import migration as engine
+from xentui.lab.xen.truth import MigrationTruth
 
 if TYPE_CHECKING:
-    from xentui.lab.domains import SimDomain
-    from xentui.lab.host import SimHost
-    from xentui.lab.lab import Lab
-    from xentui.lab.xm_cli import XmText
+    from xentui.lab.xen.domains import SimDomain
+    from xentui.lab.xen.host import SimHost
+    from xentui.lab.xen.site import MigrationSite
+    from xentui.lab.xen.xm_cli import XmText
 
 ECONNREFUSED, EAI_NONAME = 111, -2
 
@@ -34,7 +34,7 @@ class Refused(Exception):
 
 
 async def transfer(
-    lab: Lab,
+    lab: MigrationSite,
     source: SimHost,
     target_ip: str,
     port: int,
@@ -77,27 +77,29 @@ async def transfer(
         raise Refused("error", str(e)) from e
 
 
-def begin(lab: Lab, source: SimHost, target: str, live: bool, tool: str) -> MigrationTruth:
+def begin(
+    lab: MigrationSite, source: SimHost, target: str, live: bool, tool: str
+) -> MigrationTruth:
     truth = MigrationTruth(lab.options.guest_name, source.name, target, tool, live, lab.clock())
     lab.ground_truth.migrations.append(truth)
     lab.guest.migrating = True
     return truth
 
 
-def end(lab: Lab, truth: MigrationTruth, ok: bool, message: str = "") -> None:
+def end(lab: MigrationSite, truth: MigrationTruth, ok: bool, message: str = "") -> None:
     truth.finished, truth.ok, truth.message = lab.clock(), ok, message
     lab.guest.migrating = False
     lab.incoming = None
 
 
-def drop_incoming(lab: Lab) -> None:
+def drop_incoming(lab: MigrationSite) -> None:
     if lab.incoming is not None:
         host, dom = lab.incoming
         host.remove(dom)
     lab.incoming = None
 
 
-def stop_and_copy(lab: Lab, dom: SimDomain) -> Callable[[], None]:
+def stop_and_copy(lab: MigrationSite, dom: SimDomain) -> Callable[[], None]:
     """What the source does before the last round: the domain stops, and so does its stream."""
 
     def stop() -> None:
@@ -107,7 +109,9 @@ def stop_and_copy(lab: Lab, dom: SimDomain) -> Callable[[], None]:
     return stop
 
 
-def arrived(lab: Lab, source: SimHost, dom: SimDomain, target: SimHost | None) -> SimDomain | None:
+def arrived(
+    lab: MigrationSite, source: SimHost, dom: SimDomain, target: SimHost | None
+) -> SimDomain | None:
     """The target's copy once the pages are over, or None if either end was destroyed meanwhile."""
     new_dom = lab.incoming[1] if lab.incoming is not None else None
     if new_dom is None or target is None:
@@ -117,7 +121,9 @@ def arrived(lab: Lab, source: SimHost, dom: SimDomain, target: SimHost | None) -
     return new_dom
 
 
-def roll_back(lab: Lab, source: SimHost, dom: SimDomain, truth: MigrationTruth, why: str) -> None:
+def roll_back(
+    lab: MigrationSite, source: SimHost, dom: SimDomain, truth: MigrationTruth, why: str
+) -> None:
     """A failed migration: the target's copy goes, the source's domain runs on under its name."""
     drop_incoming(lab)
     if dom in source.domains:
@@ -128,7 +134,7 @@ def roll_back(lab: Lab, source: SimHost, dom: SimDomain, truth: MigrationTruth, 
 
 
 def hand_over(
-    lab: Lab,
+    lab: MigrationSite,
     source: SimHost,
     dom: SimDomain,
     target: SimHost,
@@ -146,7 +152,7 @@ def hand_over(
     end(lab, truth, True)
 
 
-async def on_incoming(lab: Lab, host: SimHost, incoming: Any) -> None:
+async def on_incoming(lab: MigrationSite, host: SimHost, incoming: Any) -> None:
     """The target's side: the guest's domain appears, paused, under a new domid."""
     g = lab.options.guest_name
     name = f"{g}--incoming" if host.toolstack == "xl" else g
@@ -187,7 +193,7 @@ def xm_migrate_args(text: XmText, args: list[str]) -> tuple[bool, int, str, str]
     return live, port, rest[0], rest[1]
 
 
-async def xm_migrate(lab: Lab, host: SimHost, text: XmText, args: list[str]) -> Out:
+async def xm_migrate(lab: MigrationSite, host: SimHost, text: XmText, args: list[str]) -> Out:
     parsed = xm_migrate_args(text, args)
     if isinstance(parsed, Out):
         return parsed
@@ -210,7 +216,7 @@ async def xm_migrate(lab: Lab, host: SimHost, text: XmText, args: list[str]) -> 
 
 
 async def _xm_run(
-    lab: Lab,
+    lab: MigrationSite,
     host: SimHost,
     text: XmText,
     dom: SimDomain,
@@ -251,7 +257,7 @@ async def _xm_run(
 
 
 def _xm_migrate_help() -> str:
-    from xentui.lab.xm_cli import usage
+    from xentui.lab.xen.xm_cli import usage
 
     return (
         usage("migrate") + "\nOptions:\n\n-h, --help           Print this help.\n"

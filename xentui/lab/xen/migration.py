@@ -14,11 +14,11 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from xentui.lab import migframe as f
-from xentui.lab.migframe import MigrationError, MigrationRefused, MigrationStats, RoundRecord
-from xentui.lab.migrecv import IncomingMigration, RelocationServer
 from xentui.lab.pacing import TokenBucket
-from xentui.lab.precopy import PAGE_SIZE, GuestMemory, PrecopyPolicy
+from xentui.lab.xen import migframe as f
+from xentui.lab.xen.migframe import MigrationError, MigrationRefused, MigrationStats, RoundRecord
+from xentui.lab.xen.migrecv import IncomingMigration, RelocationServer
+from xentui.lab.xen.precopy import PAGE_SIZE, GuestMemory, PrecopyPolicy
 
 __all__ = [
     "ConnectRefused",

@@ -16,8 +16,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from xentui.lab import migframe as f
-from xentui.lab.migframe import MigrationError
+from xentui.lab.xen import migframe as f
+from xentui.lab.xen.migframe import MigrationError
 from xentui.tasks import cancel_and_wait
 
 

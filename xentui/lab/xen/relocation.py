@@ -12,13 +12,13 @@ import contextlib
 import functools
 from typing import TYPE_CHECKING
 
-from xentui.lab.host import hosts_allow_admits
+from xentui.lab.xen.host import hosts_allow_admits
 
 if TYPE_CHECKING:
-    from xentui.lab.host import SimHost
     from xentui.lab.lab import Lab
+    from xentui.lab.xen.host import SimHost
 
-from xentui.lab import migration
+from xentui.lab.xen import migration
 
 LOCAL_ONLY = {"localhost", "127.0.0.1", "localhost.localdomain"}
 
@@ -48,7 +48,7 @@ async def apply_relocation(lab: Lab, host: SimHost) -> None:
         port = reloc.port
     else:
         port = 0  # xl has no listener: `xl migrate-receive` serves it over the host's sshd
-    from xentui.lab.migrate_cmd import on_incoming
+    from xentui.lab.xen.migrate_cmd import on_incoming
 
     server = migration.RelocationServer(
         host.ip,

@@ -10,11 +10,11 @@ import asyncio
 import contextlib
 from typing import TYPE_CHECKING
 
-from xentui.lab.host import SHARED, Mount, lab_and_host
-from xentui.lab.shell import Handler, Machine, Out, Stdin
+from xentui.lab.machine.shell import Handler, Machine, Out, Stdin
+from xentui.lab.xen.host import SHARED, Mount, lab_and_host
 
 if TYPE_CHECKING:
-    from xentui.lab.host import SimHost
+    from xentui.lab.xen.host import SimHost
 
 
 def _status(label: str, ok: bool = True) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from xentui.lab.stream import HaltRecord
+from xentui.lab.streaming.stream import HaltRecord
 
 if TYPE_CHECKING:
     from xentui.lab.lab import Lab

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from xentui.lab.domains import xl_list
-from xentui.lab.host import lab_and_host
-from xentui.lab.shell import Machine, Out, Stdin
+from xentui.lab.machine.shell import Machine, Out, Stdin
+from xentui.lab.xen.domains import xl_list
+from xentui.lab.xen.host import lab_and_host
 
 if TYPE_CHECKING:
-    from xentui.lab.domains import SimDomain
-    from xentui.lab.host import SimHost
     from xentui.lab.lab import Lab
+    from xentui.lab.xen.domains import SimDomain
+    from xentui.lab.xen.host import SimHost
 
 HELP = {
     "list": ("[options] [Domain]", "List information about all/some domains."),
@@ -116,7 +116,7 @@ async def xl(m: Machine, argv: list[str], stdin: Stdin) -> Out:
             return Out(stderr="Config file not specified\n", rc=1)
         return await lab.create_guest(host, rest[0], console="c" in opts, tool="xl")
     if cmd == "migrate":
-        from xentui.lab.xl_migrate import xl_migrate
+        from xentui.lab.xen.xl_migrate import xl_migrate
 
         return await xl_migrate(lab, host, opts, rest)
     dom = host.find(rest[0])

@@ -14,7 +14,9 @@ import posixpath
 import shlex
 from typing import TYPE_CHECKING, Any
 
-from xentui.lab.migrate_cmd import (
+from xentui.lab.machine.shell import Out
+from xentui.lab.machine.ssh_cli import Call, endpoint_of, login, parse
+from xentui.lab.xen.migrate_cmd import (
     Refused,
     arrived,
     begin,
@@ -23,19 +25,17 @@ from xentui.lab.migrate_cmd import (
     stop_and_copy,
     transfer,
 )
-from xentui.lab.shell import Out
-from xentui.lab.ssh_cli import Call, endpoint_of, login, parse
-from xentui.lab.xl_transport import TransportFailed, close_all, opener
+from xentui.lab.xen.xl_transport import TransportFailed, close_all, opener
 
 if TYPE_CHECKING:
-    from xentui.lab.domains import SimDomain
-    from xentui.lab.host import SimHost
     from xentui.lab.lab import Lab
-    from xentui.lab.sshserver import SshEndpoint
+    from xentui.lab.machine.sshserver import SshEndpoint
+    from xentui.lab.xen.domains import SimDomain
+    from xentui.lab.xen.host import SimHost
 
 
 async def xl_migrate(lab: Lab, host: SimHost, opts: dict[str, str], args: list[str]) -> Out:
-    from xentui.lab.xl_cli import invalid
+    from xentui.lab.xen.xl_cli import invalid
 
     name, dst = args[0], args[1]
     dom = host.find(name)

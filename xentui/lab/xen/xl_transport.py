@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 import asyncssh
 
-from xentui.lab.migframe import MigrationRefused
+from xentui.lab.xen.migframe import MigrationRefused
 
 if TYPE_CHECKING:
-    from xentui.lab.host import SimHost
     from xentui.lab.lab import Lab
-    from xentui.lab.sshserver import SshEndpoint, StreamHandler
+    from xentui.lab.machine.sshserver import SshEndpoint, StreamHandler
+    from xentui.lab.xen.host import SimHost
 
 BANNER = b"xl migration receiver ready, send binary domain data.\n"
 RECEIVE = "xl migrate-receive"

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from xentui.lab.domains import xm_list
-from xentui.lab.files import version_tuple
-from xentui.lab.host import lab_and_host
-from xentui.lab.shell import Machine, Out, Stdin
+from xentui.lab.machine.shell import Machine, Out, Stdin
+from xentui.lab.xen.domains import xm_list
+from xentui.lab.xen.files import version_tuple
+from xentui.lab.xen.host import lab_and_host
 
 if TYPE_CHECKING:
-    from xentui.lab.host import SimHost
     from xentui.lab.lab import Lab
+    from xentui.lab.xen.host import SimHost
 
 HELP = {
     "create": ("<ConfigFile> [options] [vars]", "Create a domain based on <ConfigFile>."),
@@ -201,7 +201,7 @@ async def _create(lab: Lab, host: SimHost, text: XmText, args: list[str]) -> Out
 
 
 async def _migrate(lab: Lab, host: SimHost, text: XmText, args: list[str]) -> Out:
-    from xentui.lab.migrate_cmd import xm_migrate
+    from xentui.lab.xen.migrate_cmd import xm_migrate
 
     return await xm_migrate(lab, host, text, args)
 
