@@ -7,6 +7,7 @@ from collections import deque
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.widgets import RichLog
 
 from xentui.model import ConnectionEvent, ConnectionState, Event, NoticeEvent
@@ -14,7 +15,16 @@ from xentui.tui.format import clock, event_line
 from xentui.tui.screens.output import OutputScreen, event_output
 from xentui.tui.wrap import wrap
 
-MAX_LINES = 1000
+MAX_LINES = 200
+"""Events kept (and wrapped lines the RichLog holds). Every line kept costs far more than its
+text: its wrapped strips and the crops, styles and filters Textual caches on each (issue 10.10:
+with 1,000 lines the app grew ~180 KB a migration until ~100 migrations filled the log). 200
+lines is some 20 migrations back, ten screens of the log at 48 rows; each is cut there."""
+LINE_CACHE = 100
+"""Rendered rows RichLog keeps. Its cache (1,024) is keyed by a line's number since the log
+began, so rows cut from the top stay in it until 1,024 newer ones push them out, each a strip
+with its own caches (issue 10.10): the rows on screen are all it needs (a taller log crops
+the rest again, which is cheap)."""
 PICKED_STYLE = "reverse"
 STAMP = len("12:04:31.412  ")
 """A line's timestamp and the gap after it: wrapped lines are indented under the message."""
@@ -54,6 +64,7 @@ class EventLog(RichLog):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(max_lines=MAX_LINES, min_width=20, wrap=True, markup=False, id=id)
+        self._line_cache = LRUCache(LINE_CACHE)
         self.border_title = "Events"
         self.can_focus = True
         self._kept: deque[Text] = deque(maxlen=MAX_LINES)
