@@ -26,6 +26,7 @@ QUICK = {
     "probe_memory.py": (["--minutes", "2"], "rss_growth_mb"),
     "tui_latency.py": (["--hosts", "2", "--domains", "3", "--presses", "6"], "p95_ms"),
     "duplicate_rows.py": (["--rows", "300", "--seconds", "1"], "ratio"),
+    "soak.py": (["--migrations", "4"], "completed"),  # its exit status is its verdict: 0 = held
 }
 """The rest (fanout, poll_cost, probe_accuracy, vm_migration) take minutes, a real sshd or
 root and real VMs at full size; vm_migration runs its scenarios in tests/lab/vm/ instead."""
