@@ -17,16 +17,19 @@ ALLOWED: dict[str, set[str]] = {
     "textsafe": set(),
     # cancelling a task and waiting for it, the one helper every layer uses (issue 10.11)
     "tasks": set(),
+    # telling every listener, a broken one logged and the rest still told (issue 13.4)
+    "listeners": set(),
     "model": {"textsafe", "tasks"},
-    "toolstack": {"textsafe", "tasks", "model"},
-    "config": {"textsafe", "tasks", "model", "toolstack"},
-    "remote": {"textsafe", "tasks", "model", "config"},
-    "probe": {"textsafe", "tasks", "model", "config"},
-    "control": {"textsafe", "tasks", "model", "toolstack", "config", "remote"},
-    "setup": {"textsafe", "tasks", "model", "toolstack", "config", "remote"},
+    "toolstack": {"textsafe", "tasks", "listeners", "model"},
+    "config": {"textsafe", "tasks", "listeners", "model", "toolstack"},
+    "remote": {"textsafe", "tasks", "listeners", "model", "config"},
+    "probe": {"textsafe", "tasks", "listeners", "model", "config"},
+    "control": {"textsafe", "tasks", "listeners", "model", "toolstack", "config", "remote"},
+    "setup": {"textsafe", "tasks", "listeners", "model", "toolstack", "config", "remote"},
     "tui": {
         "textsafe",
         "tasks",
+        "listeners",
         "model",
         "toolstack",
         "config",
@@ -37,10 +40,10 @@ ALLOWED: dict[str, set[str]] = {
         "record",
     },
     # run records (issue 15): written beside the engine and probe, read by report and replay
-    "record": {"textsafe", "tasks", "model", "config", "probe"},
-    "report": {"textsafe", "tasks", "model", "config", "probe", "record"},
+    "record": {"textsafe", "tasks", "listeners", "model", "config", "probe"},
+    "report": {"textsafe", "tasks", "listeners", "model", "config", "probe", "record"},
     # the lab stands in for other machines: it must not share the parsers' understanding
-    "lab": {"textsafe", "tasks", "model", "config"},
+    "lab": {"textsafe", "tasks", "listeners", "model", "config"},
 }
 
 

@@ -15,6 +15,7 @@ from xentui.control.hosts import Hosts
 from xentui.control.jobwatch import JobWatch
 from xentui.control.poller import HostPoller
 from xentui.control.tracker import MigrationTracker
+from xentui.listeners import notify
 from xentui.model import (
     ActionEvent,
     ActionKind,
@@ -88,16 +89,8 @@ class Engine:
     def add_listener(self, cb: Listener) -> None:
         self._listeners.append(cb)
 
-    def remove_listener(self, cb: Listener) -> None:
-        with contextlib.suppress(ValueError):
-            self._listeners.remove(cb)
-
     def emit(self, event: Event) -> None:
-        for cb in list(self._listeners):
-            try:
-                cb(event)
-            except Exception:  # a broken listener must not stop the hosts' updates
-                log.exception("event listener failed on %s", type(event).__name__)
+        notify(self._listeners, event, log, "event")  # a broken one stops not the hosts' updates
         self.actions.on_event(event)
 
     # --- the actions (the runner's; the policy says whether) ------------------------------------

@@ -59,21 +59,18 @@ class Lab:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.options = options or LabOptions()
-        self._own_dir = workdir is None
         self.workdir = Path(workdir) if workdir is not None else None
         self.clock = clock
         self.hosts: dict[str, SimHost] = {}
         self.endpoints: dict[str, SshEndpoint] = {}
         self.relocation: dict[str, RelocationServer] = {}
         self.ground_truth = GroundTruth(self)
-        self.migration_lock = asyncio.Lock()
         self.config_path = Path()
         self.config: LabConfig | None = None
         self.client_key_path = Path()
         self.known_hosts_path = Path()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._tasks: set[asyncio.Task[object]] = set()
-        self.started_at: float | None = None
         self.incoming: tuple[SimHost, SimDomain] | None = None
         """The guest's domain on a migration's target while the transfer runs."""
 
@@ -104,7 +101,6 @@ class Lab:
         except BaseException:
             await self.close()
             raise
-        self.started_at = self.clock()
 
     async def _build(self) -> None:
         from xentui.lab.build import build

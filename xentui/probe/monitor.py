@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from xentui.listeners import notify
 from xentui.model import (
     Event,
     Gap,
@@ -171,11 +172,7 @@ class StreamProbe:
         self._levels.note(int(self.clock()), self.buffer_level())
 
     def _emit(self, event: Event) -> None:
-        for cb in list(self._listeners):
-            try:
-                cb(event)
-            except Exception:  # a listener's bug must not stop the measurement
-                log.exception("stream probe listener %r failed on %r", cb, event)
+        notify(self._listeners, event, log, "stream probe")  # a bug there stops no measurement
 
     def _status(
         self,

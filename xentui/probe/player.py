@@ -14,12 +14,9 @@ from collections.abc import Callable
 from xentui.config import DEFAULT_BUFFER_S
 from xentui.model import Gap, PlayerState, Stall
 
-# GStreamer's playbin/uridecodebin leave buffer-duration at -1 (DEFAULT_BUFFER_DURATION in
-# gsturidecodebin.c / gstplaybin2.c), which means queue2's own limit: "100 buffers, 2MB of data,
-# or two seconds worth of data, whichever is reached first" (gstqueue2.c, DEFAULT_MAX_SIZE_TIME).
-# So stock GStreamer buffers ~2 s; xentui's lab-file default (config.DEFAULT_BUFFER_S) is 5 s,
-# nearer to what totem showed in the original demo. The default here follows the lab file.
-GSTREAMER_DEFAULT_BUFFER_S = 2.0
+# The buffer defaults to the lab file's (config.DEFAULT_BUFFER_S, 5 s, nearer to what totem showed
+# in the original demo) rather than stock GStreamer's ~2 s (queue2's "two seconds worth of data",
+# gstqueue2.c DEFAULT_MAX_SIZE_TIME; docs/stream.md).
 
 MAX_KEPT = 1000
 """Gaps and stalls kept: bounded so an hour-long run cannot grow memory."""
@@ -115,7 +112,3 @@ class VirtualPlayer:
         if level < self.buffer_s:
             return 0.0
         return level - self.buffer_s if self.state is PlayerState.PLAYING else 0.0
-
-    @property
-    def current_stall(self) -> Stall | None:
-        return self._stall

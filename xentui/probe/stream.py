@@ -19,15 +19,7 @@ from typing import Protocol
 
 import httpx
 
-# the timing names are also importable from here, where they lived before arrivals.py
-from xentui.probe.arrivals import BYTES_RECEIVED_AT as BYTES_RECEIVED_AT
-from xentui.probe.arrivals import QUEUE_POLL_S as QUEUE_POLL_S
-from xentui.probe.arrivals import STAMPLESS_READS as STAMPLESS_READS
-from xentui.probe.arrivals import STAMPLESS_S as STAMPLESS_S
-from xentui.probe.arrivals import TCP_INFO_LEN as TCP_INFO_LEN
 from xentui.probe.arrivals import ArrivalSink, KernelArrivals
-from xentui.probe.arrivals import fionread as fionread
-from xentui.probe.arrivals import tcp_bytes_received as tcp_bytes_received
 from xentui.probe.backend import SockBackend, SockStream, player_socket_options
 from xentui.probe.transport import PlayerTransport
 from xentui.probe.words import describe_error, describe_status, looks_like_html

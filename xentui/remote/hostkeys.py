@@ -17,13 +17,12 @@ from xentui.remote.trust import CONFIG, TrustSources
 
 @dataclass
 class KeySeen:
-    """The untrusted key the server presented, and whether we accepted it."""
+    """The untrusted key the server presented (its host, fingerprint, and whether it changed)."""
 
     host: str
     port: int
     fingerprint: str
     changed: bool
-    trusted_now: bool = False
     key_type: str = ""
 
 
@@ -72,7 +71,6 @@ class CheckingClient(asyncssh.SSHClient):
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with path.open("a", encoding="ascii") as fh:
             fh.write(known_hosts_entry(host, port, key))
-        self.seen.trusted_now = True
         return True
 
 

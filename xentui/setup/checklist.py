@@ -14,16 +14,20 @@ waits for it before closing the connections it writes over.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 
 from xentui.config import LabConfig
+from xentui.listeners import notify
 from xentui.remote.base import HostUnreachable
 from xentui.setup.context import Context, FileUnreadable, NoGuestShell, OpenRunner
 from xentui.setup.guest_steps import NO_SHELL
 from xentui.setup.results import Finding, FixOutcome, FixPlan, Status, StepResult
 from xentui.setup.steps import Step, build_steps
 from xentui.setup.writes import WriteFailed, free_name, replace_file
+
+log = logging.getLogger(__name__)
 
 Confirm = Callable[[Step, FixPlan], Awaitable[bool]]
 FIX_COMMAND_TIMEOUT_S = 60.0
@@ -59,8 +63,7 @@ class Checklist:
 
     def _set(self, result: StepResult) -> StepResult:
         self.results[result.step_id] = result
-        for cb in self._listeners:
-            cb(result)
+        notify(self._listeners, result, log, "checklist")  # one broken view stops no other
         return result
 
     @property
