@@ -15,29 +15,19 @@ from xentui.lab import Lab, LabOptions
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _runs_recorded_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The app, ctl and probe record every run in the user's state dir: a test run's records
-    go to its own tmp, in this process and the commands it starts, not the developer's home."""
-    before = os.environ.get("XDG_STATE_HOME")
-    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+def _user_dirs_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The app, ctl and probe record every run in the user's state dir (issue 15), and the app
+    remembers the theme in the user's config dir (issue 14.11): a test run and the commands it
+    starts use their own tmp, and neither read the developer's nor write over it."""
+    before = {name: os.environ.get(name) for name in ("XDG_STATE_HOME", "XDG_CONFIG_HOME")}
+    for name in before:
+        os.environ[name] = str(tmp_path_factory.mktemp(name.lower()))
     yield
-    if before is None:
-        os.environ.pop("XDG_STATE_HOME", None)
-    else:
-        os.environ["XDG_STATE_HOME"] = before
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _settings_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The app remembers the theme in the user's config dir (issue 14.11): a test run's app
-    and commands neither read the developer's choice nor write over it."""
-    before = os.environ.get("XDG_CONFIG_HOME")
-    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config"))
-    yield
-    if before is None:
-        os.environ.pop("XDG_CONFIG_HOME", None)
-    else:
-        os.environ["XDG_CONFIG_HOME"] = before
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 # A migration of the fixture's guest takes about 1-3 s: small memory, fast link, sped-up clock.

@@ -27,6 +27,8 @@ STOP_TIMEOUT_S = 10.0
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    from xentui.cli import vmlab
+
     p = sub.add_parser(
         "demo",
         help="start the embedded lab and the app on it (no set-up needed)",
@@ -41,14 +43,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         choices=("xm", "xl", "virsh"),
         help="the hosts' toolstack (xm; virsh with --vm, where xm and xl drive QEMU directly)",
     )
-    vm = p.add_argument_group("a real guest (root; QEMU and libvirt from Debian's packages)")
-    vm.add_argument(
-        "--vm",
-        action="store_true",
-        help="real libvirt hosts and a real Linux guest under QEMU, live-migrated for real",
+    vmlab.add_flags(
+        p,
+        "a real guest (root; QEMU and libvirt from Debian's packages)",
+        "real libvirt hosts and a real Linux guest under QEMU, live-migrated for real",
     )
-    vm.add_argument("--rebuild", action="store_true", help="rebuild the cached guest image")
-    vm.add_argument("--vm-mem", type=int, default=128, metavar="MIB", help="guest memory (128)")
     add_record_flags(p)
     add_theme_flag(p)
     p.set_defaults(func=run)

@@ -26,6 +26,8 @@ READY_PREFIX = "ready: "
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    from xentui.cli import vmlab
+
     p = sub.add_parser(
         "lab",
         help="run the embedded lab (simulated Xen hosts over SSH, a streaming guest)",
@@ -63,14 +65,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="keep the lab's ports, keys and addresses in DIR: a start there takes them again",
     )
-    vm = p.add_argument_group("the real VM lab (root; QEMU and libvirt from Debian)")
-    vm.add_argument(
-        "--vm",
-        action="store_true",
-        help="real libvirt hosts and a real QEMU guest in a network namespace of the lab's own",
+    vmlab.add_flags(
+        p,
+        "the real VM lab (root; QEMU and libvirt from Debian)",
+        "real libvirt hosts and a real QEMU guest in a network namespace of the lab's own",
     )
-    vm.add_argument("--rebuild", action="store_true", help="rebuild the cached guest image")
-    vm.add_argument("--vm-mem", type=int, default=128, metavar="MIB", help="guest memory (128)")
     p.set_defaults(func=run)
 
 

@@ -27,6 +27,14 @@ PROGRESS_PREFIX = "progress: "
 NETNS_PREFIX = "netns: "
 
 
+def add_flags(p: argparse.ArgumentParser, title: str, vm_help: str) -> None:
+    """``--vm``, ``--rebuild`` and ``--vm-mem``, the same on `xentui lab` and `xentui demo`."""
+    vm = p.add_argument_group(title)
+    vm.add_argument("--vm", action="store_true", help=vm_help)
+    vm.add_argument("--rebuild", action="store_true", help="rebuild the cached guest image")
+    vm.add_argument("--vm-mem", type=int, default=128, metavar="MIB", help="guest memory (128)")
+
+
 def check(args: argparse.Namespace) -> str | None:
     """The flags' refusal in one line, before anything is started."""
     if args.toolstack not in ("virsh", "xm", "xl"):
