@@ -96,19 +96,22 @@ def _program(pid: int) -> str:
         return ""
 
 
-def kill_all(name: str, *, grace_s: float = 3.0) -> None:
-    """SIGTERM the lab's programs in the namespace, then SIGKILL what is left after ``grace_s``."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
+def kill_all(name: str, *, grace_s: float = 3.0, rounds: int = 6) -> None:
+    """SIGTERM the lab's programs in the namespace, then SIGKILL, until none is left.
+
+    Each round lists them afresh: a daemon that is dying may still start another (libvirtd
+    spawns virtlogd on demand), which a single list taken at the start would miss.
+    """
+    for round_no in range(rounds):
         victims = [p for p in pids_in(name) if _program(p) in LAB_PROGRAMS and p != os.getpid()]
         if not victims:
             return
+        sig = signal.SIGTERM if round_no == 0 else signal.SIGKILL
         for pid in victims:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
         deadline = time.monotonic() + grace_s
-        while time.monotonic() < deadline:
-            if not [p for p in victims if alive(p)]:
-                return
+        while time.monotonic() < deadline and [p for p in victims if alive(p)]:
             time.sleep(0.05)
 
 
