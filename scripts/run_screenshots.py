@@ -7,23 +7,26 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.report import chromium  # noqa: E402
-from xentui.lab import Lab, LabOptions  # noqa: E402
-from xentui.model import MigrationPhase  # noqa: E402
-from xentui.record.reader import read_run  # noqa: E402
-from xentui.record.recorder import Recorder  # noqa: E402
-from xentui.report.write import write_report  # noqa: E402
-from xentui.tui.replay_app import ReplayApp  # noqa: E402
-from xentui.tui.session import build_live_app, live  # noqa: E402
+from textual.pilot import Pilot
+
+from tests.report import chromium
+from xentui.lab import Lab, LabOptions
+from xentui.model import MigrationPhase
+from xentui.record.reader import read_run
+from xentui.record.recorder import Recorder
+from xentui.report.write import write_report
+from xentui.tui.replay_app import ReplayApp
+from xentui.tui.session import build_live_app, live
 
 OUT = Path(__file__).resolve().parents[1] / "screenshots"
 
 
-async def until(pilot, what, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
+async def until(pilot: Pilot, what: Callable[[], object], timeout: float = 60) -> None:
     for _ in range(int(timeout / 0.1)):
         if what():
             return
