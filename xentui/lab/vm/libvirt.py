@@ -143,7 +143,9 @@ class LibvirtHost:
         return rc, out.decode(errors="replace"), err.decode(errors="replace")
 
     async def stop(self) -> None:
-        """Destroy its domains' QEMUs with it: the daemon's whole process group goes."""
+        """The daemon's process group goes (SIGTERM, then SIGKILL). The QEMUs it started are
+        daemonized into sessions of their own: the lab's namespace sweep (netns.kill_all)
+        removes them, not this."""
         proc, self.proc = self.proc, None
         if proc is None:
             return
