@@ -49,8 +49,7 @@ ALLOWED: dict[str, set[str]] = {
 
 def _layer(module: str) -> str:
     """The layer of a dotted module name below ``xentui`` (``toolstack.xm`` -> ``toolstack``)."""
-    top = module.split(".")[0].removesuffix(".py")
-    return "config" if top.startswith("config") else top
+    return module.split(".")[0].removesuffix(".py")
 
 
 def _path_layer(path: Path) -> str:

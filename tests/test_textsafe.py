@@ -62,7 +62,7 @@ def test_plain_text_and_markup_pass_unchanged() -> None:
 
 
 def test_the_old_names_are_this_one() -> None:
-    from xentui import config_source
+    from xentui.config import source as config_source
     from xentui.tui import format as tui_format
 
     assert tui_format.printable is printable and config_source.printable is printable

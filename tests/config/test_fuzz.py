@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xentui import config_build
 from xentui.config import ConfigError, LabConfig, load_config, parse_config
+from xentui.config import build as config_build
 
 KEYS = sorted(
     {

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from xentui import config_build, config_ui
 from xentui.config import (
     DEFAULT_BUFFER_S,
     DEFAULT_POLL_INTERVAL_S,
@@ -20,7 +19,9 @@ from xentui.config import (
     load_config,
     parse_config,
 )
-from xentui.config_source import Locator
+from xentui.config import build as config_build
+from xentui.config import ui as config_ui
+from xentui.config.source import Locator
 
 EXAMPLE = Path(__file__).parents[2] / "xentui.example.toml"
 MINIMAL = """\

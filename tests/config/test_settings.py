@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from xentui.config_settings import Remembered, read_settings, remember_theme, settings_path
+from xentui.config.settings import Remembered, read_settings, remember_theme, settings_path
 
 
 def test_the_file_sits_in_the_xdg_config_dir(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from xentui.config import ConfigError, load_config
-from xentui.config_read import KNOWN_HOSTS_MAX, FileRefused, read_regular
+from xentui.config.read import KNOWN_HOSTS_MAX, FileRefused, read_regular
 from xentui.remote.trust import TrustSources
 
 LAB = """\

@@ -9,8 +9,8 @@ import pytest
 from textual.keys import Keys, _character_to_key, _normalize_key_list
 from textual.theme import BUILTIN_THEMES
 
-from xentui import config_ui
 from xentui.config import ConfigError, parse_config
+from xentui.config import ui as config_ui
 
 LAB = """
 [guest]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from xentui.config_types import GuestConfig, HostConfig, LabConfig, SshTarget
+from xentui.config.types import GuestConfig, HostConfig, LabConfig, SshTarget
 from xentui.model import (
     ActionEvent,
     ActionKind,

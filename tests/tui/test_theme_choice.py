@@ -11,8 +11,8 @@ from textual.command import CommandPalette
 from tests.tui.records import Clock, config
 from tests.tui.waits import until
 from xentui.cli import build_parser
-from xentui.config_settings import read_settings, remember_theme
-from xentui.config_ui import THEMES
+from xentui.config.settings import read_settings, remember_theme
+from xentui.config.ui import THEMES
 from xentui.tui.app import XentuiApp
 
 

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from tests.tui import scenes
 from tests.tui.records import Clock, Summary, config, connected, dom0, guest, snap, unreachable
 from tests.tui.test_views import contrast
-from xentui.config_ui import THEMES
+from xentui.config.ui import THEMES
 from xentui.model import ConnectionEvent, ConnectionState, DomainState, MigrationRole, PlayerState
 from xentui.tui.app import XentuiApp
 

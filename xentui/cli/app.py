@@ -31,7 +31,7 @@ def start(
 ) -> int:
     """Run the app on a loaded lab file until the presenter quits (recorded unless told not)."""
     from xentui.cli.recording import closed, open_recorder
-    from xentui.config_settings import settings_path
+    from xentui.config.settings import settings_path
     from xentui.tui.session import build_live_app, run_live
 
     # the app's event log hears the recorder's warning; stderr is the app's screen meanwhile
@@ -73,7 +73,7 @@ async def preflight(config: LabConfig, *, trust_new_host_keys: bool = False) -> 
 def add_theme_flag(p: argparse.ArgumentParser, *, top: bool = False) -> None:
     """``--theme NAME`` on the app and on `xentui demo` (as the record flags: a subcommand keeps
     what was said before it); remembered for the next start (issue 14.11)."""
-    from xentui.config_ui import THEMES
+    from xentui.config.ui import THEMES
 
     p.add_argument(
         "--theme",

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         emit("xentui probe: --buffer must be > 0 seconds", file=sys.stderr)
         return 2
     from xentui.config import ConfigError
-    from xentui.config_fields import FieldError, stream_url
+    from xentui.config.fields import FieldError, stream_url
 
     try:  # a URL that can never work is said once, not retried forever
         stream_url((), "URL", args.url)

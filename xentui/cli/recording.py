@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from xentui.cli import emit
 
 if TYPE_CHECKING:
-    from xentui.config_types import LabConfig
+    from xentui.config import LabConfig
     from xentui.model import Event
     from xentui.record.recorder import Recorder
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import asyncssh
 
-from xentui.config_read import read_regular
+from xentui.config.read import read_regular
 from xentui.lab.addresses import GUEST_OCTET, free_block, pick_port, port_free
 
 STATE_FILE = "lab-state.json"

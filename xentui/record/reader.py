@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from xentui import __version__
-from xentui.config_types import LabConfig
+from xentui.config import LabConfig
 from xentui.model import Event, Gap, Sample, Stall
 from xentui.probe.summary import ProbeSummary
 from xentui.record.codec import DecodeError, build, decode

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from xentui.config_types import LabConfig
+from xentui.config import LabConfig
 from xentui.model import (
     Event,
     HostSnapshot,

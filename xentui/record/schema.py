@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xentui import __version__, model
-from xentui.config_types import LabConfig
+from xentui.config import LabConfig
 from xentui.model import Event, Gap, Sample, Stall
 from xentui.probe.summary import ProbeSummary
 from xentui.record.codec import JSON, encode

@@ -13,7 +13,7 @@ from typing import Any
 
 import asyncssh
 
-from xentui.config_read import IDENTITY_MAX, FileRefused, check_regular
+from xentui.config.read import IDENTITY_MAX, FileRefused, check_regular
 from xentui.remote.base import HostUnreachable
 from xentui.remote.errors import HostKeyRejected
 from xentui.remote.hostkeys import CheckingClient, rejection

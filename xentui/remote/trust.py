@@ -16,7 +16,7 @@ from pathlib import Path
 import asyncssh
 from asyncssh.config import SSHClientConfig, SSHConfig
 
-from xentui.config_read import KNOWN_HOSTS_MAX, read_regular
+from xentui.config.read import KNOWN_HOSTS_MAX, read_regular
 
 USER_FILES = ("~/.ssh/known_hosts", "~/.ssh/known_hosts2")
 GLOBAL_FILES = ("/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2")

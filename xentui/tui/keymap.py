@@ -1,7 +1,7 @@
 """The app's keys as the lab file's ``[keys]`` sets them (issue 14.12), through Textual's keymap.
 
 Every app binding carries an id that is the action's name in ``[keys]``
-(``config_ui.DEFAULT_KEYS``), and ``App.set_keymap`` moves it: the footer, which reads the
+(``config.ui.DEFAULT_KEYS``), and ``App.set_keymap`` moves it: the footer, which reads the
 screen's active bindings, follows by itself. The refusal bound under each action's key carries
 the same id, so it moves with it; so do the setup screen's and help screen's "the same key
 closes it". The help screen and the palette name keys through ``key_of``.
@@ -15,7 +15,7 @@ from typing import Any
 from textual.app import App
 from textual.binding import Binding
 
-from xentui.config_ui import DEFAULT_KEYS
+from xentui.config.ui import DEFAULT_KEYS
 
 K = DEFAULT_KEYS
 

@@ -1,9 +1,9 @@
 """Which theme the app opens in, and the one chosen in it remembered (issue 14.11).
 
 Order: ``--theme``, then the lab file's ``theme``, then the theme chosen last (the settings file,
-``config_settings``), then textual-dark. A theme given with ``--theme`` or picked in the palette
+``config.settings``), then textual-dark. A theme given with ``--theme`` or picked in the palette
 ("Theme", Textual's own picker) is remembered; the lab file's is not (it is in the file). Only
-the themes of ``config_ui.THEMES`` are offered: each is measured readable
+the themes of ``config.ui.THEMES`` are offered: each is measured readable
 (tests/tui/test_theme_contrast.py), Textual's others are not.
 """
 
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from textual.theme import Theme
 
 from xentui.config import LabConfig
-from xentui.config_settings import read_settings, remember_theme
-from xentui.config_ui import DEFAULT_THEME, THEMES
+from xentui.config.settings import read_settings, remember_theme
+from xentui.config.ui import DEFAULT_THEME, THEMES
 
 if TYPE_CHECKING:
     from xentui.tui.app import XentuiApp

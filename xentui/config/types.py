@@ -87,7 +87,7 @@ class LabConfig:
     probe: ProbeConfig = ProbeConfig()
     poll_interval_s: float = DEFAULT_POLL_INTERVAL_S
     theme: str | None = None
-    """``theme``: one of ``config_ui.THEMES``; None leaves it to --theme or the remembered one."""
+    """``theme``: one of ``ui.THEMES``; None leaves it to --theme or the remembered one."""
     keys: tuple[tuple[str, str], ...] = ()
     """``[keys]``: (action, key) as Textual names keys, for the app's keymap (binding ids)."""
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from xentui.config_read import IDENTITY_MAX, FileRefused, check_regular
-from xentui.config_source import Section, quote, show
+from xentui.config.read import IDENTITY_MAX, FileRefused, check_regular
+from xentui.config.source import Section, quote, show
 from xentui.toolstack.base import NameRejected
 from xentui.toolstack.names import check_domain_name, check_host_name
 

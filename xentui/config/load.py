@@ -2,7 +2,7 @@
 
 Every error is a single line naming the file, the line where TOML gives one, the key and what was
 expected, because the presenter reads it on stage and must fix it in one edit. The records live
-in ``config_types``, the table checks in ``config_build``; this module finds and reads the file.
+in ``config.types``, the table checks in ``config.build``; this module finds and reads the file.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from xentui.config_build import build
-from xentui.config_fields import FieldError
-from xentui.config_read import LAB_FILE_MAX, FileRefused, read_regular
-from xentui.config_source import Locator, dotted
-from xentui.config_types import (
+from xentui.config.build import build
+from xentui.config.fields import FieldError
+from xentui.config.read import LAB_FILE_MAX, FileRefused, read_regular
+from xentui.config.source import Locator, dotted
+from xentui.config.types import (
     DEFAULT_BUFFER_S,
     DEFAULT_POLL_INTERVAL_S,
     GuestConfig,

@@ -12,9 +12,9 @@ import difflib
 import unicodedata
 from typing import Any
 
-from xentui import config_fields as check
-from xentui.config_fields import FieldError
-from xentui.config_source import Section, quote, show
+from xentui.config import fields as check
+from xentui.config.fields import FieldError
+from xentui.config.source import Section, quote, show
 
 DEFAULT_THEME = "textual-dark"
 THEMES = ("textual-dark", "textual-light")

@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from xentui.config import config_dir
-from xentui.config_read import FileRefused, read_regular
-from xentui.config_source import quote
-from xentui.config_ui import THEMES
+from xentui.config.load import config_dir
+from xentui.config.read import FileRefused, read_regular
+from xentui.config.source import quote
+from xentui.config.ui import THEMES
 from xentui.textsafe import printable
 
 SETTINGS_MAX = 64 << 10

@@ -1,6 +1,6 @@
 """A lab file's parsed TOML tables to typed config: each table and key checked, in file order.
 
-Raises FieldError (where and what); ``config.parse_config`` adds the file name and line.
+Raises FieldError (where and what); ``load.parse_config`` adds the file name and line.
 """
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from xentui import config_fields as check
-from xentui import config_ui
-from xentui.config_fields import FieldError
-from xentui.config_source import Section, quote, show
-from xentui.config_types import (
+from xentui.config import fields as check
+from xentui.config import ui as config_ui
+from xentui.config.fields import FieldError
+from xentui.config.source import Section, quote, show
+from xentui.config.types import (
     DEFAULT_POLL_INTERVAL_S,
     GuestConfig,
     HostConfig,
