@@ -20,7 +20,7 @@ XL_HEAD = (
 XL_ROW = "printf '%-40s %5d %5d %5d     %s  %8.1f\\n' {} {} {} 1 {} 3.0\n"
 XL_LIST = XL_HEAD + XL_ROW.format("Domain-0", 0, 1024, "r-----")
 XL_LIST_GUEST = XL_LIST + XL_ROW.format("virt_server", 3, 128, "-b----")
-PROGRESS = (  # the real Xen 4.9 transcript's first lines (shared/reference/xen-facts.md 2.4)
+PROGRESS = (  # a real Xen 4.9 transcript (docs/formats.md)
     "migration target: Ready to receive domain.",
     "Saving to migration stream new xl format (info 0x3/0x0/1411)",
     "Loading new save file <incoming migration stream> (new xl fmt info 0x3/0x0/1411)",
