@@ -40,6 +40,9 @@ from xentui.model import DomainState, MigrationPhase
 from xentui.tui.app import XentuiApp
 from xentui.tui.session import build_live_app, live
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' toast reader
+from tests.tui.shown import notes
+
 READY = "ready: "
 FAST = LabOptions(speed=1.0, link_mbit=1000.0, transfer_mib=2.0, poll_interval_s=0.25)
 """A migration in well under a second: the soak counts migrations, not their length."""
@@ -74,8 +77,8 @@ async def until(pilot: Any, what: Any, why: str, timeout: float = 60.0) -> None:
         if time.monotonic() > end:
             app = pilot.app
             log = [strip.text for strip in app.main.query_one("#log").lines][-6:]
-            notes = [n.message for n in app._notifications][-3:]
-            raise TimeoutError(f"timed out waiting for {why}; the log ends {log}, notes {notes}")
+            said = notes(app)[-3:]  # the toasts: none unless run with notifications
+            raise TimeoutError(f"timed out waiting for {why}; the log ends {log}, notes {said}")
         await pilot.pause(0.05)
 
 

@@ -17,6 +17,7 @@ import contextlib
 import json
 import random
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,9 @@ from xentui.config import GuestConfig, HostConfig, LabConfig, SshTarget
 from xentui.model import Domain, DomainState, HostSnapshot, PlayerState, Sample, SnapshotEvent
 from xentui.tui.app import XentuiApp
 from xentui.tui.screens.help import HelpScreen
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' toast reader
+from tests.tui.shown import notes
 
 GUEST = "virt_server"
 KINDS = ("cursor", "refused key", "help open/close")
@@ -97,9 +101,9 @@ async def effect(app: XentuiApp, n: int) -> Callable[[], bool]:
         press(app, "down" if kind == 0 else "up", None)
         return lambda: table.cursor_row != before
     if kind in (2, 3):  # a refused action: its reason appears as a notification
-        count = len(app._notifications)
+        count = len(notes(app))  # the toasts on screen, read as the presenter does
         press(app, "p", "p")
-        return lambda: len(app._notifications) > count and bool(app.screen.query("Toast"))
+        return lambda: len(notes(app)) > count
     opening = kind == 4
     press(app, "question_mark" if opening else "escape", "?" if opening else "\x1b")
     return lambda: isinstance(app.screen, HelpScreen) is opening

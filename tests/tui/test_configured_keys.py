@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 from tests.tui.records import Clock, config, steady
-from tests.tui.test_lab import guest_state, log_text, notes, press, quick_lab, ready, until
+from tests.tui.shown import notes
+from tests.tui.test_lab import guest_state, log_text, press, quick_lab, ready, until
 from xentui.tui.app import XentuiApp
 from xentui.tui.screens.help import HelpScreen
 from xentui.tui.session import build_live_app, live
@@ -28,7 +29,10 @@ def footer(app: XentuiApp) -> str:
 
 async def test_the_configured_key_pauses_and_the_old_one_does_nothing(quick_lab) -> None:
     app = build_live_app(dataclasses.replace(quick_lab.config, keys=(("pause", "space"),)))
-    async with live(app.engine, app.probe), app.run_test(size=(160, 48)) as pilot:
+    async with (
+        live(app.engine, app.probe),
+        app.run_test(size=(160, 48), notifications=True) as pilot,
+    ):
         await ready(pilot, app)
         await press(pilot, "p")  # handled by now: no action started, nothing refused
         assert not [w for w in app.workers if w.group == "action"]

@@ -17,7 +17,8 @@ from textual.pilot import Pilot
 
 from tests.hostile import MARKUP_LITERALS, HostileStream, assert_inert, hostile_lab_file
 from tests.remote.conftest import sshd_factory  # noqa: F401 - the real-sshd fixture, used below
-from tests.tui.test_lab import log_text, notes, press
+from tests.tui.shown import notes
+from tests.tui.test_lab import log_text, press
 from tests.tui.waits import checks_settled, until
 from xentui.config import load_config
 from xentui.setup.runbook import PAUSE, ItemState
@@ -48,7 +49,10 @@ async def hostile_app(make_sshd, folder: Path) -> AsyncIterator[tuple[XentuiApp,
     async with HostileStream("reason") as stream:
         path = hostile_lab_file(folder, make_sshd(), make_sshd(), stream.url)
         app = build_live_app(load_config(path))
-        async with live(app.engine, app.probe), app.run_test(size=(200, 60)) as pilot:
+        async with (
+            live(app.engine, app.probe),
+            app.run_test(size=(200, 60), notifications=True) as pilot,
+        ):
             await until(pilot, lambda: app.main.panes["evil"].snapshot, why="evil's list")
             await until(pilot, lambda: "HTTP 503" in log_text(app), why="the stream's refusal")
             await until(pilot, lambda: "broken: " in log_text(app), why="broken's list error")

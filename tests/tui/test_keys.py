@@ -5,20 +5,16 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from tests.tui.records import T0, migration, steady
+from tests.tui.shown import notes
 from xentui.model import MigrationPhase
-from xentui.tui.app import XentuiApp
 from xentui.tui.screens.confirm import Confirm
 from xentui.tui.screens.help import HelpScreen
 from xentui.tui.screens.migrate import MigrateChoice, MigrateDialog
 from xentui.tui.setup_screen import SetupScreen
 
 
-def notes(app: XentuiApp) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
 async def test_a_key_that_cannot_run_says_why_and_is_dimmed(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         app.feed(*steady())
         bindings = app.screen.active_bindings
         assert not bindings["p"].enabled and not bindings["m"].enabled
@@ -95,7 +91,7 @@ async def test_migrate_dialog_returns_a_typed_choice(app):
 
 
 async def test_a_palette_command_that_cannot_run_says_why(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         commands = {c.title: c.callback for c in app.get_system_commands(app.screen)}
         commands["Unpause"]()
         commands["Help"]()

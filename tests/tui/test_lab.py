@@ -9,6 +9,7 @@ import pytest
 from textual import events
 from textual.widgets import DataTable, Static
 
+from tests.tui.shown import notes
 from tests.tui.waits import Ticks, until
 from xentui.lab.xen.files import shipped_xend_config
 from xentui.lab.xen.host import XEND_CONFIG
@@ -65,10 +66,6 @@ def gap_words(app: XentuiApp) -> str:
     return app.main.query_one("#longest-gap", Line).text.plain.strip()
 
 
-def notes(app: XentuiApp) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
 @pytest.fixture
 async def quick_lab(lab_factory):
     return await lab_factory(poll_interval_s=0.25)
@@ -81,7 +78,10 @@ async def ready(pilot, app: XentuiApp) -> None:
 
 async def test_pause_then_unpause(quick_lab):
     app = build_live_app(quick_lab.config)
-    async with live(app.engine, app.probe), app.run_test(size=(160, 48)) as pilot:
+    async with (
+        live(app.engine, app.probe),
+        app.run_test(size=(160, 48), notifications=True) as pilot,
+    ):
         await ready(pilot, app)
         await until(pilot, lambda: flowing(app), why="the stream flowing")
         await press(pilot, "p")
@@ -122,7 +122,10 @@ async def test_refused_migration_shows_the_tools_error(quick_lab):
     target.vfs.write(XEND_CONFIG, shipped_xend_config(target.xm_version, target.reloc_port))
     await quick_lab.restart_xend(target)  # relocation server off, as xend ships
     app = build_live_app(quick_lab.config)
-    async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
+    async with (
+        live(app.engine, app.probe),
+        app.run_test(size=(80, 24), notifications=True) as pilot,
+    ):
         await ready(pilot, app)
         await until(pilot, lambda: app.check_action("migrate", ()), why="migrate enabled")
         type_ahead(pilot, "m", "enter")  # the Enter lands before the dialog has its list
@@ -136,7 +139,10 @@ async def test_refused_migration_shows_the_tools_error(quick_lab):
 
 async def test_a_host_killed_and_restarted(quick_lab):
     app = build_live_app(quick_lab.config)
-    async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
+    async with (
+        live(app.engine, app.probe),
+        app.run_test(size=(80, 24), notifications=True) as pilot,
+    ):
         await ready(pilot, app)
         pane = app.main.panes["xen_host_2"]
         await quick_lab.stop_host("xen_host_2")
@@ -196,7 +202,10 @@ async def test_refresh_polls_every_host_now(lab_factory):
 async def test_a_key_refused_while_an_action_runs_says_why(lab_factory):
     slow = await lab_factory(poll_interval_s=0.25, speed=1.0, link_mbit=20.0)  # ~7 s to migrate
     app = build_live_app(slow.config)
-    async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
+    async with (
+        live(app.engine, app.probe),
+        app.run_test(size=(80, 24), notifications=True) as pilot,
+    ):
         await ready(pilot, app)
         await until(pilot, lambda: app.check_action("migrate", ()), why="migrate enabled")
         await press(pilot, "m", "enter")
@@ -209,7 +218,10 @@ async def test_a_key_refused_while_an_action_runs_says_why(lab_factory):
 
 async def test_a_key_refused_when_the_guest_is_gone_says_why(quick_lab):
     app = build_live_app(quick_lab.config)
-    async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
+    async with (
+        live(app.engine, app.probe),
+        app.run_test(size=(80, 24), notifications=True) as pilot,
+    ):
         await ready(pilot, app)
         host, dom = next((h, d) for h, d in quick_lab.guest_domains() if d.name == GUEST)
         await quick_lab.stop_domain(quick_lab.host(host), dom)

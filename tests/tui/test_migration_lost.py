@@ -3,7 +3,8 @@ work again, and the hosts' next lists say where the guest is, as a correction in
 
 from __future__ import annotations
 
-from tests.tui.test_lab import notes, panel, press, ready
+from tests.tui.shown import notes
+from tests.tui.test_lab import panel, press, ready
 from tests.tui.waits import until
 from xentui.model import MigrationPhase
 from xentui.tui.app import XentuiApp
@@ -21,7 +22,10 @@ def log_text(app: XentuiApp) -> str:
 async def test_both_hosts_gone_mid_migration_is_lost_then_corrected(lab_factory) -> None:
     slow = await lab_factory(poll_interval_s=0.25, speed=1.0, link_mbit=20.0)  # ~7 s to migrate
     app = build_live_app(slow.config)
-    async with live(app.engine, app.probe), app.run_test(size=(160, 48)) as pilot:
+    async with (
+        live(app.engine, app.probe),
+        app.run_test(size=(160, 48), notifications=True) as pilot,
+    ):
         await ready(pilot, app)
         await until(pilot, lambda: app.check_action("migrate", ()), why="migrate enabled")
         await press(pilot, "m", "enter")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from textual.widget import Widget
 
-from tests.tui.test_lab import flowing, notes, press, ready
+from tests.tui.shown import notes
+from tests.tui.test_lab import flowing, press, ready
 from tests.tui.waits import until
 from xentui.record.reader import read_run
 from xentui.record.recorder import Recorder
@@ -66,7 +67,7 @@ async def test_a_replay_shows_the_live_screens_at_the_same_moments(lab_factory, 
     recorder = Recorder(path, command="app", lab=lab.config)
     app = build_live_app(lab.config, recorder=recorder)
     moments: list[tuple[float, dict[str, str]]] = []
-    async with live(app.engine, app.probe), app.run_test(size=SIZE) as pilot:
+    async with live(app.engine, app.probe), app.run_test(size=SIZE, notifications=True) as pilot:
         at_tick = AtTick(app)
         await ready(pilot, app)
         await until(pilot, lambda: flowing(app), why="the stream flowing")
@@ -85,7 +86,7 @@ async def test_a_replay_shows_the_live_screens_at_the_same_moments(lab_factory, 
     run = read_run(path)
     assert run.header.lab is not None
     replay = ReplayApp(run, run.header.lab)
-    async with replay.run_test(size=SIZE) as pilot:
+    async with replay.run_test(size=SIZE, notifications=True) as pilot:
         replay.paused = True
         for n, (t, live_text) in enumerate(moments):
             await replay.seek(t)

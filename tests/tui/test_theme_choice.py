@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.command import CommandPalette
 
 from tests.tui.records import Clock, config
+from tests.tui.shown import notes
 from tests.tui.waits import until
 from xentui.cli import build_parser
 from xentui.config.settings import read_settings, remember_theme
@@ -23,10 +24,6 @@ def live_like(settings: Path, flag: str | None = None, theme: str | None = None)
     app = XentuiApp(lab, clock=clock, wall=clock.wall)
     app.themes.use(settings, flag)
     return app
-
-
-def notes(app: XentuiApp) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def pick_in_palette(pilot, theme: str) -> None:
@@ -47,14 +44,14 @@ async def pick_in_palette(pilot, theme: str) -> None:
 async def test_a_theme_picked_in_the_palette_is_the_next_runs_theme(tmp_path: Path) -> None:
     settings = tmp_path / "xentui" / "settings.toml"
     first = live_like(settings)
-    async with first.run_test(size=(120, 36)) as pilot:
+    async with first.run_test(size=(120, 36), notifications=True) as pilot:
         assert first.theme == "textual-dark"
         await pick_in_palette(pilot, "textual-light")
         await until(pilot, lambda: settings.exists(), why="the settings file")
         assert any(n.startswith("Theme textual-light: remembered") for n in notes(first))
     assert read_settings(settings).theme == "textual-light"
     second = live_like(settings)
-    async with second.run_test(size=(120, 36)) as pilot:
+    async with second.run_test(size=(120, 36), notifications=True) as pilot:
         await pilot.pause()
         assert second.theme == "textual-light" and second.current_theme.dark is False
         assert second.ansi_theme is second.ansi_theme_light
@@ -76,7 +73,7 @@ async def test_a_broken_settings_file_is_one_warning_and_the_app_runs(tmp_path) 
     settings = tmp_path / "settings.toml"
     settings.write_text('theme = "textual-light\n')
     app = live_like(settings)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()
         assert app.theme == "textual-dark"
         said = [n for n in notes(app) if str(settings) in n]

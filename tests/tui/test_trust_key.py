@@ -7,7 +7,8 @@ import pytest
 from textual.widgets import Static
 
 from tests.control.test_trust_key import without_key
-from tests.tui.test_lab import notes, press, until
+from tests.tui.shown import notes
+from tests.tui.test_lab import press, until
 from tests.tui.waits import Ticks
 from xentui.model import ConnectionEvent, ConnectionState, Event
 from xentui.tui.app import XentuiApp
@@ -59,7 +60,10 @@ async def test_a_new_key_is_shown_asked_once_and_trusted(quick_lab, tmp_path):
     app = build_live_app(without_key(quick_lab.config, H2, known))
     events: list[Event] = []
     app.engine.add_listener(events.append)
-    async with live(app.engine, app.probe), app.run_test(size=(160, 48)) as pilot:
+    async with (
+        live(app.engine, app.probe),
+        app.run_test(size=(160, 48), notifications=True) as pilot,
+    ):
         await until(pilot, lambda: isinstance(app.screen, TrustHostKey), why="the trust dialog")
         pending = app.engine.unknown_host_key(H2)
         text = str(app.screen.query_one("#dialog-title", Static).content)
@@ -88,7 +92,10 @@ async def test_a_declined_key_leaves_the_host_unreachable_and_is_not_asked_again
     ticks = Ticks(app)
     events: list[Event] = []
     app.engine.add_listener(events.append)
-    async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
+    async with (
+        live(app.engine, app.probe),
+        app.run_test(size=(80, 24), notifications=True) as pilot,
+    ):
         await until(pilot, lambda: isinstance(app.screen, TrustHostKey), why="the trust dialog")
         await press(pilot, "n")
         assert app.screen is app.main
