@@ -67,7 +67,7 @@ async def test_a_replay_shows_the_live_screens_at_the_same_moments(lab_factory, 
     recorder = Recorder(path, command="app", lab=lab.config)
     app = build_live_app(lab.config, recorder=recorder)
     moments: list[tuple[float, dict[str, str]]] = []
-    async with live(app.engine, app.probe), app.run_test(size=SIZE, notifications=True) as pilot:
+    async with live(app.engine, app.probe), app.run_test(size=SIZE) as pilot:
         at_tick = AtTick(app)
         await ready(pilot, app)
         await until(pilot, lambda: flowing(app), why="the stream flowing")

@@ -11,9 +11,11 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
+from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.reactive import Reactive
 from textual.screen import Screen
@@ -36,6 +38,8 @@ from xentui.tui.trust_queue import TrustQueue
 
 KINDS = {"pause": ActionKind.PAUSE, "unpause": ActionKind.UNPAUSE, "migrate": ActionKind.MIGRATE}
 NO_ENGINE = "no hosts are connected: this view only shows recorded events"
+OWN = ("Keys", "Quit")
+"""Textual's palette commands the app leaves out: its Help, and its own Quit, stand for them."""
 SETUP_HINTS = re.compile(r"not running on any reachable host")
 """Refusals that a fresh lab gives: the presenter is pointed to the setup checklist (14.7)."""
 
@@ -188,32 +192,56 @@ class XentuiApp(App[None]):
         source = self.engine.guest_host() if self.engine is not None else None
         return [h.name for h in self.config.hosts if h.name != source]
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def why_disabled(self, action: str) -> str | None:
+        """Why the app's ``action`` cannot run now (None: it can): the one source of truth that
+        dims its key (``check_action``) and is said when the key is pressed (``run_action``)."""
         if action in KINDS:
-            return None if self.why_not(KINDS[action]) else True
+            return self.why_not(KINDS[action])
         if action == "refresh" and self.engine is None:
-            return None
+            return NO_ENGINE
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "trust_key":  # shown only while a declined key can be asked about again
             return bool(self.new_keys.declined)
-        return True
+        return None if self.why_disabled(action) else True
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> bool:
+        """Textual's route for a key's binding and a palette command. Textual runs no action
+        that ``check_action`` disables (``App._check_bindings`` goes on to the next binding of
+        the key, then to ``key_`` methods: none), so a dimmed key would do nothing; the app's
+        own actions say why instead. ``*args``: Textual 7 added ``namespaces``, 5-6 lack it."""
+        if await super().run_action(action, default_namespace, *args, **kwargs):
+            return True
+        if (
+            isinstance(action, str)
+            and default_namespace in (None, self)
+            and (self.why_disabled(action))
+        ):
+            self.action_refuse(action)
+            return True
+        return False
 
     def say(self, message: str, severity: SeverityLevel = "information", **kw: Any) -> None:
         """A notification whose text may hold a host's words: inert, never markup or escapes."""
         self.notify(printable(message, newlines=True), severity=severity, markup=False, **kw)
 
     def action_refuse(self, action: str) -> None:
-        """Reached only when the action's own binding is disabled: say why instead of nothing."""
-        reason = self.why_not(KINDS[action]) or "it cannot run right now"
+        """Reached only when the action is disabled (see `run_action`): say why, not nothing."""
+        reason = self.why_disabled(action) or "it cannot run right now"
         if SETUP_HINTS.search(reason):  # a lab not set up yet: the checklist says what to do
             reason += " - press w for the setup checklist"
         self.say(f"Cannot {action}: {reason}", "warning")
 
     def _attempt(self, action: str) -> None:
         """Run an action by name the way a key would, refusing in words (command palette)."""
-        if action in KINDS and self.why_not(KINDS[action]):
-            self.action_refuse(action)
-        else:
-            self.call_later(self.run_action, action)
+        self.call_later(self.run_action, action)
 
     # --- actions ------------------------------------------------------------------------
 
@@ -306,10 +334,11 @@ class XentuiApp(App[None]):
             self.exit()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        # Textual's "Keys" panel repeats our Help, and Esc does not close it: left out
-        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
+        # Textual's "Keys" panel repeats our Help, and Esc does not close it: left out; its
+        # "Quit" (Textual 7+) gives way to ours, which asks first mid-migration as q does
+        yield from (c for c in super().get_system_commands(screen) if c.title not in OWN)
         for binding in APP_BINDINGS:
-            if binding.show and binding.id is not None and binding.action != "quit":
+            if binding.show and binding.id is not None:
                 action, key = binding.action, key_of(self, self.keymap, binding.id)
                 yield SystemCommand(
                     binding.description,

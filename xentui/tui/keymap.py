@@ -2,9 +2,12 @@
 
 Every app binding carries an id that is the action's name in ``[keys]``
 (``config.ui.DEFAULT_KEYS``), and ``App.set_keymap`` moves it: the footer, which reads the
-screen's active bindings, follows by itself. The refusal bound under each action's key carries
-the same id, so it moves with it; so do the setup screen's and help screen's "the same key
-closes it". The help screen and the palette name keys through ``key_of``.
+screen's active bindings, follows by itself; so do the setup screen's and help screen's "the
+same key closes it". The help screen and the palette name keys through ``key_of``.
+
+One binding per key: whether it can act now is ``XentuiApp.check_action`` alone (dimmed in the
+key bar, refused in words when pressed: ``XentuiApp.run_action``), so footer, help and palette
+read one source.
 """
 
 from __future__ import annotations
@@ -21,13 +24,10 @@ K = DEFAULT_KEYS
 
 APP_BINDINGS: list[Binding] = [
     Binding(K["pause"], "pause", "Pause", id="pause", tooltip="pause the guest where it runs"),
-    Binding(K["pause"], "refuse('pause')", show=False, id="pause"),
     Binding(K["unpause"], "unpause", "Unpause", id="unpause", tooltip="unpause the guest"),
-    Binding(K["unpause"], "refuse('unpause')", show=False, id="unpause"),
     Binding(
         K["migrate"], "migrate", "Migrate", id="migrate", tooltip="move the guest to another host"
     ),
-    Binding(K["migrate"], "refuse('migrate')", show=False, id="migrate"),
     Binding(K["setup"], "setup", "Setup", id="setup", tooltip="the setup checklist"),
     Binding(K["refresh"], "refresh", "Refresh", id="refresh", tooltip="poll every host now"),
     Binding(
