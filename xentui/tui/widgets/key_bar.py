@@ -1,7 +1,8 @@
 """The footer: every shown key and what it does, dimmed when it cannot run now.
 
-One line of Text redrawn only when it changes; Textual's Footer recomposes a widget per key on
-every bindings update, which cost more than the rest of a screen switch with fifty hosts.
+One line of Text redrawn only when it changes. Textual's Footer recomposes a widget per key on
+every bindings update (+100 to +170 ms an update, measured), and shows every active key, so the
+setup screen's run past 80 columns: docs/ARCHITECTURE.md, "The key bar", has the figures.
 """
 
 from __future__ import annotations
