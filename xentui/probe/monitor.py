@@ -129,7 +129,7 @@ class StreamProbe:
         if self.is_connected and self.timeline.not_ogg and not self.failure:
             message = not_media_words(self.timeline)  # said for as long as it lasts
         return ProbeSummary(
-            bitrate_kbps=self.meter.kbps(now),
+            bitrate_kbps=self.meter.bitrate_kbps(now, self.timeline.bytes_per_media_s()),
             points=self.meter.points(now),
             buffer_s=level,
             buffer_capacity_s=self.player.buffer_s,
@@ -262,8 +262,10 @@ class StreamProbe:
         if said := self.watchdog.data(t):
             self._status(True, said)
         self._note_level()
-        self.meter.add(t, len(chunk))
-        self.player.receive(self.timeline.feed(chunk))
+        before = self.timeline.media_s
+        media_s = self.timeline.feed(chunk)
+        self.meter.add(t, len(chunk), media_s - before)
+        self.player.receive(media_s)
         ogg = self.timeline.ogg
         if ogg.problem_count != self.problems_reported:
             self.problems_reported = ogg.problem_count
