@@ -63,7 +63,9 @@ async def test_a_lab_killed_mid_migration_is_lost_at_once(tmp_path, engine_facto
 
 async def test_a_lab_stopped_mid_migration_tells_one_story(tmp_path, engine_factory) -> None:
     """SIGSTOP, then SIGCONT: lost at once, then the hosts' lists correct it explicitly."""
-    async with lab_child(tmp_path) as (child, config):
+    # a faster link (the lab's flag: time only, not logic): ~5 s to migrate, not ~11 s; the
+    # stop still comes seconds before the end, as the rename is seen within a poll of 0.25 s
+    async with lab_child(tmp_path, link_mbit=200) as (child, config):
         engine, rec = await engine_factory(config, interval=0.25)
         migrating = asyncio.create_task(engine.migrate("xen_host_2"))
         await rec.wait_for(milestone(P.RENAMED_ON_SOURCE), timeout=20)
