@@ -263,7 +263,7 @@ async def test_ready_lab_passes_then_a_migration_moves_the_guest(lab) -> None:
 
 
 async def test_a_guest_in_mid_migration_is_unknown_not_failed(lab_factory) -> None:
-    lab = await lab_factory(link_mbit=20.0)  # 16 MiB: several seconds on the wire
+    lab = await lab_factory(link_mbit=40.0)  # 16 MiB: ~3.5 s on the wire
     cl = Checklist(lab.config)
     try:
         await cl.run_all()

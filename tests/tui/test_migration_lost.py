@@ -20,7 +20,7 @@ def log_text(app: XentuiApp) -> str:
 
 
 async def test_both_hosts_gone_mid_migration_is_lost_then_corrected(lab_factory) -> None:
-    slow = await lab_factory(poll_interval_s=0.25, speed=1.0, link_mbit=20.0)  # ~7 s to migrate
+    slow = await lab_factory(poll_interval_s=0.25, speed=1.0, link_mbit=40.0)  # ~3.5 s to migrate
     app = build_live_app(slow.config)
     async with (
         live(app.engine, app.probe),

@@ -62,7 +62,7 @@ class AtTick:
 
 
 async def test_a_replay_shows_the_live_screens_at_the_same_moments(lab_factory, tmp_path: Path):
-    lab = await lab_factory(poll_interval_s=0.25, speed=1.0, link_mbit=20.0)  # ~7 s migration
+    lab = await lab_factory(poll_interval_s=0.25, speed=1.0, link_mbit=40.0)  # ~3.5 s migration
     path = tmp_path / "run.jsonl"
     recorder = Recorder(path, command="app", lab=lab.config)
     app = build_live_app(lab.config, recorder=recorder)
