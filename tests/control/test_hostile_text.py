@@ -93,8 +93,11 @@ async def test_check_json_carries_the_exact_text_in_ascii(lab_file: str) -> None
 )
 async def test_probe_shows_the_servers_words_inert(mode: str, shown: str) -> None:
     async with HostileStream(mode) as server:
-        _, out, _ = await xentui("probe", server.url, "--duration", "1.5")
-        _, as_json, _ = await xentui("probe", server.url, "--duration", "1.5", "--json")
+        # both at once: each is a probe of its own for 1.5 s, and the server answers each alike
+        (_, out, _), (_, as_json, _) = await asyncio.gather(
+            xentui("probe", server.url, "--duration", "1.5"),
+            xentui("probe", server.url, "--duration", "1.5", "--json"),
+        )
     assert shown in out, out
     assert all(m in out for m in MARKUP_LITERALS)
     message = json.loads(as_json.splitlines()[0])["message"]
