@@ -132,6 +132,18 @@ async def test_guest_band_is_legible_in_the_light_theme(app):
         assert_guest_row_is_one_band(pane(app, "xen_host_1").query_one(DataTable))
 
 
+async def test_guest_band_follows_a_theme_chosen_while_it_shows(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.feed(*steady())
+        await pilot.pause()
+        table = pane(app, "xen_host_1").query_one(DataTable)
+        dark = table.render_line(2)
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert table.render_line(2) != dark
+        assert_guest_row_is_one_band(table, "blocked")
+
+
 async def test_hostile_domain_names_show_literally(app):
     names = ["[bold red]x[/]", "evil\x1b[31mred\x07"]
     async with app.run_test(size=(160, 48)) as pilot:
@@ -314,6 +326,25 @@ async def test_no_row_cursor_until_the_presenter_walks_a_table(app):
         assert table.cursor_row == 1
         await pilot.press("tab")  # leaving the table hides its cursor again
         assert app.focused is not table and not table.show_cursor
+
+
+async def test_the_row_cursor_shows_over_the_guest_band(app):
+    """The band is the cells' own background; the cursor's, while the table has focus, wins
+    over it on every cell, the padding and the row's tail; unfocused, the band is back."""
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.feed(*steady())
+        await pilot.pause()
+        table = pane(app, "xen_host_1").query_one(DataTable)
+        band = {seg.style.bgcolor for seg in table.render_line(2) if seg.style is not None}
+        table.focus()
+        await pilot.press("down")
+        assert table.cursor_row == 1  # the guest's row
+        cursor = table.get_component_rich_style("datatable--cursor").bgcolor
+        line = table.render_line(2)
+        assert {seg.style.bgcolor for seg in line if seg.style is not None} == {cursor}
+        assert line.cell_length == table.size.width and {cursor} != band
+        await pilot.press("tab")
+        assert_guest_row_is_one_band(table, "blocked")
 
 
 async def test_a_migration_request_is_one_log_line(app, clock):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import JustifyMethod
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -51,6 +50,8 @@ class HostPane(Vertical):
         self._domains: dict[str, Domain] = {}
         self._height = 0
         self._columns: tuple[Column, ...] = COLUMNS
+        self._width = 0
+        """The width the table's columns were laid out for (the pane's, without its border)."""
         self._row_name_wanted = 0
         """The widest name cell of the panes in this pane's grid row (the screen sets it)."""
         self.rows_wanted = 1
@@ -62,16 +63,10 @@ class HostPane(Vertical):
         self._retitle()
 
     def compose(self) -> ComposeResult:
-        self._add_columns(self._table)
+        self._table.set_columns(self._columns, self._width)
         yield self._table
         yield self._more
         yield self._reason
-
-    def _add_columns(self, table: HostTable) -> None:
-        for label, key, width in self._columns:
-            # numbers are right-aligned in their cells: so are their labels
-            justify: JustifyMethod = "left" if key in ("name", "state") else "right"
-            table.add_column(Text(label, justify=justify), key=key, width=width)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -80,15 +75,19 @@ class HostPane(Vertical):
 
     def _fit(self) -> None:
         """Columns for the pane's width, so that the table never scrolls sideways (14.1)."""
-        columns = fit(self.size.width, max(self.name_wanted, self._row_name_wanted))
-        if not self.size.width or columns == self._columns:
+        width = self.size.width  # the table's: it fills the pane
+        columns = fit(width, max(self.name_wanted, self._row_name_wanted))
+        if not width or (columns, width) == (self._columns, self._width):
             return
-        self._columns, table = columns, self.table
+        self._columns, self._width, table = columns, width, self.table
         with self.app.batch_update():
-            table.clear(columns=True)
-            self._add_columns(table)
+            table.set_columns(columns, width)
             for key, domain in self._domains.items():
-                table.add_row(*domain_cells(domain, self.guest, self.keys), key=key)
+                self._add_row(key, domain)
+
+    def _add_row(self, key: str, domain: Domain) -> None:
+        cells = domain_cells(domain, self.guest, self.keys)
+        self.table.add_domain(key, cells, guest=domain.base_name == self.guest)
 
     @property
     def name_wanted(self) -> int:
@@ -150,18 +149,15 @@ class HostPane(Vertical):
         fresh = row_keys(snapshot.domains)
         with self.app.batch_update():
             for key in [k for k in self._domains if k not in fresh]:
-                table.remove_row(key)
-                table.guest_keys.discard(key)
+                table.remove_domain(key)
                 del self._domains[key]
             for key, domain in fresh.items():
                 old = self._domains.get(key)
                 if old is None:
-                    if domain.base_name == self.guest:
-                        table.guest_keys.add(key)
-                    table.add_row(*domain_cells(domain, self.guest, self.keys), key=key)
+                    self._add_row(key, domain)
                 elif old != domain:
                     for column in changed_columns(old, domain, self.keys):
-                        table.update_cell(key, column, domain_cell(domain, column, self.guest))
+                        table.set_cell(key, column, domain_cell(domain, column, self.guest))
                 self._domains[key] = domain
             self._retitle()
             self._fit()  # a longer name may take a column's place
