@@ -49,10 +49,16 @@ async def test_no_stream_is_exit_1_with_a_summary_saying_why(mode: str, tmp_path
 
 
 async def test_json_ends_with_one_summary_object(tmp_path) -> None:
+    async with BadServer("good") as gone:
+        url = gone.url  # a port nothing listens on once it is closed
     async with BadServer("good") as server:
-        code, lines, err = await probe(
-            server.url, "--json", "--duration", "3.5", "--buffer", "0.5", "--no-record",
-            home=tmp_path,
+        # both at once, each its own process: one that plays, one that is refused
+        (code, lines, err), (code2, lines2, _) = await asyncio.gather(
+            probe(
+                server.url, "--json", "--duration", "3.5", "--buffer", "0.5", "--no-record",
+                home=tmp_path,
+            ),
+            probe(url, "--json", "--duration", "1.5", "--no-record", home=tmp_path),
         )  # fmt: skip
     assert code == 0, err
     rows = [json.loads(line) for line in lines]
@@ -60,9 +66,7 @@ async def test_json_ends_with_one_summary_object(tmp_path) -> None:
     last = rows[-1]
     assert last["ok"] is True and last["played_s"] >= 1 and last["bitrate_kbps"] > 0
     assert last["stalls"] == 0 and last["media_time_estimated"] is False and not last["note"]
-    async with BadServer("good") as server:
-        url = server.url
-    code, lines, _ = await probe(url, "--json", "--duration", "1.5", "--no-record", home=tmp_path)
+    code, lines = code2, lines2
     doc = json.loads(lines[-1])
     assert code == 1 and doc["summary"] is True and doc["ok"] is False
     assert "connection refused" in doc["message"] and doc["bitrate_kbps"] is None
