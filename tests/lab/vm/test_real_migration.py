@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -20,11 +21,12 @@ from pathlib import Path
 import pytest
 
 from tests.lab.vm.conftest import need
+from tests.lab.vm.test_cleanup import programs_in
 from xentui.config import LabConfig, load_config
 from xentui.control.engine import Engine
 from xentui.lab.vm import netns
-from xentui.lab.vm.child import VmLabFailed, vm_lab_child
-from xentui.lab.vm.netns import BRIDGE, GUEST_IP
+from xentui.lab.vm.child import VmLabChild, VmLabFailed, vm_lab_child
+from xentui.lab.vm.netns import BRIDGE, GUEST_IP, NETNS_DIR
 from xentui.lab.vm.wiretruth import WireCapture
 from xentui.model import MigrationPhase
 from xentui.probe.monitor import StreamProbe
@@ -39,6 +41,9 @@ class RunningLab:
     config: LabConfig
     netns: str
     log: Path
+    child: VmLabChild
+    tun_before: tuple[int, int]
+    """/dev/net/tun's owner and mode before the lab started (it lends the device while it runs)."""
 
     def where(self) -> list[str]:
         """The hosts whose real libvirt runs the guest (asked with root's own virsh)."""
@@ -57,12 +62,14 @@ class RunningLab:
 @pytest.fixture(scope="module")
 def vm_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
     need("qemu", "busybox", "apt", "libvirt", "tun", "netadmin")
+    tun = os.stat("/dev/net/tun")
     try:
         with (
             vm_lab_child(tmp_path_factory.mktemp("vmlab")) as child,
             netns.joined(child.netns),
         ):
-            yield RunningLab(load_config(child.config_path), child.netns, child.log)
+            config = load_config(child.config_path)
+            yield RunningLab(config, child.netns, child.log, child, (tun.st_uid, tun.st_mode))
     except VmLabFailed as exc:
         pytest.fail(str(exc))
     # it removed everything it made
@@ -150,3 +157,24 @@ def test_the_lab_refuses_an_unknown_toolstack_in_one_line() -> None:
     )
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "virsh, xm or xl" in done.stderr, done.stderr
+
+
+def test_a_crashed_libvirtd_stops_the_lab_in_one_line_and_removes_everything(vm_lab) -> None:
+    """A libvirtd killed under a ready lab: the lab stops, says why in one line, and leaves
+    nothing. It ends this module's lab, so it comes last here (pytest keeps the file's order);
+    it used to boot a lab of its own in test_cleanup.py, the same `xentui lab --vm`."""
+    child = vm_lab.child
+    assert child.proc.poll() is None, "the module's lab ended before this test"
+    inode = os.stat(NETNS_DIR / child.netns).st_ino
+    daemons = [
+        p
+        for p in programs_in(inode)
+        if os.path.basename(os.readlink(f"/proc/{p}/exe")) == "libvirtd"
+    ]
+    assert len(daemons) == 2
+    os.kill(daemons[0], signal.SIGKILL)
+    assert child.proc.wait(30) == 1
+    assert "exited: stopping the lab" in child.text()
+    assert child.netns not in netns.ours() and programs_in(inode) == []
+    after = os.stat("/dev/net/tun")
+    assert (after.st_uid, after.st_mode) == vm_lab.tun_before
