@@ -102,7 +102,7 @@ async def test_a_declined_key_leaves_the_host_unreachable_and_is_not_asked_again
         assert notes(app)[-1] == f"{H2} stays unreachable: its new host key was not trusted"
         await retried(pilot, app, events, times=2)
         await ticks.wait(pilot)  # the tick that asks again: a queued dialog would be up now
-        assert app.screen is app.main and not app.new_keys.waiting
+        assert app.screen is app.main and not app.host_keys.queue.waiting
         assert app.main.panes[H2].has_class("-down")
         assert "is unknown: server offers SHA256:" in reason(app)
         assert known.read_text() == ""
@@ -120,7 +120,7 @@ async def test_a_changed_key_is_refused_in_words_and_never_offered(quick_lab, tm
     async with live(app.engine, app.probe), app.run_test(size=(160, 48)) as pilot:
         await until(pilot, lambda: refusals(events) >= 3, why="three refusals")
         await ticks.wait(pilot)  # the tick that would ask about a waiting key
-        assert app.screen is app.main and not app.new_keys.waiting
+        assert app.screen is app.main and not app.host_keys.queue.waiting
         words = reason(app)
         assert "CHANGED" in words and "man-in-the-middle" in words, words
         assert known.read_text() == entry
@@ -151,7 +151,7 @@ async def test_two_new_hosts_are_asked_about_one_after_the_other(quick_lab, tmp_
     app = build_live_app(without_key(config, H2, tmp_path / "kh2"))
     async with live(app.engine, app.probe), app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, TrustHostKey), why="a first dialog")
-        await until(pilot, lambda: app.new_keys.waiting, why="the second key queued")
+        await until(pilot, lambda: app.host_keys.queue.waiting, why="the second key queued")
         assert dialogs(app) == 1
         first = app.screen.key.host
         await press(pilot, "y")

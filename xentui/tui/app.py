@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -23,6 +22,7 @@ from textual.screen import Screen
 from xentui.config import LabConfig
 from xentui.model import ActionKind, ConnectionEvent, ConnectionState, Event, SnapshotEvent
 from xentui.tui.format import plain, printable
+from xentui.tui.host_keys import HostKeyPrompts
 from xentui.tui.keymap import APP_BINDINGS, help_lines, key_of
 from xentui.tui.messages import Incoming
 from xentui.tui.palette import DARK_ANSI, LIGHT_ANSI
@@ -30,11 +30,9 @@ from xentui.tui.screens.confirm import Confirm
 from xentui.tui.screens.help import HelpScreen
 from xentui.tui.screens.main import MainScreen
 from xentui.tui.screens.migrate import MigrateChoice, MigrateDialog
-from xentui.tui.screens.trust_key import NewHostKey, TrustHostKey
 from xentui.tui.sources import EngineLike, ProbeLike
 from xentui.tui.svg import tidy_svg
 from xentui.tui.themes import ThemeChoice
-from xentui.tui.trust_queue import TrustQueue
 
 KINDS = {"pause": ActionKind.PAUSE, "unpause": ActionKind.UNPAUSE, "migrate": ActionKind.MIGRATE}
 NO_ENGINE = "no hosts are connected: this view only shows recorded events"
@@ -70,7 +68,7 @@ class XentuiApp(App[None]):
         self.clock, self.wall, self.tick_s = clock, wall, tick_s
         self.main = MainScreen(config, probe=probe, clock=clock, wall=wall)
         self._binding_state: tuple[bool | None, ...] = ()
-        self.new_keys = TrustQueue()
+        self.host_keys = HostKeyPrompts(self)  # new host keys put to the presenter
         self.keymap = dict(config.keys)  # [keys]: binding id -> key (issue 14.12)
         self.set_keymap(self.keymap)
         self.themes = ThemeChoice(self, config)  # offered themes, the lab file's (issue 14.11)
@@ -103,10 +101,10 @@ class XentuiApp(App[None]):
             self.main.queue_snapshot(event)  # coalesced per host, drawn a pane at a time
             return
         if isinstance(event, ConnectionEvent) and event.state is ConnectionState.UNREACHABLE:
-            event = self._in_app_words(event)
+            event = self.host_keys.in_app_words(event)
         self.main.post_message(Incoming(event))
         if isinstance(event, ConnectionEvent) and event.state is ConnectionState.UNREACHABLE:
-            self._new_host_key(event.host)
+            self.host_keys.refused(event.host)
 
     def feed(self, *events: Event) -> None:
         """Route events straight to the main screen (recorded events, tests, screenshots)."""
@@ -118,65 +116,20 @@ class XentuiApp(App[None]):
             self.main.tick()
         except NoMatches:  # the screen is being torn down as the app exits
             return
-        if self.new_keys.waiting:  # a dialog or screen that was in the way may be gone now
-            self._ask_next_key()
+        if self.host_keys.queue.waiting:  # a dialog or screen in the way may be gone now
+            self.host_keys.ask_next()
         # refreshing bindings recomputes every shown key: only when one of them changed
         state = tuple(self.check_action(a, ()) for a in (*KINDS, "refresh"))
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()
 
-    # --- new host keys ------------------------------------------------------------------
-
-    def _new_host_key(self, host: str) -> None:
-        """A host refused for a key never seen (a changed key is never offered): ask, once."""
-        pending = self.engine.unknown_host_key(host) if self.engine is not None else None
-        if pending is None:
-            return
-        ssh = self.config.host(host).ssh
-        address = ssh.destination if ssh.port in (None, 22) else f"{ssh.destination}:{ssh.port}"
-        key = NewHostKey(host, address, pending.key_type, pending.fingerprint, pending.known_hosts)
-        if self.new_keys.offer(key):
-            self.call_later(self._ask_next_key)
-
-    def _in_app_words(self, event: ConnectionEvent) -> ConnectionEvent:
-        """A new key's refusal as the app handles it: its dialog, or `t`, never a flag to type."""
-        pending = self.engine.unknown_host_key(event.host) if self.engine is not None else None
-        if pending is None:
-            return event
-        said = event.reason.split("; check it")[0]
-        then = "declined: t asks again" if event.host in self.new_keys.declined else "asking"
-        return replace(event, reason=f"{said}; {then}")
-
     def action_trust_key(self) -> None:
         """A declined key asked about again (a no is not final: the presenter may have erred)."""
-        if not self.new_keys.ask_again():
+        if not self.host_keys.ask_again():
             self.say("No declined host key to ask about again.")
             return
         self.refresh_bindings()
-        self.call_later(self._ask_next_key)
-
-    def _pending_fingerprint(self, host: str) -> str | None:
-        pending = self.engine.unknown_host_key(host) if self.engine is not None else None
-        return pending.fingerprint if pending is not None else None
-
-    def _ask_next_key(self) -> None:
-        # never over another dialog, the help or the setup screen: the tick asks again later
-        if self.screen is not self.main:
-            return
-        key = self.new_keys.next(self._pending_fingerprint)
-        if key is not None:
-            self.push_screen(TrustHostKey(key), lambda yes: self._key_answered(key, yes))
-
-    def _key_answered(self, key: NewHostKey, yes: bool | None) -> None:
-        if yes and self.engine is not None:
-            self.engine.trust_host_key(key.host, key.fingerprint)
-            self.say(f"Trusting {key.host}'s {key.key_type} key {key.fingerprint}: connecting")
-        else:
-            self.new_keys.decline(key)
-            self.say(f"{key.host} stays unreachable: its new host key was not trusted", "warning")
-        self.refresh_bindings()
-        self.call_later(self._ask_next_key)
 
     # --- what can run now ---------------------------------------------------------------
 
@@ -203,7 +156,7 @@ class XentuiApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "trust_key":  # shown only while a declined key can be asked about again
-            return bool(self.new_keys.declined)
+            return bool(self.host_keys.queue.declined)
         return None if self.why_disabled(action) else True
 
     async def run_action(
