@@ -82,6 +82,8 @@ class MainScreen(Screen[None]):
         self.summary: ProbeSummaryLike | None = None
         self.last_action: tuple[str, float] | None = None
         self._pending: dict[str, SnapshotEvent] = {}
+        self._behind: dict[str, None] = {}
+        """Panes in view whose latest poll is not drawn (taken under a dialog): drawn in turn."""
         self._draining = False
 
     def compose(self) -> ComposeResult:
@@ -161,31 +163,57 @@ class MainScreen(Screen[None]):
     def queue_snapshot(self, event: SnapshotEvent) -> None:
         """Take a poll from a listener: only the latest per host is kept until it is drawn."""
         self._pending[event.snapshot.host] = event
+        self._start_drain()
+
+    def _start_drain(self) -> None:
         if not self._draining:
             self._draining = True
             self.run_worker(self._drain(), group="draw", exit_on_error=False)
 
+    def on_screen_resume(self) -> None:
+        # back from a dialog or the help: the polls taken meanwhile are drawn a pane a paint
+        # (`_drain`), after the paint that uncovers the screen (its tables as they were)
+        self.call_after_refresh(self._catch_up)
+
+    def _catch_up(self) -> None:
+        self._behind.update((h, None) for h, p in self.panes.items() if p.stale and p.in_view(self))
+        if self._behind:
+            self._start_drain()
+
     async def _drain(self) -> None:
         # one host at a time, yielding between them, so that a key press waits for one pane's
-        # update at most, not for a burst of fifty
+        # update at most, not for a burst of fifty; and a host whose table changed on screen
+        # waits for that paint before the next host is drawn. DataTable repaints a changed
+        # table whole (every cell, ~7 ms), so a paint then holds one table, and a key pressed
+        # meanwhile is painted behind one table's redraw, not behind every visible host that
+        # polled in the same instant (issue 11.6). Hosts out of view cost nothing here.
+        # Under a dialog (the screen not active) a poll is taken, not drawn: the screen is not
+        # painted then, and drawing all of it as the dialog closes would be one long paint.
         try:
-            while self._pending:
-                host = next(iter(self._pending))
-                self.apply(self._pending.pop(host))
-                await asyncio.sleep(0)
+            while self._pending or self._behind:
+                if self._behind and self.is_active:
+                    host = next(iter(self._behind))
+                    del self._behind[host]
+                    behind = self.panes[host]
+                    behind.table_changed = behind.in_view(self) and behind.draw()
+                    self._even_out(behind)
+                elif self._pending:
+                    host = next(iter(self._pending))
+                    self._take(self._pending.pop(host), draw=self.is_active)
+                else:  # only panes behind, and the dialog is back: drawn at the next resume
+                    break
+                pane = self.panes.get(host)
+                if pane is not None and pane.table_changed and self.is_active:
+                    await self.wait_for_refresh()
+                else:
+                    await asyncio.sleep(0)
         finally:
             self._draining = False
 
     def apply(self, event: Event) -> None:
         """Route one event: to its host pane, the migration panel, and the log if it is news."""
         if isinstance(event, SnapshotEvent):
-            pane = self.panes.get(event.snapshot.host)
-            if pane is not None:
-                if pane.show_snapshot(event.snapshot):
-                    self.query_one(TitleBar).show(self.wall(), self.guest_host(), self._doing())
-                self._even_out(pane)
-            if self.migration_running:
-                self._show_migration()
+            self._take(event)
             return
         if isinstance(event, ConnectionEvent) and (pane := self.panes.get(event.host)):
             pane.show_connection(event, self.clock())
@@ -208,6 +236,17 @@ class MainScreen(Screen[None]):
             return
         self.query_one(RunbookView).feed(event)
         self.query_one(EventLog).add(event)
+
+    def _take(self, event: SnapshotEvent, *, draw: bool = True) -> None:
+        """A host's poll to its pane (drawn if ``draw`` and in view), the title and the
+        migration panel."""
+        pane = self.panes.get(event.snapshot.host)
+        if pane is not None:
+            if pane.show_snapshot(event.snapshot, draw=draw):
+                self.query_one(TitleBar).show(self.wall(), self.guest_host(), self._doing())
+            self._even_out(pane)
+        if self.migration_running:
+            self._show_migration()
 
     def _action_requested(self, event: ActionEvent) -> None:
         # the verdict stays on screen until the next action

@@ -56,6 +56,8 @@ class HostPane(Vertical):
         """The widest name cell of the panes in this pane's grid row (the screen sets it)."""
         self.rows_wanted = 1
         """Table lines this host's list needs (header included)."""
+        self.table_changed = False
+        """Whether the latest poll taken changed the table on screen (`show_snapshot`)."""
         # kept, not queried: a query matches selectors, and 200 panes tick every second
         self._table = self.TABLE()
         self._more = Line("", classes="more-rows")
@@ -121,30 +123,32 @@ class HostPane(Vertical):
         except (NoScreen, NoWidget):
             return True  # not laid out yet: drawn, so that its first layout has its rows
 
-    def show_snapshot(self, snapshot: HostSnapshot) -> bool:
-        """Take a poll; draw it now if the pane is in view (else `draw` does it later).
+    def show_snapshot(self, snapshot: HostSnapshot, *, draw: bool = True) -> bool:
+        """Take a poll; draw it now if ``draw`` and the pane is in view (else `draw` does it
+        later).
 
         Returns whether the guest came or went on this host.
         """
         had_guest = self.has_guest
         self.snapshot = snapshot
-        if self.in_view():
-            self.draw()
+        self.table_changed = draw and self.in_view() and self.draw()
         return had_guest != self.has_guest
 
-    def draw(self) -> None:
+    def draw(self) -> bool:
         """Put the latest poll on screen: only the cells that changed, rows keyed by domain
-        name; nothing at all when nothing shown changed (the same rows, title and notes)."""
+        name; nothing at all when nothing shown changed (the same rows, title and notes).
+
+        Returns whether the table changed (it is then redrawn whole at the next paint)."""
         snapshot, drawn = self.snapshot, self._drawn
         if snapshot is None or snapshot is drawn:
-            return
+            return False
         self._drawn = snapshot
         notes_before = drawn.notes if drawn is not None else ()
         if drawn is not None and drawn.domains == snapshot.domains:
             self._retitle()  # the latency, if its figure moved
             if snapshot.notes != notes_before:
                 self.tick(snapshot.t)
-            return
+            return False
         table = self.table
         fresh = row_keys(snapshot.domains)
         with self.app.batch_update():
@@ -168,6 +172,7 @@ class HostPane(Vertical):
         self.set_class(self.has_guest, "-has-guest")
         if snapshot.notes != notes_before:  # "no header" came or went: say it now
             self.tick(snapshot.t)
+        return True
 
     def set_table_height(self, height: int) -> None:
         """An explicit height makes the grid re-measure its rows; the screen evens out a row."""

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Span, Text
 from textual.strip import Strip
@@ -69,7 +70,21 @@ class Cell:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         style = self.band() if self.band is not None else Style.null()
-        yield Padding(self.text, (0, self.pad), style=style, expand=True)
+        text, width = self.text, options.max_width
+        inner = width - 2 * self.pad
+        if "\n" in text.plain or inner < 1 or text.justify not in (None, "left", "right"):
+            yield Padding(text, (0, self.pad), style=style, expand=True)
+            return
+        # one line, cut or padded to the column by hand: Rich's wrap and justify in a Padding
+        # cost more than the rest of the cell, and a poll redraws a visible table's every cell
+        line = list(Segment.apply_style(text.render(console, end=""), style))
+        gap = inner - text.cell_len
+        if gap < 0:
+            line, gap = Segment.adjust_line_length(line, inner, style), 0
+        left = gap if text.justify == "right" else 0
+        yield Segment(" " * (self.pad + left), style)
+        yield from line
+        yield Segment(" " * (self.pad + gap - left), style)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         inner = Measurement.get(console, options, self.text)
@@ -123,6 +138,8 @@ class HostTable(DataTable[Cell]):
                 cache.maxsize = size
         self.guest_keys: set[str] = set()
         """Row keys of the guest's rows (its in-migration names included)."""
+        self._trimmed: dict[int, tuple[Strip, Strip]] = {}
+        """Per line of the widget: DataTable's last strip and the same without its empty tail."""
 
     def on_focus(self) -> None:
         # the row cursor is for walking a long list: shown only while the presenter is in it,
@@ -134,11 +151,17 @@ class HostTable(DataTable[Cell]):
 
     def render_line(self, y: int) -> Strip:
         # the columns fill the table, yet DataTable still ends each line with the row's tail,
-        # empty: it draws nothing, but would add a segment in the row's own style to the line
+        # empty: it draws nothing, but would add a segment in the row's own style to the line.
+        # The trimmed line is kept beside DataTable's own (a new Strip per paint is garbage the
+        # collector must walk: issue 11.6).
         strip = super().render_line(y)
-        if any(not segment.text for segment in strip):
-            return Strip([segment for segment in strip if segment.text], strip.cell_length)
-        return strip
+        source, trimmed = self._trimmed.get(y, (None, strip))
+        if source is not strip:
+            trimmed = strip
+            if any(not segment.text for segment in strip):
+                trimmed = Strip([seg for seg in strip if seg.text], strip.cell_length)
+            self._trimmed[y] = (strip, trimmed)
+        return trimmed
 
     def band(self) -> Style:
         """The guest's band in the theme now: the stylesheet's ``host-table--guest``."""
