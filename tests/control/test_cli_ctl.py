@@ -91,7 +91,7 @@ async def test_migrate_json_timeline_elapsed_times_and_record(lab, tmp_path) -> 
 async def test_a_silent_migration_has_a_heartbeat_and_ctrl_c_says_it_goes_on(
     lab_factory, tmp_path
 ) -> None:
-    lab = await lab_factory(transfer_mib=128.0)  # about 10 s at 100 Mbit/s
+    lab = await lab_factory(transfer_mib=128.0, link_mbit=100.0)  # about 10 s
     env = {**os.environ, "XDG_STATE_HOME": str(tmp_path)}
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "xentui", "ctl", "migrate", "--to", "xen_host_2", "--no-record",
