@@ -17,6 +17,7 @@ from tests.tui.records import Clock, config, dom0, guest, snap
 from tests.tui.waits import until
 from xentui.model import Domain, DomainState
 from xentui.tui.app import XentuiApp
+from xentui.tui.screens.help import HelpScreen
 from xentui.tui.widgets.host_pane import HostPane
 from xentui.tui.widgets.host_table import HostTable
 
@@ -131,3 +132,68 @@ async def test_an_off_screen_pane_does_not_redraw_until_it_is_in_view() -> None:
         await until(pilot, lambda: shown_cpu(tail) == "999.0", why="drawn once in view")
         await until(pilot, lambda: tail.lines > 0, why="its lines drawn")
         assert not last.stale
+
+
+async def test_polls_under_the_help_are_kept_and_drawn_once_it_closes() -> None:
+    """The main screen is not painted under the help: its polls are taken, not drawn, and the
+    panes in view catch up after the help has gone (a pane a paint, not all in that paint)."""
+    clock = Clock()
+    app = XentuiApp(config(), clock=clock, wall=clock.wall)
+    async with app.run_test(size=(160, 48)) as pilot:
+        for event in (snap("xen_host_1", dom0(), guest()), snap("xen_host_2", dom0(845.0))):
+            app.deliver(event)
+        one, two = table(app, "xen_host_1"), table(app, "xen_host_2")
+        await until(pilot, lambda: (shown_cpu(one), shown_cpu(two)) == ("1204.0", "845.0"))
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await painted(app)
+        one.reset()
+        two.reset()
+
+        app.deliver(snap("xen_host_1", dom0(1300.0), guest(), t=clock.t + 1))
+        app.deliver(snap("xen_host_2", dom0(900.0), t=clock.t + 1))
+        panes = app.main.panes
+        taken = "both polls taken"
+        await until(
+            pilot, lambda: panes["xen_host_1"].stale and panes["xen_host_2"].stale, why=taken
+        )
+        await painted(app)
+        assert (one.refreshes, two.refreshes) == (0, 0)
+        assert (shown_cpu(one), shown_cpu(two)) == ("1204.0", "845.0")
+
+        await pilot.press("escape")
+        new = ("1300.0", "900.0")
+        await until(pilot, lambda: (shown_cpu(one), shown_cpu(two)) == new, why="caught up")
+        assert not panes["xen_host_1"].stale and not panes["xen_host_2"].stale
+
+
+async def test_a_paint_holds_one_changed_table_at_most() -> None:
+    """Polls of four hosts in view land at once: the drain changes one table, waits for its
+    paint, then the next (a key pressed meanwhile waits behind one table's redraw)."""
+    clock = Clock()
+    app = XentuiApp(config(hosts=4), clock=clock, wall=clock.wall)
+    async with app.run_test(size=(160, 48)) as pilot:
+        hosts = list(app.main.panes)
+        for i, host in enumerate(hosts, start=1):
+            app.deliver(snap(host, *domains(i, 100.0, count=3)))
+        tables = [table(app, host) for host in hosts]
+        await until(pilot, lambda: all(shown_cpu(t) == "100.0" for t in tables), why="drawn")
+        assert all(app.main.panes[h].in_view() for h in hosts), "the test needs all in view"
+        await painted(app)
+        for found in tables:
+            found.reset()
+
+        changed_per_paint: list[int] = []
+        wait = app.main.wait_for_refresh
+
+        async def counted() -> bool:
+            changed_per_paint.append(sum(1 for t in tables if t.refreshes))
+            for found in tables:
+                found.reset()
+            return await wait()
+
+        app.main.wait_for_refresh = counted  # type: ignore[method-assign]
+        for i, host in enumerate(hosts, start=1):
+            app.deliver(snap(host, *domains(i, 200.0, count=3), t=clock.t + 1))
+        await until(pilot, lambda: all(shown_cpu(t) == "200.0" for t in tables), why="all drawn")
+        assert changed_per_paint == [1, 1, 1, 1]
