@@ -1,11 +1,17 @@
 """How exactly the probe times a halt of the lab guest's stream, against the server's ground truth.
 
-For each clip (the default video, then the 64 kbit/s audio) it streams from the lab's
-StreamServer into a StreamProbe in player mode, injects halts of 50 ms to 3 s (log-spaced,
-shuffled), and compares every gap the probe measured with the wire gap the server recorded
+For each clip (the default video, the 64 kbit/s audio, then a >= 500 kbit/s video made at
+benchmark time) it streams from the lab's StreamServer into a StreamProbe in player mode,
+injects halts of 50 ms to 3 s (log-spaced, shuffled), and compares every gap the probe
+measured with the wire gap the server recorded
 (``t_wire_quiet``..``t_resume``: from when its send queue ran empty to when it sent again). Then
 a pause longer than the buffer: the player's stall must come when the buffers held at the halt
 ran out, within one read step. Last line: the figures as JSON.
+
+No shipped clip reaches 500 kbit/s, the rate issue 11.3's target is set at, and a large file is
+not worth shipping for a benchmark: ``hi`` is the shipped video re-encoded by Debian's ffmpeg
+(Theora at ``HI_THEORA``, its Vorbis copied) into a temporary directory, and served by the same
+StreamServer as the others. Its figures carry the ``hi_`` prefix and its bitrate as measured.
 
 ``--ui-load`` (issue 11.3) runs every clip twice: headless, the probe on the benchmark's loop as
 `xentui probe` runs it; then as the app runs it, the probe in its own thread (`ProbeThread`)
@@ -25,10 +31,14 @@ import contextlib
 import json
 import multiprocessing
 import random
+import shutil
 import statistics
+import subprocess
+import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from xentui.lab.streaming.media import media_path
@@ -39,6 +49,36 @@ from xentui.probe.runner import ProbeThread
 
 BUFFER_S = 2.0
 STEP = 512
+HI_THEORA = "640k"
+"""The ``hi`` clip's Theora bitrate: with the clip's 64 kbit/s Vorbis, ~700 kbit/s on the wire."""
+HI_KBPS = 500.0
+"""The rate the ``hi`` clip must reach for its figures to count (issue 11.3)."""
+
+
+def make_hi_clip(out_dir: Path) -> Path:
+    """The shipped video re-encoded at ``HI_THEORA`` (min = max, as scripts/make_media.sh makes
+    the shipped clips steady), its Vorbis copied, its serials its own."""
+    if shutil.which("ffmpeg") is None:
+        raise SystemExit("ffmpeg is needed for the >= 500 kbit/s clip: apt-get install ffmpeg")
+    out = out_dir / "TruthHappens-hi.ogg"
+    rate = ["-b:v", HI_THEORA, "-minrate", HI_THEORA, "-maxrate", HI_THEORA]
+    args = ["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", str(media_path("video")), "-map", "0"]
+    args += ["-c:v", "libtheora", *rate, "-flags:v", "+bitexact", "-c:a", "copy"]
+    args += ["-fflags", "+bitexact", "-map_metadata", "-1", "-serial_offset", "3000", str(out)]
+    subprocess.run(args, check=True, timeout=120)
+    return out
+
+
+def clip_kbps(path: Path) -> float:
+    """A clip's own bitrate: its bytes over its duration (ffprobe reads the granules)."""
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return path.stat().st_size * 8 / float(probe.stdout) / 1000
 
 
 def _p95(values: list[float]) -> float:
@@ -86,10 +126,10 @@ class ServerProcess:
     """The StreamServer in a process of its own, as the lab runs beside the app: a paint then
     holds back neither its writes nor its ground truth (one monotonic clock for both)."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, media: Path) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_child, args=(kind, child), daemon=True)
+        self.proc = ctx.Process(target=_child, args=(str(media), child), daemon=True)
         self.url = ""
 
     async def start(self) -> None:
@@ -114,12 +154,12 @@ class ServerProcess:
         return HaltRecord(*self._ask("last"))
 
 
-def _child(kind: str, conn: Connection) -> None:
-    asyncio.run(_child_main(kind, conn))
+def _child(media: str, conn: Connection) -> None:
+    asyncio.run(_child_main(Path(media), conn))
 
 
-async def _child_main(kind: str, conn: Connection) -> None:
-    server = StreamServer("127.0.0.1", 0, media_path(kind))
+async def _child_main(media: Path, conn: Connection) -> None:
+    server = StreamServer("127.0.0.1", 0, media)
     await server.start()
     conn.send(server.url)
     done = asyncio.Event()
@@ -146,17 +186,17 @@ async def _child_main(kind: str, conn: Connection) -> None:
 
 
 @contextlib.asynccontextmanager
-async def lab_stream(kind: str, own_process: bool) -> AsyncIterator[Any]:
-    """The server: on this loop, or in a process of its own."""
+async def lab_stream(media: Path, own_process: bool) -> AsyncIterator[Any]:
+    """The server of ``media``: on this loop, or in a process of its own."""
     if own_process:
-        child = ServerProcess(kind)
+        child = ServerProcess(media)
         await child.start()
         try:
             yield child
         finally:
             await child.close()
         return
-    server = StreamServer("127.0.0.1", 0, media_path(kind))
+    server = StreamServer("127.0.0.1", 0, media)
     await server.start()
     try:
         yield LocalServer(server)
@@ -165,9 +205,16 @@ async def lab_stream(kind: str, own_process: bool) -> AsyncIterator[Any]:
 
 
 async def run_clip(
-    kind: str, halts: int, seed: int, *, ui_load: bool = False, own_process: bool = False
+    kind: str,
+    halts: int,
+    seed: int,
+    *,
+    media: Path | None = None,
+    ui_load: bool = False,
+    own_process: bool = False,
 ) -> dict[str, float]:
-    async with lab_stream(kind, own_process or ui_load) as server:
+    """One clip's figures; ``media`` defaults to the shipped clip of ``kind``."""
+    async with lab_stream(media or media_path(kind), own_process or ui_load) as server:
         if not ui_load:
             return await _measure(kind, halts, seed, server, None)
         from tui_latency import XentuiApp, config, load  # the 50-host stand-in
@@ -318,45 +365,79 @@ async def main() -> None:
     parser.add_argument("--ui-load", action="store_true", help="again under a 50-host app")
     args = parser.parse_args()
     halts = args.halts or (6 if args.quick else 20)
-    video = await run_clip("video", halts, args.seed, own_process=args.ui_load)
-    audio = await run_clip("audio", halts, args.seed + 1, own_process=args.ui_load)
-    figures = _figures(video, audio)
-    if args.ui_load:
-        print("--- again, the probe in its thread while the app paints 50 hosts ---")
-        video_ui = await run_clip("video", halts, args.seed, ui_load=True)
-        audio_ui = await run_clip("audio", halts, args.seed + 1, ui_load=True)
-        loaded = _figures(video_ui, audio_ui)
-        for name in ("p95_ms", "max_ms", "audio_p95_ms", "audio_max_ms"):
-            ratio = loaded[name] / figures[name] if figures[name] else float("inf")
-            print(
-                f"{name:14} headless {figures[name]:6.2f}  ui-load {loaded[name]:6.2f}"
-                f"  ratio {ratio:5.2f}"
-            )
-        figures = {
-            "headless": figures,
-            "ui_load": loaded,
-            "ratio_p95": round(loaded["p95_ms"] / max(figures["p95_ms"], 0.01), 2),
-            "ratio_audio_p95": round(
-                loaded["audio_p95_ms"] / max(figures["audio_p95_ms"], 0.01), 2
-            ),
-            "ui_load_within_headless_target": loaded["targets_met"] and loaded["p95_ms"] <= 5,
-        }
+    with tempfile.TemporaryDirectory(prefix="probe-accuracy-") as tmp:
+        hi = make_hi_clip(Path(tmp))
+        print(f"hi    clip: {hi.name}, {clip_kbps(hi):.0f} kbit/s (Theora {HI_THEORA} + Vorbis)")
+        figures = await _run_all(halts, args.seed, hi, own_process=args.ui_load)
+        if args.ui_load:
+            print("--- again, the probe in its thread while the app paints 50 hosts ---")
+            loaded = await _run_all(halts, args.seed, hi, ui_load=True)
+            figures = _compare(figures, loaded)
     print(json.dumps(figures))
 
 
-def _figures(video: dict[str, Any], audio: dict[str, Any]) -> dict[str, Any]:
-    figures = {**video, **{f"audio_{k}": v for k, v in audio.items()}}
-    figures["targets_met"] = (
-        video["missed"] == 0
+async def _run_all(halts: int, seed: int, hi: Path, **how: bool) -> dict[str, Any]:
+    video = await run_clip("video", halts, seed, **how)
+    audio = await run_clip("audio", halts, seed + 1, **how)
+    high = await run_clip("hi", halts, seed + 2, media=hi, **how)
+    figures = _figures(video, audio, high)
+    for name, clip in (("video", video), ("audio", audio), ("hi", high)):
+        print(
+            f"{name:5} {clip['kbps']:6.1f} kbit/s  res {clip['resolution_ms']:5.1f} ms  gap error"
+            f" p95 {clip['p95_ms']:5.2f} ms  max {clip['max_ms']:5.2f} ms  missed {clip['missed']}"
+            f" ({clip['missed_longer_than_resolution']} longer than the resolution)"
+        )
+    return figures
+
+
+def _compare(figures: dict[str, Any], loaded: dict[str, Any]) -> dict[str, Any]:
+    """Headless beside ui-load, each gap figure with its ratio; the verdicts: under the app the
+    gap targets still hold (the >= 500 kbit/s clip's p95 within 5 ms among them), and all of the
+    targets, the stall's too."""
+    for name in ("p95_ms", "max_ms", "audio_p95_ms", "audio_max_ms", "hi_p95_ms", "hi_max_ms"):
+        ratio = loaded[name] / figures[name] if figures[name] else float("inf")
+        print(
+            f"{name:14} headless {figures[name]:6.2f}  ui-load {loaded[name]:6.2f}"
+            f"  ratio {ratio:5.2f}"
+        )
+    print(f"hi_kbps        headless {figures['hi_kbps']:6.1f}  ui-load {loaded['hi_kbps']:6.1f}")
+    return {
+        "headless": figures,
+        "ui_load": loaded,
+        "ratio_p95": round(loaded["p95_ms"] / max(figures["p95_ms"], 0.01), 2),
+        "ratio_audio_p95": round(loaded["audio_p95_ms"] / max(figures["audio_p95_ms"], 0.01), 2),
+        "ratio_hi_p95": round(loaded["hi_p95_ms"] / max(figures["hi_p95_ms"], 0.01), 2),
+        "ui_load_within_headless_target": loaded["targets_met"],
+        # issue 11.3's figure: the gap error under the app, p95 <= 5 ms at >= 500 kbit/s
+        "ui_load_gap_within_headless_target": loaded["gap_targets_met"],
+    }
+
+
+def _figures(video: dict[str, Any], audio: dict[str, Any], hi: dict[str, Any]) -> dict[str, Any]:
+    figures = {
+        **video,
+        **{f"audio_{k}": v for k, v in audio.items()},
+        **{f"hi_{k}": v for k, v in hi.items()},
+    }
+    # a halt whose wire gap is within the resolution cannot be seen (docs/stream.md): a 50 ms
+    # halt of the video can leave a 21 ms wire gap at a 26 ms rhythm; every longer one counts
+    figures["gap_targets_met"] = (
+        video["missed_longer_than_resolution"] == 0
         and video["p95_ms"] <= 5
         and video["max_ms"] <= 10
         and audio["missed_longer_than_resolution"] == 0
         and audio["max_ms"] <= audio["resolution_ms"]
-        and video["stall_err_ms_max"] <= video["read_step_ms"]
-        and audio["stall_err_ms_max"] <= audio["read_step_ms"]
-        and (video["stall_err_at_halt_ms_max"] or 0) <= video["read_step_ms"]
-        and (audio["stall_err_at_halt_ms_max"] or 0) <= audio["read_step_ms"]
+        and hi["missed_longer_than_resolution"] == 0
+        and hi["kbps"] >= HI_KBPS
+        and hi["p95_ms"] <= 5
+        and hi["max_ms"] <= 10
     )
+    figures["stall_targets_met"] = all(
+        c["stall_err_ms_max"] <= c["read_step_ms"]
+        and (c["stall_err_at_halt_ms_max"] or 0) <= c["read_step_ms"]
+        for c in (video, audio, hi)
+    )
+    figures["targets_met"] = figures["gap_targets_met"] and figures["stall_targets_met"]
     return figures
 
 
