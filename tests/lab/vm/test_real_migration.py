@@ -125,13 +125,15 @@ async def test_virsh_live_migration_keeps_the_stream_and_the_probe_sees_the_wire
         assert downtime - 0.005 <= seen.length_s <= downtime + 0.300, (seen, hyper)
 
 
-async def test_a_pause_of_8_s_stalls_the_player_after_its_buffer(vm_lab) -> None:
+async def test_a_pause_of_6_s_stalls_the_player_after_its_buffer(vm_lab) -> None:
+    # 6 s: past the 5 s buffer by a whole second of stall (it was 8 s; the property is the same)
     buffer_s = vm_lab.config.probe.buffer_s
+    assert buffer_s + 0.5 < 6.0
     async with watching(vm_lab) as (engine, probe):
         with WireCapture(BRIDGE, (GUEST_IP, 8888)) as wire:
             t0 = time.monotonic()
             assert (await engine.pause()).ok
-            await asyncio.sleep(8.0)
+            await asyncio.sleep(6.0)
             assert (await engine.unpause()).ok
             deadline = time.monotonic() + 15
             while not probe.stalls_since(t0) or probe.stalls_since(t0)[-1].end is None:
@@ -139,7 +141,7 @@ async def test_a_pause_of_8_s_stalls_the_player_after_its_buffer(vm_lab) -> None
                 await asyncio.sleep(0.1)
             t1 = time.monotonic()
         truth = wire.longest_gap(t0, t1)
-        assert truth is not None and 7.9 <= truth.length_s <= 9.5, truth
+        assert truth is not None and 5.9 <= truth.length_s <= 7.5, truth
         stalls = probe.stalls_since(t0)
         assert len(stalls) == 1
         # the buffer was full when the wire went quiet: the player runs dry buffer_s later
