@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import Callable
 
 from rich.text import Text
@@ -27,6 +26,7 @@ from xentui.model import (
     SnapshotEvent,
 )
 from xentui.tui.format import plain
+from xentui.tui.heap import HeapPolicy
 from xentui.tui.messages import Incoming
 from xentui.tui.runbook import RunbookView
 from xentui.tui.sources import ProbeLike, ProbeSummaryLike
@@ -85,6 +85,7 @@ class MainScreen(Screen[None]):
         self._behind: dict[str, None] = {}
         """Panes in view whose latest poll is not drawn (taken under a dialog): drawn in turn."""
         self._draining = False
+        self.heap = HeapPolicy()  # full collections on the tick, not inside a key (11.6)
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.guest, id="title-bar")
@@ -103,18 +104,10 @@ class MainScreen(Screen[None]):
         # after each layout (a scroll, a resize, a pane grown): draw what came into view
         self.screen_layout_refresh_signal.subscribe(self, self._draw_exposed)
         self.tick()
-        self.call_after_refresh(self._settle_heap)
-
-    def _settle_heap(self) -> None:
-        """Once the screen is up, what exists now (Textual, the stylesheet, every widget) is
-        left out of the garbage collector's full passes: each walked it all, 120-400 ms with
-        fifty hosts while a key waited; now only what came since, ~10 ms (issue 11.6). Only
-        the young generations are collected first: a full pass here would cost the same."""
-        gc.collect(1)
-        gc.freeze()
+        self.call_after_refresh(self.heap.settle)
 
     def on_unmount(self) -> None:
-        gc.unfreeze()  # back to the collector as the app ends (tests run many apps)
+        self.heap.restore()  # back to the collector's own rules as the app ends
 
     def _draw_exposed(self, _screen: Screen[None]) -> None:
         """A pane out of view keeps its latest poll undrawn: drawn once it is in view (11.6)."""
@@ -283,6 +276,7 @@ class MainScreen(Screen[None]):
                     if done and settled(record, now, self.figures.capacity_s):
                         self._conclude(self.figures)
         self._show_migration()
+        self.heap.tick()
 
     def _doing(self) -> Text | None:
         """The title's words for what runs now: a migration, live only when it is (14.7)."""
