@@ -27,37 +27,51 @@ async def probe(*args: str, home: Path) -> tuple[int, list[str], str]:
 
 
 NO_STREAM = ("status404", "html200", "refused")
+Run = tuple[tuple[int, list[str], str], Path]
 
 
 @pytest.fixture(scope="module")
-def no_stream_runs(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> dict[str, tuple[tuple[int, list[str], str], Path]]:
-    """The three probes that find no stream, run at once (each its own process, server and
-    state dir, for 2.5 s of wall time that CPU sharing cannot change): ~3 s instead of ~8 s."""
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    """The probe runs of the tests below, at once: the three that find no stream, the non-Ogg
+    one and the recorded one, each its own process, server and state dir. Each waits out a
+    fixed 2.5 s and is judged on its words and files, never on its timing, which sharing the
+    CPU cannot change: ~3 s instead of ~14 s. (The JSON test, which counts stalls, runs alone.)"""
 
-    async def run_all() -> dict[str, tuple[tuple[int, list[str], str], Path]]:
+    async def run_all() -> dict[str, Run]:
         async with BadServer("good") as gone:
             refused = gone.url  # nothing listens there once it is closed
-        async with BadServer("status404") as s404, BadServer("html200") as s200:
-            urls = {"status404": s404.url, "html200": s200.url, "refused": refused}
-            homes = {mode: tmp_path_factory.mktemp(mode) for mode in NO_STREAM}
-            done = await asyncio.gather(
-                *(
-                    probe(urls[mode], "--duration", "2.5", "--no-record", home=homes[mode])
-                    for mode in NO_STREAM
-                )
-            )
-        return {mode: (result, homes[mode]) for mode, result in zip(NO_STREAM, done, strict=True)}
+        homes = {m: tmp_path_factory.mktemp(m) for m in (*NO_STREAM, "not_ogg", "record")}
+        record = homes["record"] / "probe.jsonl"
+        async with (
+            BadServer("status404") as s404,
+            BadServer("html200") as s200,
+            BadServer("not_ogg") as not_ogg,
+            BadServer("good") as good,
+        ):
+            args = {
+                "status404": (s404.url, "--duration", "2.5", "--no-record"),
+                "html200": (s200.url, "--duration", "2.5", "--no-record"),
+                "refused": (refused, "--duration", "2.5", "--no-record"),
+                "not_ogg": (not_ogg.url, "--duration", "2.5", "--buffer", "0.5", "--no-record"),
+                "record": (
+                    good.url,
+                    "--duration",
+                    "2.5",
+                    "--buffer",
+                    "0.5",
+                    "--record",
+                    str(record),
+                ),
+            }
+            done = await asyncio.gather(*(probe(*a, home=homes[m]) for m, a in args.items()))
+        return {m: (result, homes[m]) for m, result in zip(args, done, strict=True)}
 
     return asyncio.run(run_all())
 
 
 @pytest.mark.parametrize("mode", NO_STREAM)
-def test_no_stream_is_exit_1_with_a_summary_saying_why(
-    mode: str, no_stream_runs: dict[str, tuple[tuple[int, list[str], str], Path]]
-) -> None:
-    (code, lines, err), home = no_stream_runs[mode]
+def test_no_stream_is_exit_1_with_a_summary_saying_why(mode: str, runs: dict[str, Run]) -> None:
+    (code, lines, err), home = runs[mode]
     assert code == 1, (lines, err)
     assert lines[-1].startswith("summary: no stream played in 2.5 s: "), lines
     if mode == "refused":
@@ -96,13 +110,10 @@ async def test_json_ends_with_one_summary_object(tmp_path) -> None:
     assert "connection refused" in doc["message"] and doc["bitrate_kbps"] is None
 
 
-async def test_a_non_ogg_stream_says_the_buffer_is_estimated_and_how_to_give_the_bitrate(
-    tmp_path,
+def test_a_non_ogg_stream_says_the_buffer_is_estimated_and_how_to_give_the_bitrate(
+    runs: dict[str, Run],
 ) -> None:
-    async with BadServer("not_ogg") as server:
-        code, lines, err = await probe(
-            server.url, "--duration", "2.5", "--buffer", "0.5", "--no-record", home=tmp_path
-        )
+    (code, lines, err), _home = runs["not_ogg"]
     assert code == 0, err
     hint = "buffer and the stalls are estimated at 128 kbit/s; give the stream's bitrate with "
     assert hint + "--bitrate KBPS" in err, err
@@ -110,13 +121,9 @@ async def test_a_non_ogg_stream_says_the_buffer_is_estimated_and_how_to_give_the
     assert hint in lines[-1] and lines[-1].startswith("summary: played"), lines[-1]
 
 
-async def test_record_flag_records_the_probe(tmp_path) -> None:
-    record = tmp_path / "probe.jsonl"
-    async with BadServer("good") as server:
-        code, _, err = await probe(
-            server.url, "--duration", "2.5", "--buffer", "0.5", "--record", str(record),
-            home=tmp_path,
-        )  # fmt: skip
+def test_record_flag_records_the_probe(runs: dict[str, Run]) -> None:
+    (code, _, err), home = runs["record"]
+    record = home / "probe.jsonl"
     assert code == 0, err
     assert f"this run is recorded in {record}" in err
     run = read_run(record)
