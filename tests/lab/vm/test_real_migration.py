@@ -2,7 +2,8 @@
 
 The test process joins the lab's namespace (as `xentui demo --vm` does) so that the probe reads
 the guest's own TCP connection, and a packet capture on the lab's bridge gives the truth the
-probe is judged by. One booted lab serves every test of this module.
+probe is judged by. One booted lab serves every test of this module (started beside
+test_real_xm.py's two, tests/lab/vm/conftest.py).
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.lab.vm.conftest import need
+from tests.lab.vm.conftest import Labs
 from tests.lab.vm.test_cleanup import programs_in
 from xentui.config import LabConfig, load_config
 from xentui.control.engine import Engine
 from xentui.lab.vm import netns
-from xentui.lab.vm.child import VmLabChild, VmLabFailed, vm_lab_child
+from xentui.lab.vm.child import VmLabChild
 from xentui.lab.vm.netns import BRIDGE, GUEST_IP, NETNS_DIR
 from xentui.lab.vm.wiretruth import WireCapture
 from xentui.model import MigrationPhase
@@ -60,21 +61,13 @@ class RunningLab:
 
 
 @pytest.fixture(scope="module")
-def vm_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
-    need("qemu", "busybox", "apt", "libvirt", "tun", "netadmin")
-    tun = os.stat("/dev/net/tun")
-    try:
-        with (
-            vm_lab_child(tmp_path_factory.mktemp("vmlab")) as child,
-            netns.joined(child.netns),
-        ):
-            config = load_config(child.config_path)
-            yield RunningLab(config, child.netns, child.log, child, (tun.st_uid, tun.st_mode))
-    except VmLabFailed as exc:
-        pytest.fail(str(exc))
-    # it removed everything it made
-    assert child.netns not in netns.ours()
-    assert "lab stopped" in child.text()
+def vm_lab(vm_labs: Labs) -> Iterator[RunningLab]:
+    """The virsh lab of the package's three (conftest.vm_labs), this module's thread inside its
+    namespace; the package fixture asserts at the end that it removed everything it made."""
+    child = vm_labs.children["virsh"]
+    with netns.joined(child.netns):
+        config = load_config(child.config_path)
+        yield RunningLab(config, child.netns, child.log, child, vm_labs.tun_before)
 
 
 @contextlib.asynccontextmanager

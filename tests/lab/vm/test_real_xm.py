@@ -9,22 +9,20 @@ engine, and the engine is not given them here either.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import asyncssh
 import pytest
 
-from tests.lab.vm.conftest import need
+from tests.lab.vm.conftest import Labs
 from tests.lab.vm.test_real_migration import watching
 from xentui.config import HostConfig, LabConfig, load_config
 from xentui.control.engine import Engine
 from xentui.lab.vm import netns
-from xentui.lab.vm.child import VmLabChild, VmLabFailed, vm_lab_child
+from xentui.lab.vm.child import VmLabChild
 from xentui.lab.vm.netns import BRIDGE, GUEST_IP
 from xentui.lab.vm.wiretruth import WireCapture
 from xentui.model import MigrationPhase
@@ -68,45 +66,15 @@ class QmpLab:
         return found
 
 
-XM_FLAGS = ("--toolstack", "xm", "--link-mbit", "100")
-XL_FLAGS = ("--toolstack", "xl", "--link-mbit", "0")
-
-
-@pytest.fixture(scope="module")
-def children(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, VmLabChild]]:
-    """The xm lab and the xl lab, started side by side: each boot is a TCG QEMU on one core for
-    ~10 s, so one after the other left this machine's second core idle. Both are ready before
-    any test runs (an idle guest costs its QEMU next to nothing), each in a namespace of its
-    own, and each test joins only its own lab's (``_joined``)."""
-    need("qemu", "busybox", "apt", "tun", "netadmin")
-    flags = {"xm": XM_FLAGS, "xl": XL_FLAGS}
-    with contextlib.ExitStack() as stack:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            starting = {
-                name: pool.submit(
-                    stack.enter_context,
-                    vm_lab_child(tmp_path_factory.mktemp(f"qmplab-{name}"), *args),
-                )
-                for name, args in flags.items()
-            }
-        try:
-            labs = {name: future.result() for name, future in starting.items()}
-        except VmLabFailed as exc:
-            pytest.fail(str(exc))
-        yield labs
-    for child in labs.values():  # each removed everything it made
-        assert child.netns not in netns.ours()
-        assert "lab stopped" in child.text()
-
-
 def _joined(child: VmLabChild) -> Iterator[QmpLab]:
     with netns.joined(child.netns):
         yield QmpLab(load_config(child.config_path))
 
 
 @pytest.fixture(scope="module")
-def xm_lab(children: dict[str, VmLabChild]) -> Iterator[QmpLab]:
-    yield from _joined(children["xm"])
+def xm_lab(vm_labs: Labs) -> Iterator[QmpLab]:
+    """The xm lab of the package's three (conftest.vm_labs, which asserts it gone at the end)."""
+    yield from _joined(vm_labs.children["xm"])
 
 
 async def test_xm_migrate_l_moves_the_real_guest_and_the_probe_sees_qemus_downtime(
@@ -172,8 +140,8 @@ async def test_xm_pause_and_unpause_stop_and_continue_the_real_qemu(xm_lab: QmpL
 
 
 @pytest.fixture
-def xl_lab(children: dict[str, VmLabChild]) -> Iterator[QmpLab]:
-    yield from _joined(children["xl"])
+def xl_lab(vm_labs: Labs) -> Iterator[QmpLab]:
+    yield from _joined(vm_labs.children["xl"])
 
 
 async def test_xl_migrate_at_qemus_own_speed_says_libxls_words(xl_lab: QmpLab) -> None:
