@@ -58,3 +58,15 @@ async def test_a_configured_key_is_refused_under_its_new_name(clock: Clock) -> N
         await pilot.press("space")
         await until(pilot, lambda: notes(app), why="the refusal")
         assert notes(app) == [f"Cannot pause: {NO_ENGINE}"]
+
+
+async def test_every_key_and_the_palette_hint_fit_80_columns(app: XentuiApp) -> None:
+    """A presenter over SSH has 80 columns: Help and Quit were cut there (issue 13.4)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.feed(*steady())
+        await pilot.pause()
+        drawn = "".join(s.text for s in drawn_keys(app))
+        words = [b.description for b in APP_BINDINGS if b.show and b.id != "trust"]
+        assert len(words) == 7 and "…" not in drawn, drawn
+        for word in (*words, "palette"):
+            assert f" {word}" in drawn, (word, drawn)

@@ -52,8 +52,10 @@ class KeyBar(Static):
             if not binding.show or (self._only is not None and binding.id not in self._only):
                 continue
             style = "" if active.enabled else "dim"
+            # the key's cell, a space and its word: 9 cells for "p Pause" as in Textual's Footer,
+            # so the main screen's seven keys and the palette hint fit 80 columns (79)
             text.append(f" {self.app.get_key_display(binding)} ", style=f"bold reverse {style}")
-            text.append(f" {binding.description}  ", style=style or "")
+            text.append(f" {binding.description}", style=style or "")
         if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
             hint = f"  {palette} palette"
             width = self.size.width
