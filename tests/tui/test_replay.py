@@ -36,7 +36,7 @@ def screen_text(app: XentuiApp) -> dict[str, str]:
 def quiet(app: XentuiApp) -> bool:
     """Every event the sources emitted so far has been drawn: nothing queued for the screen."""
     main = app.main
-    return main._message_queue.empty() and not main._pending and not main._draining
+    return main._message_queue.empty() and not main.drain.pending and not main.drain.running
 
 
 class AtTick:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 from rich.text import Text
@@ -29,6 +28,7 @@ from xentui.tui.format import plain
 from xentui.tui.heap import HeapPolicy
 from xentui.tui.messages import Incoming
 from xentui.tui.runbook import RunbookView
+from xentui.tui.screens.drain import PollDrain
 from xentui.tui.sources import ProbeLike, ProbeSummaryLike
 from xentui.tui.verdict import (
     Figures,
@@ -81,10 +81,7 @@ class MainScreen(Screen[None]):
         self.figures: Figures | None = None
         self.summary: ProbeSummaryLike | None = None
         self.last_action: tuple[str, float] | None = None
-        self._pending: dict[str, SnapshotEvent] = {}
-        self._behind: dict[str, None] = {}
-        """Panes in view whose latest poll is not drawn (taken under a dialog): drawn in turn."""
-        self._draining = False
+        self.drain = PollDrain(self)  # polls drawn a pane a paint, keys first (issue 11.6)
         self.heap = HeapPolicy()  # full collections on the tick, not inside a key (11.6)
 
     def compose(self) -> ComposeResult:
@@ -114,14 +111,14 @@ class MainScreen(Screen[None]):
         for pane in self.panes.values():
             if pane.stale and pane.in_view(self):
                 pane.draw()
-                self._even_out(pane)
+                self.even_out(pane)
 
     def on_resize(self) -> None:
         # a new width re-wraps the log: keep the newest line in view
         self.query_one(EventLog).scroll_end(animate=False)
         self.call_after_refresh(self._even_all)  # the breakpoint class is set by then
 
-    def _even_out(self, pane: HostPane) -> None:
+    def even_out(self, pane: HostPane) -> None:
         """Side by side, two panes of a grid row show tables of one height (a tidy projector)."""
         panes = list(self.panes.values())
         index = panes.index(pane)
@@ -136,7 +133,7 @@ class MainScreen(Screen[None]):
 
     def _even_all(self) -> None:
         for pane in self.panes.values():
-            self._even_out(pane)
+            self.even_out(pane)
 
     @property
     def migration_running(self) -> bool:
@@ -155,58 +152,20 @@ class MainScreen(Screen[None]):
 
     def queue_snapshot(self, event: SnapshotEvent) -> None:
         """Take a poll from a listener: only the latest per host is kept until it is drawn."""
-        self._pending[event.snapshot.host] = event
-        self._start_drain()
+        self.drain.queue(event)
 
-    def _start_drain(self) -> None:
-        if not self._draining:
-            self._draining = True
-            self.run_worker(self._drain(), group="draw", exit_on_error=False)
+    def on_key(self) -> None:
+        self.drain.key()  # the presenter first: the key's frame holds no table drawn after it
 
     def on_screen_resume(self) -> None:
-        # back from a dialog or the help: the polls taken meanwhile are drawn a pane a paint
-        # (`_drain`), after the paint that uncovers the screen (its tables as they were)
-        self.call_after_refresh(self._catch_up)
-
-    def _catch_up(self) -> None:
-        self._behind.update((h, None) for h, p in self.panes.items() if p.stale and p.in_view(self))
-        if self._behind:
-            self._start_drain()
-
-    async def _drain(self) -> None:
-        # one host at a time, yielding between them, so that a key press waits for one pane's
-        # update at most, not for a burst of fifty; and a host whose table changed on screen
-        # waits for that paint before the next host is drawn. DataTable repaints a changed
-        # table whole (every cell, ~7 ms), so a paint then holds one table, and a key pressed
-        # meanwhile is painted behind one table's redraw, not behind every visible host that
-        # polled in the same instant (issue 11.6). Hosts out of view cost nothing here.
-        # Under a dialog (the screen not active) a poll is taken, not drawn: the screen is not
-        # painted then, and drawing all of it as the dialog closes would be one long paint.
-        try:
-            while self._pending or self._behind:
-                if self._behind and self.is_active:
-                    host = next(iter(self._behind))
-                    del self._behind[host]
-                    behind = self.panes[host]
-                    behind.table_changed = behind.in_view(self) and behind.draw()
-                    self._even_out(behind)
-                elif self._pending:
-                    host = next(iter(self._pending))
-                    self._take(self._pending.pop(host), draw=self.is_active)
-                else:  # only panes behind, and the dialog is back: drawn at the next resume
-                    break
-                pane = self.panes.get(host)
-                if pane is not None and pane.table_changed and self.is_active:
-                    await self.wait_for_refresh()
-                else:
-                    await asyncio.sleep(0)
-        finally:
-            self._draining = False
+        # back from a dialog or the help: the polls taken meanwhile are drawn a pane a paint,
+        # after the paint that uncovers the screen (its tables as they were)
+        self.call_after_refresh(self.drain.catch_up)
 
     def apply(self, event: Event) -> None:
         """Route one event: to its host pane, the migration panel, and the log if it is news."""
         if isinstance(event, SnapshotEvent):
-            self._take(event)
+            self.take(event)
             return
         if isinstance(event, ConnectionEvent) and (pane := self.panes.get(event.host)):
             pane.show_connection(event, self.clock())
@@ -230,14 +189,14 @@ class MainScreen(Screen[None]):
         self.query_one(RunbookView).feed(event)
         self.query_one(EventLog).add(event)
 
-    def _take(self, event: SnapshotEvent, *, draw: bool = True) -> None:
+    def take(self, event: SnapshotEvent, *, draw: bool = True) -> None:
         """A host's poll to its pane (drawn if ``draw`` and in view), the title and the
         migration panel."""
         pane = self.panes.get(event.snapshot.host)
         if pane is not None:
             if pane.show_snapshot(event.snapshot, draw=draw):
                 self.query_one(TitleBar).show(self.wall(), self.guest_host(), self._doing())
-            self._even_out(pane)
+            self.even_out(pane)
         if self.migration_running:
             self._show_migration()
 
