@@ -15,17 +15,17 @@ cache, Rich's and Textual's own bounded caches: measured flat from there); then
 from __future__ import annotations
 
 import gc
-import subprocess
-import sys
+import importlib.util
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from tests.tui.test_lab import press
 from tests.tui.waits import until
-from xentui.config import LabConfig, load_config
+from xentui.config import LabConfig
 from xentui.model import MigrationPhase, NoticeEvent
 from xentui.tui.app import XentuiApp
 from xentui.tui.session import build_live_app, live
@@ -39,26 +39,19 @@ BOUND_KIB = 50.0
 before the fix, ~180 KiB."""
 
 
+def _soak() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("soak", SOAK)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture
 def lab_child(tmp_path: Path) -> Iterator[LabConfig]:
-    child = subprocess.Popen(
-        [sys.executable, str(SOAK), "--serve-lab", str(tmp_path / "lab")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout is not None and child.stdin is not None
-    try:
-        line = child.stdout.readline()
-        assert line.startswith("ready: "), f"the lab did not start: {line!r}"
-        yield load_config(line.removeprefix("ready: ").strip())
-    finally:
-        child.stdin.close()
-        try:
-            child.wait(20)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+    """The soak's own lab child (``--serve-lab``): one way to start it, for both."""
+    with _soak().lab_child(tmp_path / "lab") as config:
+        yield config
 
 
 async def migrate(pilot, app: XentuiApp) -> None:

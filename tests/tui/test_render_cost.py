@@ -168,9 +168,9 @@ async def test_polls_under_the_help_are_kept_and_drawn_once_it_closes() -> None:
         assert not panes["xen_host_1"].stale and not panes["xen_host_2"].stale
 
 
-async def test_a_paint_holds_one_changed_table_at_most() -> None:
-    """Polls of four hosts in view land at once: the drain changes one table, waits for its
-    paint, then the next (a key pressed meanwhile waits behind one table's redraw)."""
+async def tables_per_paint(key: str | None = None) -> list[int]:
+    """Four hosts in view, drawn, then polled again at once (just after ``key``, as the terminal
+    sends it, if given): the host tables each paint the drain waited for held changed."""
     clock = Clock()
     app = XentuiApp(config(hosts=4), clock=clock, wall=clock.wall)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -194,42 +194,25 @@ async def test_a_paint_holds_one_changed_table_at_most() -> None:
             return await wait()
 
         app.main.wait_for_refresh = counted  # type: ignore[method-assign]
+        if key is not None:
+            app.post_message(events.Key(key, key))
         for i, host in enumerate(hosts, start=1):
             app.deliver(snap(host, *domains(i, 200.0, count=3), t=clock.t + 1))
         await until(pilot, lambda: all(shown_cpu(t) == "200.0" for t in tables), why="all drawn")
-        assert changed_per_paint == [1, 1, 1, 1]
+    return changed_per_paint
+
+
+async def test_a_paint_holds_one_changed_table_at_most() -> None:
+    """Polls of four hosts in view land at once: the drain changes one table, waits for its
+    paint, then the next (a key pressed meanwhile waits behind one table's redraw)."""
+    assert await tables_per_paint() == [1, 1, 1, 1]
 
 
 async def test_a_key_is_painted_in_a_frame_of_its_own_before_the_next_table() -> None:
     """A key pressed as four hosts in view poll at once: the drain lets the key's frame go
     first, holding no table it changed (a table repaints whole), then draws the rest a table a
     paint; p95 key-to-screen with fifty hosts 47-59 ms before, 17-27 ms after."""
-    clock = Clock()
-    app = XentuiApp(config(hosts=4), clock=clock, wall=clock.wall)
-    async with app.run_test(size=(160, 48)) as pilot:
-        hosts = list(app.main.panes)
-        for i, host in enumerate(hosts, start=1):
-            app.deliver(snap(host, *domains(i, 100.0, count=3)))
-        tables = [table(app, host) for host in hosts]
-        await until(pilot, lambda: all(shown_cpu(t) == "100.0" for t in tables), why="drawn")
-        await painted(app)
-        for found in tables:
-            found.reset()
-
-        changed_per_paint: list[int] = []
-        wait = app.main.wait_for_refresh
-
-        async def counted() -> bool:
-            changed_per_paint.append(sum(1 for t in tables if t.refreshes))
-            for found in tables:
-                found.reset()
-            return await wait()
-
-        app.main.wait_for_refresh = counted  # type: ignore[method-assign]
-        app.post_message(events.Key("x", "x"))  # as the terminal sends it; no binding takes x
-        for i, host in enumerate(hosts, start=1):
-            app.deliver(snap(host, *domains(i, 200.0, count=3), t=clock.t + 1))
-        await until(pilot, lambda: all(shown_cpu(t) == "200.0" for t in tables), why="all drawn")
-        # whether the key reached the screen before or after the drain's first table, the
-        # frame after it holds none; each of the four tables still has a paint of its own
-        assert 0 in changed_per_paint and sorted(changed_per_paint) == [0, 1, 1, 1, 1]
+    changed_per_paint = await tables_per_paint(key="x")  # no binding takes x: only its frame
+    # whether the key reached the screen before or after the drain's first table, the
+    # frame after it holds none; each of the four tables still has a paint of its own
+    assert 0 in changed_per_paint and sorted(changed_per_paint) == [0, 1, 1, 1, 1]

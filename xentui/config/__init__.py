@@ -16,19 +16,21 @@ LabConfig, ...``. The parts, each small enough to read in one sitting:
 from __future__ import annotations
 
 from xentui.config.load import (
-    DEFAULT_BUFFER_S,
-    DEFAULT_POLL_INTERVAL_S,
     ConfigError,
-    GuestConfig,
-    HostConfig,
-    LabConfig,
-    ProbeConfig,
-    SshTarget,
     config_dir,
     config_places,
     find_config,
     load_config,
     parse_config,
+)
+from xentui.config.types import (
+    DEFAULT_BUFFER_S,
+    DEFAULT_POLL_INTERVAL_S,
+    GuestConfig,
+    HostConfig,
+    LabConfig,
+    ProbeConfig,
+    SshTarget,
 )
 
 __all__ = [

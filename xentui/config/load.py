@@ -19,32 +19,8 @@ from xentui.config.build import build
 from xentui.config.fields import FieldError
 from xentui.config.read import LAB_FILE_MAX, FileRefused, read_regular
 from xentui.config.source import Locator, dotted
-from xentui.config.types import (
-    DEFAULT_BUFFER_S,
-    DEFAULT_POLL_INTERVAL_S,
-    GuestConfig,
-    HostConfig,
-    LabConfig,
-    ProbeConfig,
-    SshTarget,
-)
+from xentui.config.types import LabConfig
 from xentui.textsafe import printable
-
-__all__ = [
-    "DEFAULT_BUFFER_S",
-    "DEFAULT_POLL_INTERVAL_S",
-    "ConfigError",
-    "GuestConfig",
-    "HostConfig",
-    "LabConfig",
-    "ProbeConfig",
-    "SshTarget",
-    "config_dir",
-    "config_places",
-    "find_config",
-    "load_config",
-    "parse_config",
-]
 
 
 class ConfigError(Exception):

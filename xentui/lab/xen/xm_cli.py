@@ -16,6 +16,7 @@ from xentui.lab.xen.host import lab_and_host
 
 if TYPE_CHECKING:
     from xentui.lab.lab import Lab
+    from xentui.lab.xen.domains import SimDomain
     from xentui.lab.xen.host import SimHost
 
 HELP = {
@@ -157,13 +158,9 @@ async def _pause_or_unpause(
     lab: Lab, host: SimHost, text: XmText, args: list[str], *, pause: bool
 ) -> Out:
     cmd = "pause" if pause else "unpause"
-    if len(args) != 1:
-        return text.arg_count(cmd, 1)
-    dom = host.find(args[0])
-    if dom is None:
-        return text.no_domain(cmd, args[0])
-    if dom.dom0:
-        return text.error(cmd, f"Cannot {cmd} privileged domain {args[0]}")
+    dom = _one_guest(host, text, args, cmd)
+    if isinstance(dom, Out):
+        return dom
     # xend and the Xen <= 4.4 hypervisor: pause is idempotent, unpause of a running domain a no-op.
     lab.set_paused(host, dom, paused=pause)
     return Out()
@@ -178,7 +175,16 @@ async def _destroy(lab: Lab, host: SimHost, text: XmText, args: list[str]) -> Ou
 
 
 async def _stop(lab: Lab, host: SimHost, text: XmText, args: list[str], cmd: str) -> Out:
-    names = [a for a in args if not a.startswith("-")]
+    dom = _one_guest(host, text, [a for a in args if not a.startswith("-")], cmd)
+    if isinstance(dom, Out):
+        return dom
+    await lab.stop_domain(host, dom)
+    return Out()
+
+
+def _one_guest(host: SimHost, text: XmText, names: list[str], cmd: str) -> SimDomain | Out:
+    """The one domain ``cmd`` names, or xm's words for a wrong count, an unknown name or
+    Domain-0 (which xm never pauses or stops)."""
     if len(names) != 1:
         return text.arg_count(cmd, 1)
     dom = host.find(names[0])
@@ -186,8 +192,7 @@ async def _stop(lab: Lab, host: SimHost, text: XmText, args: list[str], cmd: str
         return text.no_domain(cmd, names[0])
     if dom.dom0:
         return text.error(cmd, f"Cannot {cmd} privileged domain {names[0]}")
-    await lab.stop_domain(host, dom)
-    return Out()
+    return dom
 
 
 async def _create(lab: Lab, host: SimHost, text: XmText, args: list[str]) -> Out:
